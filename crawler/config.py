@@ -1,0 +1,250 @@
+"""Load and validate leadwatch.toml and config/sources.toml.
+
+Every problem becomes a :class:`ConfigError` that names the file, the key and the fix.
+Relative paths in leadwatch.toml are resolved against the directory of that file, so
+the scheduler behaves the same whatever directory it is started from.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from crawler.errors import ConfigError, UnknownSourceError
+
+DEFAULT_CONFIG = Path("leadwatch.toml")
+DEFAULT_DATABASE_URL = "sqlite:///data/leadwatch.db"
+DATABASE_ENV = "LEADWATCH_DATABASE_URL"
+SMTP_PASSWORD_ENV = "LEADWATCH_SMTP_PASSWORD"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Selectors(_Strict):
+    """Optional per-source selectors (CSS, or XPath when starting with '/' or '(')."""
+
+    list_links: str | None = None
+    next_page: str | None = None
+    title: str | None = None
+    date: str | None = None
+    source: str | None = None
+    body: str | None = None
+
+
+class Source(_Strict):
+    """One column or feed to crawl. Adding a typical column needs only this data."""
+
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    kind: Literal["municipal", "partner", "media"]
+    type: Literal["listing", "feed"] = "listing"
+    label: str = ""
+    group: str = ""
+    start_urls: list[str] = Field(min_length=1)
+    article_url_pattern: str | None = None
+    allowed_domains: list[str] = []
+    max_pages: int = Field(default=5, ge=1)
+    download_delay: float | None = Field(default=None, ge=0)
+    encoding: str | None = None
+    verified: bool = True
+    enabled: bool = True
+    selectors: Selectors = Selectors()
+
+    @field_validator("start_urls")
+    @classmethod
+    def _http_urls(cls, urls: list[str]) -> list[str]:
+        for url in urls:
+            if not url.startswith(("http://", "https://")):
+                raise ValueError(f"{url!r} is not an http(s) URL")
+        return urls
+
+
+class SourcesFile(_Strict):
+    sources: list[Source] = []
+
+
+class CrawlSettings(_Strict):
+    """Politeness defaults; a source may lower download_delay for its own site."""
+
+    user_agent: str = "leadwatch/0.1 (investment-promotion news monitor)"
+    obey_robots: bool = True
+    download_delay: float = Field(default=1.0, ge=0)
+    autothrottle: bool = True
+    concurrent_per_domain: int = Field(default=2, ge=1)
+    download_timeout_s: int = Field(default=30, ge=1)
+    max_page_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
+    retries: int = Field(default=2, ge=0)
+    crawl_timeout_s: int = Field(default=1800, ge=10)
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+
+class SmtpSettings(_Strict):
+    """Outgoing mail. The password is read only from LEADWATCH_SMTP_PASSWORD."""
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=25, ge=1, le=65535)
+    security: Literal["none", "starttls", "ssl"] = "none"
+    user: str = ""
+    sender: str = "leadwatch@localhost"
+    timeout_s: float = Field(default=30, gt=0)
+
+    @property
+    def password(self) -> str:
+        return os.environ.get(SMTP_PASSWORD_ENV, "")
+
+
+class Subscription(_Strict):
+    """Who gets which digest."""
+
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    title: str = ""
+    recipients: list[str] = Field(min_length=1)
+    sectors: list[str] = []
+    partners: list[str] = []
+    min_lead_score: float = 0.0
+
+
+class Settings(_Strict):
+    database_url: str = DEFAULT_DATABASE_URL
+    timezone: str = "Asia/Shanghai"
+    sources: str = "config/sources.toml"
+    taxonomy: str = "config/taxonomy.toml"
+    data_dir: str = "data"
+
+
+class ConfigFile(_Strict):
+    leadwatch: Settings = Settings()
+    crawl: CrawlSettings = CrawlSettings()
+    smtp: SmtpSettings = SmtpSettings()
+    subscriptions: list[Subscription] = []
+
+
+class Config:
+    """The loaded instance configuration plus its sources."""
+
+    def __init__(self, path: Path, data: ConfigFile, sources: list[Source]):
+        self.path = path
+        self.base_dir = path.parent.resolve()
+        self.settings = data.leadwatch
+        self.crawl = data.crawl
+        self.smtp = data.smtp
+        self.subscriptions = data.subscriptions
+        self.sources = sources
+
+    def resolve(self, relative: str) -> Path:
+        """A path from the config, made absolute against the config's directory."""
+        candidate = Path(relative)
+        return candidate if candidate.is_absolute() else self.base_dir / candidate
+
+    @property
+    def taxonomy_path(self) -> Path:
+        return self.resolve(self.settings.taxonomy)
+
+    @property
+    def sources_path(self) -> Path:
+        return self.resolve(self.settings.sources)
+
+    @property
+    def data_dir(self) -> Path:
+        return self.resolve(self.settings.data_dir)
+
+    @property
+    def database_url(self) -> str:
+        """LEADWATCH_DATABASE_URL wins; relative SQLite paths are anchored to the config."""
+        url = os.environ.get(DATABASE_ENV) or self.settings.database_url
+        prefix = "sqlite:///"
+        if url.startswith(prefix) and not url.startswith(prefix + "/"):
+            rest = url[len(prefix) :]
+            if rest and not rest.startswith(":memory:") and not os.environ.get(DATABASE_ENV):
+                url = prefix + str(self.resolve(rest))
+        return url
+
+    def source(self, name: str) -> Source:
+        """The source called ``name``, or an error listing the known ones."""
+        for source in self.sources:
+            if source.name == name:
+                return source
+        raise UnknownSourceError(name, [s.name for s in self.sources])
+
+    def subscription(self, name: str) -> Subscription:
+        for sub in self.subscriptions:
+            if sub.name == name:
+                return sub
+        known = ", ".join(s.name for s in self.subscriptions) or "(none)"
+        raise ConfigError(
+            str(self.path),
+            "subscriptions",
+            f"no subscription named {name!r}",
+            f"use one of: {known}, or add a [[subscriptions]] table",
+        )
+
+
+def _read_toml(path: Path, what: str) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        fix = (
+            "run `leadwatch init` to create it" if what == "config" else "create it or fix the path"
+        )
+        raise ConfigError(str(path), None, f"{what} file not found", fix) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(str(path), None, f"not valid TOML: {exc}", "fix the syntax") from None
+
+
+def _key(loc: tuple[Any, ...]) -> str:
+    key = ""
+    for part in loc:
+        key += f"[{part}]" if isinstance(part, int) else (f".{part}" if key else str(part))
+    return key
+
+
+def _validate(model: type[BaseModel], data: dict[str, Any], path: Path) -> Any:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        key = _key(err["loc"])
+        if err["type"] == "extra_forbidden":
+            problem, fix = (
+                "unknown key",
+                "remove it or check its spelling against docs/configuration.md",
+            )
+        elif err["type"] == "missing":
+            problem, fix = "required key is missing", "add it (see docs/configuration.md)"
+        else:
+            problem, fix = err["msg"], "see docs/configuration.md for allowed values"
+        more = len(exc.errors()) - 1
+        if more:
+            problem += f" (and {more} more problem{'s' if more > 1 else ''})"
+        raise ConfigError(str(path), key, problem, fix) from None
+
+
+def load_sources(path: Path) -> list[Source]:
+    """Read and validate a sources file; names must be unique."""
+    parsed: SourcesFile = _validate(SourcesFile, _read_toml(path, "sources"), path)
+    seen: set[str] = set()
+    for i, source in enumerate(parsed.sources):
+        if source.name in seen:
+            raise ConfigError(
+                str(path),
+                f"sources[{i}].name",
+                f"duplicate source name {source.name!r}",
+                "give every source a unique name",
+            )
+        seen.add(source.name)
+    return parsed.sources
+
+
+def load_config(path: Path | str | None = None) -> Config:
+    """Load leadwatch.toml (default ./leadwatch.toml) and the sources file it names."""
+    path = Path(path) if path else DEFAULT_CONFIG
+    data: ConfigFile = _validate(ConfigFile, _read_toml(path, "config"), path)
+    config = Config(path, data, [])
+    config.sources = load_sources(config.sources_path)
+    return config
