@@ -1,0 +1,50 @@
+"""Records each crawl in crawl_runs: counters from the crawl's stats, and its outcome."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scrapy import signals
+
+from crawler.crawlctx import crawl_database
+from crawler.store import repo
+
+
+def counters_from_stats(stats: dict[str, Any]) -> dict[str, int]:
+    """The crawl_runs counters, from Scrapy stats."""
+    list_pages = stats.get("leadwatch/list_pages", 0)
+    article_pages = stats.get("leadwatch/article_pages", 0)
+    return {
+        "pages_fetched": list_pages + article_pages,
+        "articles_fetched": article_pages,
+        "articles_new": stats.get("leadwatch/articles_new", 0),
+        "articles_updated": stats.get("leadwatch/articles_updated", 0),
+        "errors": stats.get("leadwatch/errors", 0),
+    }
+
+
+class RunRecorder:
+    """Opens a run row (unless the parent process made one) and closes it with counters."""
+
+    def __init__(self, crawler: Any):
+        self.crawler = crawler
+        self.run_id: int | None = crawler.settings.getint("LEADWATCH_RUN_ID") or None
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> RunRecorder:
+        ext = cls(crawler)
+        crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        return ext
+
+    def spider_opened(self, spider: Any) -> None:
+        if self.run_id is None:
+            with crawl_database(self.crawler).session() as session:
+                self.run_id = repo.start_run(session, spider.name).id
+        spider.leadwatch_run_id = self.run_id
+
+    def spider_closed(self, spider: Any, reason: str) -> None:
+        stats = self.crawler.stats.get_stats()
+        status = "completed" if reason == "finished" else "failed"
+        with crawl_database(self.crawler).session() as session:
+            repo.finish_run(session, self.run_id, status, counters_from_stats(stats), reason)

@@ -1,0 +1,47 @@
+"""Scrapy settings. Politeness is on by default; leadwatch.toml's [crawl] table tunes it.
+
+``scrapy crawl SOURCE`` in the repository root uses these through scrapy.cfg; the
+spider loader turns every source of config/sources.toml into a spider.
+"""
+
+BOT_NAME = "leadwatch"
+SPIDER_LOADER_CLASS = "crawler.spiderloader.SourceSpiderLoader"
+SPIDER_MODULES = ["spiders"]
+
+ROBOTSTXT_OBEY = True
+USER_AGENT = "leadwatch/0.1 (investment-promotion news monitor)"
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 1.0
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+REDIRECT_MAX_TIMES = 5
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+LOG_LEVEL = "INFO"
+FEED_EXPORT_ENCODING = "utf-8"
+
+SPIDER_MIDDLEWARES = {
+    "crawler.incremental.IncrementalMiddleware": 550,
+}
+ITEM_PIPELINES = {
+    "crawler.pipelines.ValidatePipeline": 100,
+    "crawler.pipelines.ClassifyPipeline": 200,
+    "crawler.pipelines.StorePipeline": 300,
+}
+EXTENSIONS = {
+    "crawler.runs.RunRecorder": 500,
+}
+
+# leadwatch's own settings (filled from leadwatch.toml by crawler.crawl_job)
+LEADWATCH_CONFIG = "leadwatch.toml"
+LEADWATCH_RUN_ID = None
+LEADWATCH_FULL = False
+LEADWATCH_STORE_BATCH = 100

@@ -1,0 +1,1 @@
+"""Scrapy spiders: a generic config-driven listing spider and a feed spider."""
