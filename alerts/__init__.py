@@ -1,0 +1,1 @@
+"""Digests: select undelivered leads -> fold reprints -> render -> send -> record."""
