@@ -1,0 +1,93 @@
+"""crawl -> extract -> classify -> SQLite -> digest over SMTP, with real parts only.
+
+Real Scrapy in a child process (through the `leadwatch` CLI) against the demo site on a
+real HTTP server on 127.0.0.1, a real SQLite file, a real aiosmtpd server.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+
+from conftest import Instance, Mailbox, load_truth
+
+
+def _lead_titles(inst: Instance) -> list[str]:
+    import json
+
+    items = json.loads(inst.run("items", "--leads", "--limit", "0", "--json").stdout)
+    return [i["title"] for i in items]
+
+
+def test_crawl_classify_store_and_send_digest(demo_instance: Instance, smtp_server: Mailbox):
+    inst = demo_instance
+    truth = load_truth()
+    out = inst.run("crawl", "demo-yixing", "demo-sdic").stdout
+    assert re.search(r"demo-yixing: ok .* 0 errors", out), out
+    assert re.search(r"demo-sdic: ok .* 0 errors", out), out
+
+    runs = {r["source"]: r for r in inst.runs()}
+    assert set(runs) == {"demo-yixing", "demo-sdic"}
+    assert all(r["status"] == "completed" and r["finished_at"] for r in runs.values())
+    assert runs["demo-yixing"]["articles_new"] + runs["demo-sdic"]["articles_new"] == len(truth)
+
+    with sqlite3.connect(inst.db) as db:
+        stored = db.execute("select count(*) from articles").fetchone()[0]
+        with_tags = db.execute("select count(distinct article_id) from tags").fetchone()[0]
+    assert stored == len(truth)
+    assert with_tags > len(truth) // 2
+
+    lead_titles = _lead_titles(inst)
+    truth_leads = [t for t in truth if t["lead"]]
+    found = [t for t in truth_leads if t["title"] in lead_titles]
+    assert len(found) >= 0.8 * len(truth_leads), (len(found), len(truth_leads))
+
+    inst.run("digest", "--send")
+    assert len(smtp_server.messages) == 1
+    msg = smtp_server.messages[0]
+    subject = str(msg["Subject"])
+    match = re.fullmatch(r"【招商线索】\d{4}-\d{2}-\d{2} · (\d+) 条新线索", subject)
+    assert match, subject
+    assert msg["To"] == "zhaoshang@example.gov.cn"
+    text = msg.get_body(("plain",)).get_content()
+    html = msg.get_body(("html",)).get_content()
+    reprints = {t["title"] for t in truth if t.get("reprint_of")}
+    shown = [t for t in lead_titles if t not in reprints]
+    for title in shown:
+        assert title in text, title
+        assert title.replace("&", "&amp;") in html, title
+    assert int(match[1]) == len(set(shown))
+
+    second = inst.run("digest", "--send").stdout
+    assert "nothing new" in second
+    assert len(smtp_server.messages) == 1
+    with sqlite3.connect(inst.db) as db:
+        statuses = db.execute("select status from deliveries").fetchall()
+        items = db.execute(
+            "select count(*), count(distinct article_id) from delivery_items"
+        ).fetchone()
+    assert statuses == [("sent",)]
+    assert items[0] == items[1] == len(lead_titles)
+
+
+def test_second_crawl_of_unchanged_site_fetches_list_pages_only(demo_instance: Instance):
+    inst = demo_instance
+    inst.run("crawl", "demo-yixing")
+    first = inst.runs()[0]
+    assert first["articles_fetched"] == first["articles_new"] > 20
+
+    out = inst.run("crawl", "demo-yixing").stdout
+    second = inst.runs()[0]
+    assert second["id"] != first["id"]
+    assert second["articles_fetched"] == 0
+    assert second["articles_new"] == second["articles_updated"] == 0
+    # caught up on the first list page, and the previous run completed: no further paging
+    assert second["pages_fetched"] == 1, out
+
+    full = inst.run("crawl", "demo-yixing", "--full")
+    assert full.returncode == 0
+    third = inst.runs()[0]
+    assert third["articles_fetched"] == first["articles_fetched"]
+    assert third["articles_new"] == third["articles_updated"] == 0
+    with sqlite3.connect(inst.db) as db:
+        assert db.execute("select count(*) from articles").fetchone()[0] == first["articles_new"]
