@@ -248,3 +248,17 @@ def load_config(path: Path | str | None = None) -> Config:
     config = Config(path, data, [])
     config.sources = load_sources(config.sources_path)
     return config
+
+
+def load_config_or_defaults(path: Path | str | None = None) -> Config:
+    """Like :func:`load_config`, but a missing leadwatch.toml means "all defaults".
+
+    For `scrapy list` / `scrapy crawl` in a fresh checkout, before `leadwatch init`.
+    """
+    path = Path(path) if path else DEFAULT_CONFIG
+    if path.exists():
+        return load_config(path)
+    config = Config(path, ConfigFile(), [])
+    config.sources = load_sources(config.sources_path)
+    return config
+

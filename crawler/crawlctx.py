@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from crawler.config import Config, load_config
+from crawler.config import Config, load_config_or_defaults
 from crawler.store import Database
 
 
@@ -12,7 +12,7 @@ def crawl_config(crawler: Any) -> Config:
     """The leadwatch config of this crawl (loaded once per crawler)."""
     config = getattr(crawler, "_leadwatch_config", None)
     if config is None:
-        config = load_config(crawler.settings.get("LEADWATCH_CONFIG"))
+        config = load_config_or_defaults(crawler.settings.get("LEADWATCH_CONFIG"))
         crawler._leadwatch_config = config
     return config
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from scrapy import Request, Spider
 from scrapy.settings import BaseSettings
 
-from crawler.config import Config, Source, load_config
+from crawler.config import Config, Source, load_config_or_defaults
 from spiders.feed import FeedSpider
 from spiders.listing import ListingSpider
 
@@ -26,7 +26,7 @@ class SourceSpiderLoader:
     """Implements scrapy's ISpiderLoader over the configured sources."""
 
     def __init__(self, settings: BaseSettings):
-        self._config: Config = load_config(settings.get("LEADWATCH_CONFIG"))
+        self._config: Config = load_config_or_defaults(settings.get("LEADWATCH_CONFIG"))
         self._spiders = {s.name: spider_class_for(s) for s in self._config.sources}
 
     @classmethod
