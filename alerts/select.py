@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session, selectinload
 
+from alerts.reprints import is_reprint, shingles
 from crawler.config import Subscription
 from crawler.store.models import Article, DeliveryItem, Lead, Tag
 
@@ -72,29 +73,27 @@ def _matches(article: Article, sub: Subscription) -> bool:
     return max((lead.score for lead in article.leads), default=0.0) >= sub.min_lead_score
 
 
-def _story_key(article: Article) -> str:
-    return _NOT_WORD.sub("", article.title)
-
-
 def fold_reprints(articles: Sequence[Article]) -> list[Entry]:
-    """One entry per story: same body fingerprint or same title; the earliest one leads."""
+    """One entry per story (same title or near-identical body); the earliest one leads."""
 
     def when(a: Article) -> datetime:
         return a.published_at or a.first_seen_at
 
-    entries: list[Entry] = []
-    by_key: dict[str, Entry] = {}
+    entries: list[tuple[Entry, frozenset[str]]] = []
+    by_title: dict[str, Entry] = {}
     for article in sorted(articles, key=lambda a: (when(a), a.id)):
-        keys = (article.fingerprint, _story_key(article))
-        entry = next((by_key[k] for k in keys if k in by_key), None)
+        title_key = _NOT_WORD.sub("", article.title)
+        body = shingles(article.body)
+        entry = by_title.get(title_key) or next(
+            (e for e, leader in entries if is_reprint(body, leader)), None
+        )
         if entry is None:
             entry = Entry(article)
-            entries.append(entry)
+            entries.append((entry, body))
         else:
             entry.reprints.append(article)
-        for key in keys:
-            by_key.setdefault(key, entry)
-    return entries
+        by_title.setdefault(title_key, entry)
+    return [entry for entry, _ in entries]
 
 
 def select_undelivered(session: Session, sub: Subscription) -> Selection:

@@ -18,8 +18,10 @@ from rich.console import Console
 from crawler.config import DEFAULT_CONFIG, Config, load_config
 from crawler.errors import LeadwatchError
 
-console = Console(highlight=False)
-err_console = Console(stderr=True, highlight=False)
+# Piped output (tests, logs) gets a wide console so tables of Chinese titles stay readable.
+_WIDTH = None if sys.stdout.isatty() else 200
+console = Console(highlight=False, soft_wrap=True, width=_WIDTH)
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def _config(args: argparse.Namespace) -> Config:

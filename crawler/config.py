@@ -261,4 +261,3 @@ def load_config_or_defaults(path: Path | str | None = None) -> Config:
     config = Config(path, ConfigFile(), [])
     config.sources = load_sources(config.sources_path)
     return config
-

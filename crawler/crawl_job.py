@@ -14,12 +14,14 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from crawler import settings as default_settings
-from crawler.config import Config, load_config
+from crawler.config import Config, Source, load_config
 from crawler.spiderloader import spider_class_for
 
 
-def scrapy_settings(config: Config, *, run_id: int | None = None, full: bool = False) -> Settings:
-    """Scrapy settings for a crawl: package defaults, then leadwatch.toml's [crawl]."""
+def scrapy_settings(
+    config: Config, source: Source | None = None, *, run_id: int | None = None, full: bool = False
+) -> Settings:
+    """Scrapy settings for a crawl: package defaults, leadwatch.toml's [crawl], the source's."""
     settings = Settings()
     settings.setmodule(default_settings, priority="project")
     crawl = config.crawl
@@ -37,6 +39,10 @@ def scrapy_settings(config: Config, *, run_id: int | None = None, full: bool = F
         "RETRY_TIMES": crawl.retries,
         "LOG_LEVEL": crawl.log_level,
     }
+    if source is not None and source.download_delay is not None:
+        overrides["DOWNLOAD_DELAY"] = source.download_delay
+        if source.download_delay == 0:  # e.g. our own loopback demo site
+            overrides["AUTOTHROTTLE_ENABLED"] = False
     settings.setdict(overrides, priority="cmdline")
     return settings
 
@@ -50,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     config = load_config(args.config)
     source = config.source(args.source)
-    process = CrawlerProcess(scrapy_settings(config, run_id=args.run_id, full=args.full))
+    process = CrawlerProcess(scrapy_settings(config, source, run_id=args.run_id, full=args.full))
     crawler = process.create_crawler(spider_class_for(source))
     process.crawl(crawler)
     process.start()

@@ -67,12 +67,19 @@ def article_dict(article: Article, *, body: bool = False) -> dict[str, Any]:
     return data
 
 
+def _short_list(names: list[str], limit: int = 3) -> str:
+    shown = "、".join(names[:limit])
+    return shown + (f" 等{len(names)}家" if len(names) > limit else "")
+
+
 def sector_labels(article: Article) -> str:
     return "、".join(t.label or t.name for t in article.tags if t.kind == "sector")
 
 
-def partner_names(article: Article) -> str:
-    return "、".join(t.name for t in article.tags if t.kind == "partner")
+def partner_names(article: Article, limit: int = 3) -> str:
+    """The strongest partners of an article, at most ``limit`` shown."""
+    tags = sorted((t for t in article.tags if t.kind == "partner"), key=lambda t: -t.score)
+    return _short_list([t.name for t in tags], limit)
 
 
 def best_lead(article: Article) -> Lead | None:

@@ -27,7 +27,10 @@ download_delay = 0
     assert run["errors"] == 2  # the empty page and the 404
 
     with sqlite3.connect(inst.db) as db:
-        titles = {url.rsplit("/", 1)[1]: title for url, title in db.execute("select url, title from articles")}
+        titles = {
+            url.rsplit("/", 1)[1]: title
+            for url, title in db.execute("select url, title from articles")
+        }
     assert titles["2000003.shtml"] == "丁蜀镇低空飞行服务站启用"
     assert titles["2000006.shtml"] == "江苏昇宏生物科技有限公司合成生物项目开工"  # GBK bytes
     assert titles["2000007.shtml"] == "宜兴市召开一季度重点项目推进会"  # says gb2312, is UTF-8

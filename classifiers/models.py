@@ -1,0 +1,68 @@
+"""Result types of :meth:`classifiers.Classifier.classify`."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(slots=True)
+class SectorTag:
+    """A sector the article is about.
+
+    ``evidence`` = ``{"terms": {term: {"title": n, "body": m}}, "sentence": str}``.
+    """
+
+    id: str
+    label: str
+    score: float
+    evidence: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class PartnerTag:
+    """A known partner named in the article (``name`` is the canonical name).
+
+    ``evidence`` = ``{"terms": {spelling: {"title": n, "body": m}}, "sentence": str}``,
+    plus ``"via": [child names]`` when the partner is credited through a subsidiary.
+    """
+
+    name: str
+    score: float
+    evidence: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Lead:
+    """A cooperation lead: one sentence with a signing, landing or visit event.
+
+    ``amount_yuan`` is the investment amount in yuan when it is given in CNY; for an
+    amount in another currency it is ``None`` and ``currency`` (e.g. ``"USD"``) with
+    ``amount_text`` (e.g. ``"5000万美元"``) tell it (see ``classifiers.parse_amounts``).
+    """
+
+    event: str
+    amount_yuan: int | None
+    currency: str
+    amount_text: str | None
+    counterparts: list[str]
+    place: str | None
+    sentence: str
+    score: float
+
+
+@dataclass(slots=True)
+class Classification:
+    """Sectors, partners and leads of one article, each list sorted by score (desc)."""
+
+    sectors: list[SectorTag] = field(default_factory=list)
+    partners: list[PartnerTag] = field(default_factory=list)
+    leads: list[Lead] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, list[dict[str, Any]]]:
+        """A JSON-ready dict: ``{"sectors": [...], "partners": [...], "leads": [...]}``."""
+        return {
+            "sectors": [asdict(t) for t in self.sectors],
+            "partners": [asdict(t) for t in self.partners],
+            "leads": [asdict(t) for t in self.leads],
+        }

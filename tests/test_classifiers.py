@@ -1,0 +1,534 @@
+"""Unit tests for classifiers/ (texts written for these tests)."""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import tomllib
+from pathlib import Path
+
+import jieba
+import pytest
+
+from classifiers import (
+    Classifier,
+    TaxonomyError,
+    load_taxonomy,
+    parse_amounts,
+    split_sentences,
+)
+from classifiers.taxonomy import taxonomy_from_dict
+
+ROOT = Path(__file__).resolve().parents[1]
+TAXONOMY = ROOT / "config" / "taxonomy.toml"
+FIXED_SECTORS = {
+    "synbio",
+    "low_altitude",
+    "silver",
+    "new_energy",
+    "new_infra",
+    "transport_tech",
+    "biomed",
+}
+
+
+@pytest.fixture(scope="module")
+def raw_taxonomy() -> dict:
+    with TAXONOMY.open("rb") as fh:
+        return tomllib.load(fh)
+
+
+@pytest.fixture(scope="module")
+def clf() -> Classifier:
+    return Classifier(load_taxonomy(TAXONOMY))
+
+
+def sector_ids(result) -> set[str]:
+    return {s.id for s in result.sectors}
+
+
+def partner_names(result) -> set[str]:
+    return {p.name for p in result.partners}
+
+
+# ------------------------------------------------------------------ taxonomy
+
+
+def test_shipped_taxonomy_has_fixed_sectors_and_seed_partners() -> None:
+    tax = load_taxonomy(TAXONOMY)
+    assert set(tax.sectors) == FIXED_SECTORS
+    assert tax.sectors["silver"] == "银发经济"
+    for name in (
+        "国家开发投资集团",
+        "国投生物制造创新研究院有限公司",
+        "江苏国信协联能源有限公司",
+        "中国电子工程设计院股份有限公司",
+        "中国航天科技集团",
+        "中国航天电子技术研究院",
+        "中讯邮电咨询设计院有限公司",
+        "中国联合网络通信集团",
+        "北京首都公路发展集团",
+    ):
+        assert name in tax.partners
+    assert tax.partner_configs["国投生物制造创新研究院有限公司"].parent == "国家开发投资集团"
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "taxonomy.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _broken(tmp_path: Path, old: str, new: str) -> Path:
+    text = TAXONOMY.read_text(encoding="utf-8")
+    assert old in text, old
+    return _write(tmp_path, text.replace(old, new, 1))
+
+
+def test_error_names_file_key_and_fix_for_bad_weight(tmp_path: Path) -> None:
+    path = _broken(tmp_path, '"银发经济" = 3, "养老" = 2,', '"银发经济" = 3, "养老" = -2,')
+    with pytest.raises(TaxonomyError) as info:
+        load_taxonomy(path)
+    message = str(info.value)
+    assert str(path) in message
+    assert 'sectors.silver.keywords["养老"]' in message
+    assert "fix:" in message and "greater than 0" in message
+
+
+def test_error_for_misspelt_key_lists_allowed_keys(tmp_path: Path) -> None:
+    path = _broken(tmp_path, "[sectors.silver]\nlabel", "[sectors.silver]\nlabl")
+    with pytest.raises(TaxonomyError) as info:
+        load_taxonomy(path)
+    message = str(info.value)
+    assert "sectors.silver.labl" in message
+    assert "sectors.silver.label" in message  # the missing one is reported too
+    assert "allowed keys: label, keywords" in message
+
+
+def test_error_for_unknown_parent_and_duplicate_alias(tmp_path: Path) -> None:
+    path = _broken(tmp_path, 'parent = "国家开发投资集团"', 'parent = "国家开发投资公司"')
+    with pytest.raises(TaxonomyError) as info:
+        load_taxonomy(path)
+    assert "partners[1].parent" in str(info.value)
+    assert "国家开发投资公司" in str(info.value)
+
+    path = _broken(
+        tmp_path,
+        'aliases = ["中国电子工程设计院", "中国电子工程设计院有限公司", "中国电子院"]',
+        'aliases = ["中国电子工程设计院", "中国电子工程设计院有限公司", "中国电子院", "国投"]',
+    )
+    with pytest.raises(TaxonomyError) as info:
+        load_taxonomy(path)
+    assert "partners[3].aliases[3]" in str(info.value)
+    assert "国家开发投资集团" in str(info.value)
+
+
+def test_error_for_exclude_phrase_that_excludes_nothing(tmp_path: Path) -> None:
+    path = _broken(tmp_path, 'exclude = ["养老保险",', 'exclude = ["退休待遇", "养老保险",')
+    with pytest.raises(TaxonomyError) as info:
+        load_taxonomy(path)
+    assert "sectors.silver.exclude[0]" in str(info.value)
+
+
+def test_error_for_bad_kind_and_unknown_event(tmp_path: Path) -> None:
+    path = _broken(tmp_path, 'kind = "company"', 'kind = "bank"')
+    with pytest.raises(TaxonomyError) as info:
+        load_taxonomy(path)
+    assert "partners[2].kind" in str(info.value)
+    assert "'soe'" in str(info.value)
+
+    path = _broken(tmp_path, "[leads.events.visit]", "[leads.events.meeting]")
+    with pytest.raises(TaxonomyError) as info:
+        load_taxonomy(path)
+    message = str(info.value)
+    assert "leads.events.meeting" in message and "leads.events.visit" in message
+
+
+def test_error_for_toml_syntax_and_missing_file(tmp_path: Path) -> None:
+    path = _write(tmp_path, '[sectors.synbio]\nlabel = "合成生物"\nlabel = "again"\n')
+    with pytest.raises(TaxonomyError) as info:
+        load_taxonomy(path)
+    assert str(path) in str(info.value) and "line 3" in str(info.value)
+
+    missing = tmp_path / "nope.toml"
+    with pytest.raises(TaxonomyError) as info:
+        load_taxonomy(missing)
+    assert str(missing) in str(info.value)
+
+
+# ------------------------------------------------------------------ sentences & amounts
+
+
+def test_split_sentences() -> None:
+    text = "项目签约。总投资3亿元！真的吗？是的；\n新段落“引语。”后文"
+    assert split_sentences(text) == [
+        "项目签约。",
+        "总投资3亿元！",
+        "真的吗？",
+        "是的；",
+        "新段落“引语。”",
+        "后文",
+    ]
+    assert split_sentences("  \n ") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "currency"),
+    [
+        ("总投资3亿元", 300_000_000, "CNY"),
+        ("总投资435.6亿元", 43_560_000_000, "CNY"),
+        ("投资2.5万元", 25_000, "CNY"),
+        ("协议引资额1.2亿，用地80亩", 120_000_000, "CNY"),
+        ("计划投资3000万元建设", 30_000_000, "CNY"),
+        ("合同外资5000万美元", 50_000_000, "USD"),
+        ("总投资三亿元", 300_000_000, "CNY"),
+        ("总投资二十亿元", 2_000_000_000, "CNY"),
+        ("投资两千万元", 20_000_000, "CNY"),
+        ("投资3,000万元", 30_000_000, "CNY"),
+        ("總投資３．５億元", 350_000_000, "CNY"),
+        ("投资10余亿元", 1_000_000_000, "CNY"),
+        ("注册资本1亿元人民币", 100_000_000, "CNY"),
+        ("投资2000万欧元", 20_000_000, "EUR"),
+    ],
+)
+def test_parse_amounts(text: str, value: int, currency: str) -> None:
+    amounts = parse_amounts(text)
+    assert [(a.value, a.currency) for a in amounts] == [(value, currency)]
+    assert amounts[0].text in text
+
+
+@pytest.mark.parametrize("text", ["接待游客2亿人次", "装机500万千瓦", "第十二届", "三万人参加"])
+def test_parse_amounts_ignores_non_money(text: str) -> None:
+    assert parse_amounts(text) == []
+
+
+# ------------------------------------------------------------------ sectors
+
+
+def test_sector_article_is_tagged_with_evidence(clf: Classifier) -> None:
+    title = "低空经济产业园启动建设"
+    body = (
+        "我市低空经济产业园今日启动建设，规划建设无人机研发中心和通用航空服务站。\n"
+        "园区将重点引进无人机整机、飞行器零部件和低空飞行服务企业。"
+    )
+    result = clf.classify(title, body)
+    assert [s.id for s in result.sectors] == ["low_altitude"]
+    tag = result.sectors[0]
+    assert tag.label == "低空经济"
+    assert tag.evidence["terms"]["低空经济"] == {"title": 1, "body": 1}
+    assert tag.evidence["terms"]["无人机"]["body"] == 2
+    assert tag.evidence["sentence"] in title + body
+
+
+def test_passing_mention_in_a_list_does_not_tag(clf: Classifier) -> None:
+    body = (
+        "本届读书节共举办阅读分享、图书漂流和少儿绘本展等活动四十余场。\n"
+        "活动方介绍，我市正大力发展新能源、低空经济、银发经济、合成生物、生物医药等产业，"
+        "城市文化氛围也日益浓厚。\n读书节将持续到月底。"
+    )
+    assert clf.classify("全民读书节开幕", body).sectors == []
+
+
+def test_repeated_industry_lists_do_not_tag(clf: Classifier) -> None:
+    body = (
+        "上半年，全市新能源、低空经济、银发经济、合成生物等新兴产业保持较快增长。\n"
+        "下半年，将继续围绕新能源、低空经济、银发经济、合成生物等方向精准招商。\n"
+        "同时加大稳就业、促消费工作力度。"
+    )
+    assert clf.classify("上半年经济运行情况发布", body).sectors == []
+
+
+def test_single_body_mention_is_not_enough_but_a_headline_is(clf: Classifier) -> None:
+    body = "会议还听取了各部门工作汇报，并就银发经济工作作了简要部署。"
+    assert sector_ids(clf.classify("市政府召开常务会议", body)) == set()
+    assert sector_ids(clf.classify("我市部署银发经济工作", body)) == {"silver"}
+
+
+def test_pension_insurance_is_not_silver_economy(clf: Classifier) -> None:
+    body = (
+        "今年我市城乡居民基本养老保险参保率稳定在98%以上。\n"
+        "人社部门按时足额发放养老金，并推进养老保险关系转移接续。\n"
+        "参保群众可在线查询养老保险缴费记录。"
+    )
+    assert "silver" not in sector_ids(clf.classify("养老保险参保扩面工作有序推进", body))
+    body2 = body + "\n同时，我市新建社区养老服务站12个，推进居家养老服务和适老化改造。"
+    assert "silver" in sector_ids(clf.classify("养老服务提质增效", body2))
+
+
+def test_weak_terms_alone_do_not_tag(clf: Classifier) -> None:
+    body = "生物课上，老师带领学生观察生物标本，讲解生物分类知识。生物兴趣小组还进行了发酵实验。"
+    assert "synbio" not in sector_ids(clf.classify("生物兴趣小组活动", body))
+
+
+@pytest.fixture(scope="module")
+def boundary_clf(raw_taxonomy: dict) -> Classifier:
+    """A taxonomy where a lone 低空 / 国投 / 5G would tag on a single hit."""
+    data = copy.deepcopy(raw_taxonomy)
+    data["sectors"]["low_altitude"]["min_score"] = 2.0
+    data["sectors"]["new_infra"]["min_score"] = 2.0
+    return Classifier(taxonomy_from_dict(data, "test"))
+
+
+def test_term_inside_an_unrelated_word_does_not_count(boundary_clf: Classifier) -> None:
+    # 降低|空气: 低空 straddles a word boundary.
+    assert "low_altitude" not in sector_ids(
+        boundary_clf.classify("", "要进一步降低空气中的颗粒物。")
+    )
+    assert "low_altitude" in sector_ids(boundary_clf.classify("", "要进一步发展低空产业。"))
+    # 全国|投资: 国投 straddles a word boundary.
+    result = boundary_clf.classify("", "这里是全国投资热土。")
+    assert "国家开发投资集团" not in partner_names(result)
+    result = boundary_clf.classify("", "国投与我市洽谈合作。")
+    assert "国家开发投资集团" in partner_names(result)
+    # 5G inside 15G / 5GHz is not 5G.
+    assert "new_infra" not in sector_ids(boundary_clf.classify("", "采用15G带宽和5GHz频段。"))
+    assert "new_infra" in sector_ids(boundary_clf.classify("", "新建5G网络。"))
+
+
+def test_jieba_global_dictionary_is_untouched(raw_taxonomy: dict) -> None:
+    jieba.dt.initialize()
+    data = copy.deepcopy(raw_taxonomy)
+    data["sectors"]["synbio"]["keywords"]["翼翔云链"] = 3
+    clf = Classifier(taxonomy_from_dict(data, "test"))
+    assert "翼翔云链" not in jieba.dt.FREQ
+    assert "翼翔云链" in clf._words.cut("发展翼翔云链产业")
+
+
+def test_traditional_text_classifies_like_simplified(clf: Classifier) -> None:
+    simplified = (
+        "合成生物项目落户宜兴经济技术开发区",
+        "江苏衡远生物制造有限公司合成生物产业化项目正式落户宜兴经济技术开发区，"
+        "总投资3亿元，建设精准发酵生产线。\n公司依托细胞工厂技术发展生物制造。",
+    )
+    traditional = (
+        "合成生物項目落戶宜興經濟技術開發區",
+        "江蘇衡遠生物製造有限公司合成生物產業化項目正式落戶宜興經濟技術開發區，"
+        "總投資3億元，建設精準發酵生產線。\n公司依託細胞工廠技術發展生物製造。",
+    )
+    a = clf.classify(*simplified)
+    b = clf.classify(*traditional)
+    assert sector_ids(a) == sector_ids(b) == {"synbio"}
+    assert [s.score for s in a.sectors] == [s.score for s in b.sectors]
+    assert [(lead.event, lead.amount_yuan, lead.place) for lead in b.leads] == [
+        ("landing", 300_000_000, "经开区")
+    ]
+    assert b.leads[0].counterparts == ["江蘇衡遠生物製造有限公司"]
+
+
+# ------------------------------------------------------------------ partners
+
+
+def test_aliases_resolve_to_canonical_names(clf: Classifier) -> None:
+    body = (
+        "国投与SDIC的代表出席。中国电子院、中讯院和首发集团负责人也参加了会议。"
+        "中国联通有关负责人作了发言。"
+    )
+    names = partner_names(clf.classify("", body))
+    assert {
+        "国家开发投资集团",
+        "中国电子工程设计院股份有限公司",
+        "中讯邮电咨询设计院有限公司",
+        "北京首都公路发展集团",
+        "中国联合网络通信集团",
+    } <= names
+    tag = next(p for p in clf.classify("", body).partners if p.name == "国家开发投资集团")
+    assert tag.evidence["terms"] == {
+        "国投": {"title": 0, "body": 1},
+        "SDIC": {"title": 0, "body": 1},
+    }
+
+
+def test_child_partner_credits_its_parent(clf: Classifier) -> None:
+    result = clf.classify("", "国投生物制造创新研究院有限公司专家来宜交流。")
+    by_name = {p.name: p for p in result.partners}
+    assert by_name["国投生物制造创新研究院有限公司"].score == 1.0
+    parent = by_name["国家开发投资集团"]
+    assert parent.score == 1.0  # 0.5 share of the child's 1.0, raised to min_score
+    assert parent.evidence["via"] == ["国投生物制造创新研究院有限公司"]
+    assert parent.evidence["terms"] == {}
+    assert parent.evidence["sentence"] == "国投生物制造创新研究院有限公司专家来宜交流。"
+
+
+# ------------------------------------------------------------------ leads
+
+
+def test_signing_lead_with_amount_and_unknown_orgs(clf: Classifier) -> None:
+    body = (
+        "5月6日，宜兴经济技术开发区管理委员会与江苏恒远新材料有限公司签署投资协议，"
+        "项目总投资8.5亿元，建设生物基材料生产基地。"
+    )
+    leads = clf.classify("", body).leads
+    assert len(leads) == 1
+    lead = leads[0]
+    assert lead.event == "signing"
+    assert lead.amount_yuan == 850_000_000 and lead.currency == "CNY"
+    assert lead.amount_text == "8.5亿元"
+    assert lead.counterparts == ["宜兴经济技术开发区管理委员会", "江苏恒远新材料有限公司"]
+    assert lead.place == "经开区"
+    assert lead.sentence == body
+
+
+@pytest.mark.parametrize(
+    ("body", "event", "counterparts"),
+    [
+        (
+            "我市与江苏高科技投资集团有限公司签署合作协议。",
+            "signing",
+            ["江苏高科技投资集团有限公司"],
+        ),
+        (
+            "江苏省产业技术研究院生物医药研究所落户宜兴。",
+            "landing",
+            ["江苏省产业技术研究院生物医药研究所"],
+        ),
+        ("市委书记会见了华为技术有限公司副总裁一行。", "visit", ["华为技术有限公司"]),
+        (
+            "市领导拜访了清华大学、南京大学和江南大学，洽谈产学研合作。",
+            "visit",
+            ["清华大学", "南京大学", "江南大学"],
+        ),
+    ],
+)
+def test_unknown_organisations_are_whole_names(
+    clf: Classifier, body: str, event: str, counterparts: list[str]
+) -> None:
+    (lead,) = clf.classify("", body).leads
+    assert lead.event == event
+    assert lead.counterparts == counterparts
+
+
+def test_known_partner_with_legal_suffix_is_one_counterpart(clf: Classifier) -> None:
+    body = "我市与中国电子工程设计院有限公司签约共建银发经济产业园。"
+    (lead,) = clf.classify("", body).leads
+    assert lead.counterparts == ["中国电子工程设计院股份有限公司"]
+
+
+def test_generic_phrases_are_not_organisations(clf: Classifier) -> None:
+    body = "考察团拜访了多所大学和该研究院，并与一批高校和研究院对接。"
+    assert clf.classify("", body).leads == []
+
+
+def test_sales_and_output_value_are_not_investment(clf: Classifier) -> None:
+    body = "项目在丁蜀镇开工，总投资6亿元。\n项目达产后，可实现应税销售约5亿元，形成年产值12亿元。"
+    result = clf.classify("", body)
+    assert [lead.amount_yuan for lead in result.leads] == [600_000_000]
+    body2 = "江苏嘉禾电子有限公司新厂房在高塍镇竣工，预计年产值5亿元，年销售收入4亿元。"
+    (lead,) = clf.classify("", body2).leads
+    assert lead.event == "landing" and lead.amount_yuan is None and lead.amount_text is None
+
+
+def test_amount_in_next_sentence_is_attached(clf: Classifier) -> None:
+    body = "无锡恒科精密有限公司精密零部件项目在周铁镇开工。\n该项目总投资2.3亿元。"
+    (lead,) = clf.classify("", body).leads
+    assert lead.event == "landing" and lead.amount_yuan == 230_000_000
+    assert lead.place == "周铁镇"
+
+
+def test_foreign_currency_amount(clf: Classifier) -> None:
+    body = "德国莱茵精工有限公司与环科园签署增资协议，合同外资5000万美元。"
+    (lead,) = clf.classify("", body).leads
+    assert lead.event == "signing"
+    assert lead.amount_yuan is None
+    assert lead.currency == "USD"
+    assert lead.amount_text == "5000万美元"
+    assert lead.place == "环科园"
+
+
+def test_visit_needs_an_organisation(clf: Classifier) -> None:
+    assert clf.classify("", "市领导赴杭州考察，拜访多家企业，洽谈项目合作。").leads == []
+    (lead,) = clf.classify("", "市领导一行拜访中国商飞，洽谈航空零部件配套合作。").leads
+    assert lead.event == "visit"
+    assert lead.counterparts == ["中国商用飞机有限责任公司"]
+
+
+def test_a_wish_is_not_a_lead(clf: Classifier) -> None:
+    assert clf.classify("", "希望双方以此次签约为契机，推动更多项目落户宜兴。").leads == []
+
+
+def test_place_prefers_specific_over_generic(clf: Classifier) -> None:
+    (lead,) = clf.classify("", "宜兴市与江苏远山科技有限公司签约，项目落户宜兴丁蜀。").leads
+    assert lead.place == "丁蜀镇"
+    (lead,) = clf.classify("", "江苏远山科技有限公司项目签约落户宜兴。").leads
+    assert lead.place == "宜兴"
+
+
+def test_signal_inside_excluded_phrase_is_ignored(clf: Classifier) -> None:
+    body = "江苏明亮门窗有限公司推出新款落地窗，企业开工率保持高位。"
+    assert clf.classify("", body).leads == []
+
+
+# ------------------------------------------------------------------ output shape
+
+
+def test_to_dict_is_json_ready_and_sorted(clf: Classifier) -> None:
+    title = "银发经济产业园项目签约"
+    body = (
+        "我市与中国电子工程设计院股份有限公司签约共建银发经济产业园，总投资5亿元。\n"
+        "项目将建设适老化产品展示中心、养老服务培训基地和智慧养老平台。"
+    )
+    result = clf.classify(title, body)
+    data = json.loads(json.dumps(result.to_dict(), ensure_ascii=False))
+    assert set(data) == {"sectors", "partners", "leads"}
+    assert set(data["sectors"][0]) == {"id", "label", "score", "evidence"}
+    assert set(data["partners"][0]) == {"name", "score", "evidence"}
+    assert set(data["leads"][0]) == {
+        "event",
+        "amount_yuan",
+        "currency",
+        "amount_text",
+        "counterparts",
+        "place",
+        "sentence",
+        "score",
+    }
+    for key in ("sectors", "partners", "leads"):
+        scores = [item["score"] for item in data[key]]
+        assert scores == sorted(scores, reverse=True)
+    assert data["leads"][0]["amount_yuan"] == 500_000_000
+
+
+def test_classifier_is_reusable_and_handles_empty_text(clf: Classifier) -> None:
+    first = clf.classify("低空经济", "无人机产业发展迅速。无人机企业增多。").to_dict()
+    assert clf.classify("", "").to_dict() == {"sectors": [], "partners": [], "leads": []}
+    assert clf.classify("低空经济", "无人机产业发展迅速。无人机企业增多。").to_dict() == first
+
+
+# ------------------------------------------------------------------ the seed article
+
+
+def _seed_path() -> Path | None:
+    candidates = [os.environ.get("LEADWATCH_SEED_ARTICLE", "")]
+    candidates += [
+        str(ROOT.parent / "shared" / "seed-article.txt"),
+        "/work/shared/seed-article.txt",
+    ]
+    for c in candidates:
+        if c and Path(c).is_file():
+            return Path(c)
+    return None
+
+
+@pytest.mark.skipif(_seed_path() is None, reason="shared/seed-article.txt not available")
+def test_seed_article(clf: Classifier) -> None:
+    title, body = _seed_path().read_text(encoding="utf-8").split("\n", 1)
+    result = clf.classify(title, body)
+    assert {"synbio", "silver", "low_altitude", "new_infra", "transport_tech"} <= sector_ids(result)
+    assert "biomed" not in sector_ids(result)
+    assert {
+        "国家开发投资集团",
+        "国投生物制造创新研究院有限公司",
+        "中国电子工程设计院股份有限公司",
+        "中国航天科技集团",
+        "中讯邮电咨询设计院有限公司",
+        "北京首都公路发展集团",
+    } <= partner_names(result)
+    events = {lead.event for lead in result.leads}
+    assert events == {"signing", "landing", "visit"}
+    amounts = [lead.amount_yuan for lead in result.leads if lead.amount_yuan]
+    assert amounts == [300_000_000]  # 总投资3亿元, never 应税销售约5亿元
+    landing = next(lead for lead in result.leads if lead.amount_yuan)
+    assert landing.event == "landing" and landing.place == "经开区"
+    signing = [lead for lead in result.leads if "框架协议" in lead.sentence]
+    assert signing and signing[0].event == "signing"
+    assert "江苏国信协联能源有限公司" in signing[0].counterparts
