@@ -190,6 +190,14 @@ class Taxonomy:
         """Canonical partner name -> full partner settings."""
         return {p.name: p for p in self.config.partners}
 
+    def canonical_partner(self, name: str) -> str | None:
+        """The canonical name for a partner name or alias (国投 -> 国家开发投资集团)."""
+        wanted = name.strip().lower()
+        for partner in self.config.partners:
+            if wanted in (n.lower() for n in [partner.name, *partner.aliases]):
+                return partner.name
+        return None
+
 
 def load_taxonomy(path: str | Path = "config/taxonomy.toml") -> Taxonomy:
     """Load and validate the taxonomy TOML file at ``path``.
