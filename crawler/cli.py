@@ -7,31 +7,15 @@ message that says what to do next, and an exit status; ``--traceback`` shows the
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import sys
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
 from pathlib import Path
 
-from rich.console import Console
-
-from crawler.config import DEFAULT_CONFIG, Config, load_config
+from crawler.cli_common import config_from_args, console, err_console, open_database
+from crawler.config import DEFAULT_CONFIG, Config
 from crawler.errors import LeadwatchError
-
-# Piped output (tests, logs) gets a wide console so tables of Chinese titles stay readable.
-_WIDTH = None if sys.stdout.isatty() else 200
-console = Console(highlight=False, soft_wrap=True, width=_WIDTH)
-err_console = Console(stderr=True, highlight=False, soft_wrap=True)
-
-
-def _config(args: argparse.Namespace) -> Config:
-    return load_config(args.config)
-
-
-def _database(config: Config):  # noqa: ANN202 - imported lazily to keep `classify` light
-    from crawler.store import Database
-
-    return Database(config.database_url)
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -54,14 +38,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_crawl(args: argparse.Namespace) -> int:
     from crawler.crawl import crawl_sources
 
-    config = _config(args)
+    config = config_from_args(args)
     names = args.sources or [s.name for s in config.sources if s.enabled and s.verified]
     if not names:
         err_console.print(
             "no enabled, verified sources to crawl; name one (see `leadwatch sources list`)"
         )
         return 1
-    database = _database(config)
+    database = open_database(config)
     console.print(f"crawling {len(names)} source(s): {', '.join(names)}")
     outcomes = crawl_sources(
         config,
@@ -80,8 +64,8 @@ def cmd_runs(args: argparse.Namespace) -> int:
     from crawler.store import repo
     from crawler.views import run_dict, runs_table
 
-    config = _config(args)
-    with _database(config).session() as session:
+    config = config_from_args(args)
+    with open_database(config).session() as session:
         runs = list(repo.list_runs(session, args.source, args.limit))
     if args.json:
         print(json.dumps([run_dict(r) for r in runs], ensure_ascii=False, indent=2))
@@ -104,7 +88,7 @@ def cmd_items(args: argparse.Namespace) -> int:
     from crawler.timeutil import parse_since
     from crawler.views import article_dict, leads_table
 
-    config = _config(args)
+    config = config_from_args(args)
     since = None
     if args.since:
         try:
@@ -119,7 +103,7 @@ def cmd_items(args: argparse.Namespace) -> int:
         source=args.source,
         limit=args.limit,
     )
-    with _database(config).session() as session:
+    with open_database(config).session() as session:
         articles = list(repo.query_articles(session, flt))
     if args.json:
         print(json.dumps([article_dict(a) for a in articles], ensure_ascii=False, indent=2))
@@ -133,8 +117,8 @@ def cmd_show(args: argparse.Namespace) -> int:
     from crawler.store import repo
     from crawler.views import article_dict, print_article
 
-    config = _config(args)
-    with _database(config).session() as session:
+    config = config_from_args(args)
+    with open_database(config).session() as session:
         article = repo.get_article(session, args.id)
         if article is None:
             raise LeadwatchError(f"no article with id {args.id}; list them with `leadwatch items`")
@@ -199,70 +183,24 @@ def cmd_classify(args: argparse.Namespace) -> int:
 def _taxonomy_path(args: argparse.Namespace) -> Path:
     """The config's taxonomy, or config/taxonomy.toml when there is no leadwatch.toml."""
     if Path(args.config).exists():
-        return _config(args).taxonomy_path
+        return config_from_args(args).taxonomy_path
     return Path("config/taxonomy.toml")
 
 
-def cmd_digest(args: argparse.Namespace) -> int:
-    from alerts.digest import send_digest, write_preview
-
-    config = _config(args)
-    subs = [config.subscription(args.subscription)] if args.subscription else config.subscriptions
-    if not subs:
-        raise LeadwatchError(f"{config.path}: no [[subscriptions]]; add one to receive digests")
-    database = _database(config)
-    now = datetime.now(UTC)
-    if args.preview:
-        for sub in subs:
-            directory = Path(args.preview) if len(subs) == 1 else Path(args.preview) / sub.name
-            for path in write_preview(config, database, sub, directory, now):
-                console.print(f"wrote {path}")
-        return 0
-    unsent = 0
-    for sub in subs:
-        results = send_digest(config, database, sub, now)
-        if not results:
-            console.print(f"{sub.name}: nothing new, nothing sent")
-        for result in results:
-            console.print(result.summary())
-            unsent += not result.sent
-    if unsent:
-        err_console.print(f"{unsent} digest(s) stayed pending; they are retried on the next run")
-    return 1 if unsent else 0
-
-
-def cmd_sources_list(args: argparse.Namespace) -> int:
-    from rich.table import Table
-
-    from crawler.store import repo
-    from crawler.timeutil import local
-
-    config = _config(args)
-    table = Table()
-    for col in ("名称", "类型", "说明", "已验证", "最近运行", "状态", "新增", "错误"):
-        table.add_column(col)
-    with _database(config).session() as session:
-        for s in config.sources:
-            run = repo.last_run(session, s.name)
-            table.add_row(
-                s.name,
-                s.kind,
-                s.label,
-                "是" if s.verified else "否",
-                local(run.started_at) if run else "—",
-                run.status if run else "—",
-                str(run.articles_new) if run else "",
-                str(run.errors) if run else "",
-            )
-    console.print(table)
-    return 0
-
-
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
-    config = _config(args)
-    _database(config)
+    config = config_from_args(args)
+    open_database(config)
     console.print(f"database at {config.database_url} is up to date")
     return 0
+
+
+# Command groups living in their own modules; each has `register(add)`.
+COMMAND_MODULES = (
+    "crawler.cli_digest",  # digest, deliveries, schedule (alerts)
+    "crawler.cli_sources",  # sources list / check
+    "crawler.cli_taxonomy",  # taxonomy check, reclassify
+    "crawler.cli_browse",  # search, serve, export
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -329,16 +267,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--taxonomy", help="taxonomy file (default: the config's)")
     p.add_argument("--json", action="store_true", help="one JSON object per line")
 
-    p = add("digest", cmd_digest, "preview or send the digest of new leads")
-    p.add_argument("--subscription", help="default: every subscription")
-    mode = p.add_mutually_exclusive_group(required=True)
-    mode.add_argument("--preview", metavar="DIR", help="write digest-preview.html/.txt/.eml")
-    mode.add_argument("--send", action="store_true", help="send by email and record it")
-
-    sources = add("sources", lambda a: cmd_sources_list(a), "list configured sources")
-    sources_sub = sources.add_subparsers(dest="sources_command")
-    sp = sources_sub.add_parser("list", help="every source with its last run")
-    sp.set_defaults(func=cmd_sources_list)
+    for module in COMMAND_MODULES:
+        try:
+            importlib.import_module(module).register(add)
+        except ModuleNotFoundError as exc:  # a command group still being written
+            if exc.name != module:
+                raise
 
     db = add("db", lambda a: cmd_db_upgrade(a), "database maintenance")
     db_sub = db.add_subparsers(dest="db_command")

@@ -1,0 +1,31 @@
+"""What every `leadwatch` command module shares: consoles, config and database access."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TYPE_CHECKING
+
+from rich.console import Console
+
+from crawler.config import Config, load_config
+
+if TYPE_CHECKING:  # the store is imported lazily to keep `classify` light
+    from crawler.store import Database
+
+# Piped output (tests, logs) gets a wide console so tables of Chinese titles stay readable.
+_WIDTH = None if sys.stdout.isatty() else 200
+console = Console(highlight=False, soft_wrap=True, width=_WIDTH)
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def config_from_args(args: argparse.Namespace) -> Config:
+    """The instance config named by --config."""
+    return load_config(args.config)
+
+
+def open_database(config: Config) -> Database:
+    """The store, migrated to the current schema."""
+    from crawler.store import Database
+
+    return Database(config.database_url)
