@@ -126,3 +126,19 @@ def test_init_writes_the_config_once(tmp_path: Path):
     assert proc.returncode == 0
     again = leadwatch("--config", str(tmp_path / "leadwatch.toml"), "init", cwd=tmp_path)
     assert again.returncode == 1 and "--force" in again.stderr
+
+
+def test_database_url_from_the_environment_wins(tmp_path: Path):
+    inst = write_instance(tmp_path, "")
+    other = tmp_path / "elsewhere.db"
+    env_proc = subprocess.run(
+        [sys.executable, "-m", "crawler.cli", "--config", str(inst.config), "db", "upgrade"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+        check=False,
+        env={**__import__("os").environ, "LEADWATCH_DATABASE_URL": f"sqlite:///{other}"},
+    )
+    assert env_proc.returncode == 0, env_proc.stderr
+    assert other.exists() and not inst.db.exists()
