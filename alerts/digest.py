@@ -1,27 +1,52 @@
 """Digest delivery: record, send, mark sent — in that order, so nothing is lost or repeated.
 
-A delivery row with its items is committed *before* the message goes out and is marked
-sent only after the SMTP server accepted it. A failed send stays pending and is retried
-(with the same Message-ID) by the next run; items promised to a pending delivery are never
-selected again, so they cannot appear in two digests.
+1. One write transaction selects what is new and commits a ``pending`` delivery row with
+   its items (``delivery_items`` is unique per subscription and article, so an item can
+   never be promised twice).
+2. Before any network I/O the attempt is counted and the next retry time is set, so a
+   crash mid-send leaves a pending delivery that is retried with backoff.
+3. Each channel (email, each webhook) is sent without holding a database lock; right
+   after the server accepted it, that channel is marked sent in its own commit. The
+   delivery is ``sent`` once every channel is.
+
+The only window where a crash causes a repeat is between a server's acceptance and that
+commit; the resend then carries the same Message-ID, so mail clients can tell.
 """
 
 from __future__ import annotations
 
+import os
+import signal
+import socket
+import threading
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
+from email.message import EmailMessage
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
+from alerts.health import source_problems
 from alerts.mail import build_message, send_message
 from alerts.render import Rendered, render_digest
-from alerts.select import Selection, fold_reprints, group_by_sector, select_undelivered
+from alerts.select import Selection, build_selection, select_undelivered
+from alerts.slots import backoff
+from alerts.webhook import send_webhook
 from crawler.config import Config, Subscription
 from crawler.store import Database
-from crawler.store.models import Article, Delivery, DeliveryItem, utcnow
+from crawler.store.models import Article, Delivery, DeliveryItem
+
+KILL_ENV = "LEADWATCH_TEST_KILL_AT"  # crash-safety tests only: die at a named step
+LEASE = timedelta(minutes=10)  # longer than any send: SMTP and webhook timeouts are far less
+
+
+def _checkpoint(step: str) -> None:
+    """Test hook: SIGKILL this process at ``step`` when LEADWATCH_TEST_KILL_AT names it."""
+    if os.environ.get(KILL_ENV) == step:
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 @dataclass
@@ -29,12 +54,19 @@ class DeliveryResult:
     subscription: str
     period: str
     items: int
-    sent: bool
+    status: str  # sent | pending | empty
     error: str = ""
+    next_attempt_at: datetime | None = None
+
+    @property
+    def sent(self) -> bool:
+        return self.status != "pending"
 
     def summary(self) -> str:
-        state = "sent" if self.sent else f"PENDING ({self.error})"
-        return f"{self.subscription} {self.period}: {self.items} leads, {state}"
+        if self.status == "empty":
+            return f"{self.subscription} {self.period}: nothing new (recorded, nothing sent)"
+        state = "sent" if self.status == "sent" else f"PENDING ({self.error})"
+        return f"{self.subscription} {self.period}: {self.items} items, {state}"
 
 
 def message_id(sub: str, period: str) -> str:
@@ -55,110 +87,294 @@ def _free_period(session: Session, sub: str, day: str) -> str:
     return period
 
 
+def _signals(config: Config) -> dict[str, list[str]]:
+    """Lead signal words per event, for highlighting; none when the taxonomy won't load."""
+    from classifiers import TaxonomyError, load_taxonomy
+
+    try:
+        events = load_taxonomy(config.taxonomy_path).config.leads.events
+    except (TaxonomyError, OSError):
+        return {}
+    return {name: list(getattr(events, name).signals) for name in ("signing", "landing", "visit")}
+
+
+def _render(
+    config: Config, session: Session, selection: Selection, day: str, now: datetime
+) -> Rendered:
+    tz = ZoneInfo(config.settings.timezone)
+    health = source_problems(session, config, now)
+    return render_digest(selection, day, tz, now, health=health, signals=_signals(config))
+
+
+def _message(
+    config: Config, rendered: Rendered, recipients: list[str], msg_id: str, now: datetime
+) -> EmailMessage:
+    return build_message(
+        subject=rendered.subject,
+        sender=config.smtp.sender,
+        recipients=recipients,
+        text=rendered.text,
+        html=rendered.html,
+        message_id=msg_id,
+        date=now,
+    )
+
+
 def preview(config: Config, database: Database, sub: Subscription, now: datetime) -> Rendered:
     """Render what ``sub`` would receive now, without sending or recording anything."""
     tz = ZoneInfo(config.settings.timezone)
     with database.session() as session:
-        selection = select_undelivered(session, sub)
-        return render_digest(selection, _day(now, tz), tz, now)
+        selection = select_undelivered(session, sub, now)
+        return _render(config, session, selection, _day(now, tz), now)
 
 
 def write_preview(
     config: Config, database: Database, sub: Subscription, directory: Path, now: datetime
 ) -> list[Path]:
-    """digest-preview.html / .txt / .eml in ``directory``."""
+    """digest-preview.html / .txt / .eml (and .md, the chat message) in ``directory``."""
     rendered = preview(config, database, sub, now)
     directory.mkdir(parents=True, exist_ok=True)
-    msg = build_message(
-        subject=rendered.subject,
-        sender=config.smtp.sender,
-        recipients=sub.recipients,
-        text=rendered.text,
-        html=rendered.html,
-        message_id=message_id(sub.name, "preview"),
-        date=now,
-    )
+    msg = _message(config, rendered, sub.recipients, message_id(sub.name, "preview"), now)
     paths = [directory / f"digest-preview.{ext}" for ext in ("html", "txt", "eml")]
     paths[0].write_text(rendered.html, encoding="utf-8")
     paths[1].write_text(rendered.text, encoding="utf-8")
     paths[2].write_bytes(bytes(msg))
+    if sub.webhooks:
+        paths.append(directory / "digest-preview.md")
+        paths[3].write_text(rendered.markdown, encoding="utf-8")
     return paths
 
 
-def _selection_of(session: Session, delivery: Delivery, sub: Subscription) -> Selection:
-    ids = [item.article_id for item in delivery.items]
+def _channels(sub: Subscription) -> list[str]:
+    return (["email"] if sub.email else []) + [w.name for w in sub.webhooks]
+
+
+def _record(
+    config: Config,
+    database: Database,
+    sub: Subscription,
+    now: datetime,
+    period: str | None,
+    slot: datetime | None,
+) -> int | DeliveryResult | None:
+    """Select and commit a new delivery; its id, an 'empty' result, or None (nothing)."""
+    tz = ZoneInfo(config.settings.timezone)
+    try:
+        with database.session() as session:
+            if period is not None and session.scalar(
+                select(Delivery.id).where(
+                    Delivery.subscription == sub.name, Delivery.period == period
+                )
+            ):
+                return None  # this slot was handled already (by another run)
+            selection = select_undelivered(session, sub, now)
+            base = {
+                "subscription": sub.name,
+                "watermark": selection.watermark,
+                "scheduled_for": slot,
+                "created_at": now,
+            }
+            if selection.is_empty and not (slot and sub.send_when_empty):
+                if period is None:
+                    return None
+                session.add(Delivery(period=period, message_id="", status="empty", **base))
+                return DeliveryResult(sub.name, period, 0, "empty")
+            period = period or _free_period(session, sub.name, _day(now, tz))
+            delivery = Delivery(
+                period=period,
+                message_id=message_id(sub.name, period),
+                recipients=list(sub.recipients) if sub.email else [],
+                status="pending",
+                channels={name: {"status": "pending"} for name in _channels(sub)},
+                next_attempt_at=now,
+                **base,
+            )
+            delivery.items = [
+                DeliveryItem(subscription=sub.name, article_id=i, kind=kind)
+                for i, kind in selection.items
+            ]
+            session.add(delivery)
+            session.flush()
+            _checkpoint("selected")
+            delivery_id = delivery.id
+    except IntegrityError:  # a concurrent run took this period or these items first
+        return None
+    _checkpoint("recorded")
+    return delivery_id
+
+
+def _stored_selection(session: Session, delivery: Delivery, sub: Subscription) -> Selection:
+    kinds = {item.article_id: item.kind for item in delivery.items}
     articles = session.scalars(
         select(Article)
-        .where(Article.id.in_(ids))
+        .where(Article.id.in_(kinds))
         .options(selectinload(Article.tags), selectinload(Article.leads))
     ).all()
-    return Selection(sub, group_by_sector(fold_reprints(articles), sub))
+    lead_ids = [i for i, kind in kinds.items() if kind == "lead"]
+    return build_selection(sub, articles, lead_ids, delivery.watermark)
 
 
-def _send(
-    config: Config, session: Session, delivery: Delivery, sub: Subscription, now: datetime
-) -> DeliveryResult:
-    tz = ZoneInfo(config.settings.timezone)
-    selection = _selection_of(session, delivery, sub)
-    rendered = render_digest(selection, delivery.period.split(".")[0], tz, now)
-    msg = build_message(
-        subject=rendered.subject,
-        sender=config.smtp.sender,
-        recipients=delivery.recipients,
-        text=rendered.text,
-        html=rendered.html,
-        message_id=delivery.message_id,
-        date=now,
-    )
-    delivery.attempts += 1
-    delivery.subject = rendered.subject
+def _owner() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _lease_free(delivery: Delivery, wall: datetime) -> bool:
+    """Nobody else is sending it: no lease, an expired one, or one of a dead process here."""
+    if not delivery.claimed_by or delivery.claimed_by == _owner():
+        return True
+    if delivery.claimed_until is None or delivery.claimed_until <= wall:
+        return True
+    host, _, pid = delivery.claimed_by.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
     try:
-        send_message(config.smtp, msg)
-    except Exception as exc:  # any failure must leave the delivery pending, never lost
-        delivery.error = f"{type(exc).__name__}: {exc}"
-        return DeliveryResult(sub.name, delivery.period, len(delivery.items), False, delivery.error)
-    delivery.status, delivery.sent_at, delivery.error = "sent", utcnow(), ""
-    return DeliveryResult(sub.name, delivery.period, len(delivery.items), True)
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+def _mark_channel(database: Database, delivery_id: int, channel: str, state: dict) -> None:
+    with database.session() as session:
+        delivery = session.get(Delivery, delivery_id)
+        delivery.channels = {**delivery.channels, channel: state}
+
+
+def attempt(
+    config: Config, database: Database, delivery_id: int, sub: Subscription, now: datetime
+) -> DeliveryResult:
+    """Send every channel of a pending delivery that has not accepted it yet."""
+    schedule = config.schedule
+    wall = datetime.now(UTC)
+    with database.session() as session:
+        delivery = session.get(Delivery, delivery_id, options=[selectinload(Delivery.items)])
+        if delivery.status != "pending" or not _lease_free(delivery, wall):
+            state = "pending" if delivery.status == "pending" else delivery.status
+            busy = "being sent by " + delivery.claimed_by if state == "pending" else ""
+            return DeliveryResult(sub.name, delivery.period, len(delivery.items), state, busy)
+        delivery.claimed_by, delivery.claimed_until = _owner(), wall + LEASE
+        rendered = _render(
+            config,
+            session,
+            _stored_selection(session, delivery, sub),
+            delivery.period[:10],
+            now,
+        )
+        # counted and rescheduled before any I/O: a crash mid-send still backs off
+        delivery.attempts += 1
+        delivery.subject = rendered.subject
+        delivery.next_attempt_at = now + backoff(
+            delivery.attempts,
+            timedelta(minutes=schedule.retry_first_minutes),
+            timedelta(minutes=schedule.retry_max_minutes),
+        )
+        period, msg_id, recipients = delivery.period, delivery.message_id, delivery.recipients
+        # rows from before per-channel results (schema 0001) were e-mail only
+        channels = dict(delivery.channels) or {"email": {"status": "pending"}}
+        n_items = len(delivery.items)
+    webhooks = {w.name: w for w in sub.webhooks}
+    errors: list[str] = []
+    for channel, state in channels.items():
+        if state.get("status") in ("sent", "dropped"):
+            continue
+        try:
+            if channel == "email":
+                msg = _message(config, rendered, recipients, msg_id, now)
+                send_message(config.smtp, msg)
+            elif channel in webhooks:
+                send_webhook(webhooks[channel], rendered.subject, rendered.markdown)
+            else:  # removed from the config since: nobody left to send it to
+                _mark_channel(
+                    database, delivery_id, channel, {"status": "dropped", "at": now.isoformat()}
+                )
+                continue
+        except Exception as exc:  # any failure must leave the delivery pending, never lost
+            error = f"{channel}: {type(exc).__name__}: {exc}"
+            errors.append(error)
+            _mark_channel(database, delivery_id, channel, {"status": "failed", "error": error})
+            continue
+        _checkpoint(f"{channel}-accepted")
+        _mark_channel(database, delivery_id, channel, {"status": "sent", "at": now.isoformat()})
+        _checkpoint(f"{channel}-recorded")
+    with database.session() as session:
+        delivery = session.get(Delivery, delivery_id)
+        delivery.claimed_by, delivery.claimed_until = "", None
+        if errors:
+            delivery.error = "; ".join(errors)
+            return DeliveryResult(
+                sub.name, period, n_items, "pending", delivery.error, delivery.next_attempt_at
+            )
+        delivery.status, delivery.sent_at = "sent", now
+        delivery.error, delivery.next_attempt_at = "", None
+    _checkpoint("done")
+    return DeliveryResult(sub.name, period, n_items, "sent")
+
+
+def pending_ids(database: Database, sub: str, due_at: datetime | None = None) -> list[int]:
+    """This subscription's pending deliveries, oldest first (only those due at ``due_at``)."""
+    query = select(Delivery.id).where(Delivery.subscription == sub, Delivery.status == "pending")
+    if due_at is not None:
+        query = query.where(
+            (Delivery.next_attempt_at.is_(None)) | (Delivery.next_attempt_at <= due_at)
+        )
+    with database.session() as session:
+        return list(session.scalars(query.order_by(Delivery.id)))
+
+
+def retry_pending(
+    config: Config,
+    database: Database,
+    sub: Subscription,
+    now: datetime,
+    *,
+    due_only: bool = False,
+    stop: threading.Event | None = None,
+) -> list[DeliveryResult]:
+    """Resend this subscription's pending deliveries (only those due, with ``due_only``).
+
+    ``stop`` (set on SIGTERM) ends the loop between deliveries; the rest stay pending.
+    """
+    results: list[DeliveryResult] = []
+    for delivery_id in pending_ids(database, sub.name, now if due_only else None):
+        if stop is not None and stop.is_set():
+            break
+        results.append(attempt(config, database, delivery_id, sub, now))
+    return results
+
+
+def send_new(
+    config: Config,
+    database: Database,
+    sub: Subscription,
+    now: datetime,
+    *,
+    period: str | None = None,
+    slot: datetime | None = None,
+) -> list[DeliveryResult]:
+    """Record and send what is new for ``sub``.
+
+    ``period``/``slot`` name a scheduled digest, which is recorded even when there is
+    nothing to send (so it is not owed again); without them the period is the day
+    (``2026-11-25``, then ``2026-11-25.2`` …) and an empty selection records nothing.
+    """
+    recorded = _record(config, database, sub, now, period, slot)
+    if isinstance(recorded, int):
+        return [attempt(config, database, recorded, sub, now)]
+    return [] if recorded is None else [recorded]
 
 
 def send_digest(
-    config: Config, database: Database, sub: Subscription, now: datetime
+    config: Config,
+    database: Database,
+    sub: Subscription,
+    now: datetime,
+    *,
+    period: str | None = None,
+    slot: datetime | None = None,
 ) -> list[DeliveryResult]:
-    """Retry this subscription's pending deliveries, then send what is new. Never twice."""
-    results: list[DeliveryResult] = []
-    with database.session() as session:
-        pending_ids = session.scalars(
-            select(Delivery.id).where(
-                Delivery.subscription == sub.name, Delivery.status == "pending"
-            )
-        ).all()
-    for delivery_id in pending_ids:
-        with database.session() as session:
-            delivery = session.get(Delivery, delivery_id, options=[selectinload(Delivery.items)])
-            results.append(_send(config, session, delivery, sub, now))
-
-    tz = ZoneInfo(config.settings.timezone)
-    with database.session() as session:
-        selection = select_undelivered(session, sub)
-        if not selection.entries:
-            return results
-        period = _free_period(session, sub.name, _day(now, tz))
-        delivery = Delivery(
-            subscription=sub.name,
-            period=period,
-            message_id=message_id(sub.name, period),
-            recipients=list(sub.recipients),
-            status="pending",
-            created_at=now,
-        )
-        delivery.items = [
-            DeliveryItem(subscription=sub.name, article_id=i) for i in selection.article_ids
-        ]
-        session.add(delivery)
-        session.flush()
-        delivery_id = delivery.id
-    # committed: from here on these items belong to this delivery, sent or pending
-    with database.session() as session:
-        delivery = session.get(Delivery, delivery_id, options=[selectinload(Delivery.items)])
-        results.append(_send(config, session, delivery, sub, now))
-    return results
+    """Retry every pending delivery of ``sub`` now (no backoff), then send what is new."""
+    return retry_pending(config, database, sub, now) + send_new(
+        config, database, sub, now, period=period, slot=slot
+    )

@@ -1,17 +1,31 @@
-"""Render a digest as HTML (Jinja2, autoescaped, inline CSS) and plain text."""
+"""Render a digest as HTML (Jinja2, autoescaped, inline CSS), plain text and Markdown.
+
+Crawled text is untrusted: the HTML template is autoescaped, links pass :func:`safe_url`,
+evidence is escaped before it is highlighted, and the Markdown for chat webhooks escapes
+Markdown syntax.
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
-from alerts.select import Selection
+from alerts.health import SourceProblem
+from alerts.highlight import evidence_terms, highlight
+from alerts.select import Entry, Selection
+from crawler.store.models import Lead
 
 EVENT_LABELS = {"signing": "签约", "landing": "落地", "visit": "考察/洽谈"}
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]()#|<>~])")  # inline only: we emit no line starts
+_SPACE = re.compile(r"\s+")
 
 
 def format_yuan(amount: int | None, currency: str = "CNY", text: str | None = None) -> str:
@@ -29,7 +43,18 @@ def format_yuan(amount: int | None, currency: str = "CNY", text: str | None = No
 
 def safe_url(url: str) -> str:
     """Only http(s) links survive; anything else (javascript:, data:) becomes '#'."""
+    url = (url or "").strip()
     return url if url.lower().startswith(("http://", "https://")) else "#"
+
+
+def md_escape(text: str) -> str:
+    """Text for a Markdown chat message: one line, Markdown syntax backslash-escaped."""
+    return _MD_SPECIAL.sub(r"\\\1", _SPACE.sub(" ", text or "").strip())
+
+
+def md_url(url: str) -> str:
+    """A safe link target for Markdown: http(s) only, no spaces or parentheses."""
+    return quote(safe_url(url), safe=":/?#[]@!$&'*+,;=%~.-_")
 
 
 @dataclass
@@ -37,22 +62,31 @@ class Rendered:
     subject: str
     html: str
     text: str
+    markdown: str = ""
 
 
-def _environment(tz: ZoneInfo) -> Environment:
+def _environment(tz: ZoneInfo, signals: dict[str, list[str]]) -> Environment:
     env = Environment(
         loader=PackageLoader("alerts", "templates"),
-        autoescape=select_autoescape(["html", "j2.html"], default=False),
+        autoescape=select_autoescape(["html"], default_for_string=False, default=False),
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+
+    def evidence(lead: Lead, entry: Entry) -> Markup:
+        article = entry.lead_article or entry.article
+        return highlight(lead.sentence, evidence_terms(article, [lead], signals))
+
     env.filters["yuan"] = lambda lead: format_yuan(
         lead.amount_yuan, lead.currency, lead.amount_text
     )
     env.filters["local"] = lambda dt, fmt="%Y-%m-%d": dt.astimezone(tz).strftime(fmt) if dt else ""
     env.filters["safe_url"] = safe_url
+    env.filters["md"] = md_escape
+    env.filters["md_url"] = md_url
     env.filters["event"] = lambda e: EVENT_LABELS.get(e, e)
+    env.globals["evidence"] = evidence
     return env
 
 
@@ -60,18 +94,30 @@ def subject_for(day: str, lead_count: int) -> str:
     return f"【招商线索】{day} · {lead_count} 条新线索"
 
 
-def render_digest(selection: Selection, day: str, tz: ZoneInfo, generated_at: datetime) -> Rendered:
-    """Subject, HTML and text of one digest."""
-    env = _environment(tz)
+def render_digest(
+    selection: Selection,
+    day: str,
+    tz: ZoneInfo,
+    generated_at: datetime,
+    *,
+    health: Sequence[SourceProblem] = (),
+    signals: dict[str, list[str]] | None = None,
+) -> Rendered:
+    """Subject, HTML, text and Markdown of one digest."""
+    env = _environment(tz, signals or {})
     context = {
         "selection": selection,
         "sections": selection.sections,
+        "news": selection.news,
+        "health": list(health),
         "day": day,
         "generated_at": generated_at,
         "lead_count": selection.lead_count,
+        "title": selection.subscription.title,
     }
     return Rendered(
         subject=subject_for(day, selection.lead_count),
         html=env.get_template("digest.html").render(context),
         text=env.get_template("digest.txt").render(context),
+        markdown=env.get_template("digest.md").render(context),
     )

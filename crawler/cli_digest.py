@@ -1,18 +1,24 @@
-"""`leadwatch digest`: preview or send the digest of new leads."""
+"""`leadwatch digest`, `leadwatch deliveries`, `leadwatch schedule list|run`."""
 
 from __future__ import annotations
 
 import argparse
+import json
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from rich.table import Table
 
 from crawler.cli_common import config_from_args, console, err_console, open_database
 from crawler.errors import LeadwatchError
+from crawler.timeutil import local
 
 
 def cmd_digest(args: argparse.Namespace) -> int:
     from alerts.digest import send_digest, write_preview
+    from alerts.slots import owed_slot, slot_period
 
     config = config_from_args(args)
     subs = [config.subscription(args.subscription)] if args.subscription else config.subscriptions
@@ -26,23 +32,105 @@ def cmd_digest(args: argparse.Namespace) -> int:
             for path in write_preview(config, database, sub, directory, now):
                 console.print(f"wrote {path}")
         return 0
+    tz = ZoneInfo(config.settings.timezone)
+    grace = timedelta(hours=config.schedule.digest_grace_hours)
     unsent = 0
     for sub in subs:
-        results = send_digest(config, database, sub, now)
+        # a scheduled slot that is owed now is answered by this run, so the scheduler
+        # will not send a second digest for it
+        with database.session() as session:
+            slot = owed_slot(session, sub.name, sub.schedule, tz, now, grace)
+        period = slot_period(slot, tz) if slot else None
+        results = send_digest(config, database, sub, now, period=period, slot=slot)
         if not results:
             console.print(f"{sub.name}: nothing new, nothing sent")
         for result in results:
             console.print(result.summary())
             unsent += not result.sent
     if unsent:
-        err_console.print(f"{unsent} digest(s) stayed pending; they are retried on the next run")
+        err_console.print(
+            f"{unsent} digest(s) stayed pending; they are retried on the next run "
+            "(see `leadwatch deliveries --pending`)"
+        )
     return 1 if unsent else 0
 
 
+def cmd_deliveries(args: argparse.Namespace) -> int:
+    from alerts.deliveries import delivery_dict, list_deliveries
+
+    config = config_from_args(args)
+    status = "pending" if args.pending else None
+    with open_database(config).session() as session:
+        rows = [
+            delivery_dict(d)
+            for d in list_deliveries(session, args.subscription, status, args.limit)
+            if args.all or d.status != "empty"
+        ]
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    table = Table("id", "subscription", "period", "status", "to", "items", "sent / next try")
+    for r in rows:
+        to = ", ".join(r["recipients"] + [c for c in r["channels"] if c != "email"])
+        when = r["sent_at"] or r["next_attempt_at"] or ""
+        state = r["status"] + (f" ×{r['attempts']}: {r['error']}" if r["error"] else "")
+        items = f"{r['items']} ({r['leads']} leads)"
+        table.add_row(str(r["id"]), r["subscription"], r["period"], state, to, items, when[:16])
+    console.print(table)
+    console.print(f"{len(rows)} deliver{'y' if len(rows) == 1 else 'ies'}")
+    return 0
+
+
+def cmd_schedule_list(args: argparse.Namespace) -> int:
+    from crawler.schedule import next_run_times
+
+    config = config_from_args(args)
+    rows = next_run_times(config, open_database(config), datetime.now(UTC))
+    records = [
+        {"id": spec.id, "kind": spec.kind, "trigger": spec.description, "next_run": local(when)}
+        for spec, when in rows
+    ]
+    if args.json:
+        print(json.dumps(records, ensure_ascii=False, indent=2))
+        return 0
+    table = Table("job", "trigger", f"next run ({config.settings.timezone})")
+    for r in records:
+        table.add_row(r["id"], r["trigger"], r["next_run"] or "never")
+    console.print(table)
+    return 0
+
+
+def cmd_schedule_run(args: argparse.Namespace) -> int:
+    import logging
+
+    from crawler.schedule import run_scheduler
+
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    config = config_from_args(args)
+    return run_scheduler(config, open_database(config))
+
+
 def register(add: Callable[..., argparse.ArgumentParser]) -> None:
-    """Add the digest commands to the `leadwatch` parser."""
+    """Add the digest, deliveries and schedule commands to the `leadwatch` parser."""
     p = add("digest", cmd_digest, "preview or send the digest of new leads")
     p.add_argument("--subscription", help="default: every subscription")
     mode = p.add_mutually_exclusive_group(required=True)
     mode.add_argument("--preview", metavar="DIR", help="write digest-preview.html/.txt/.eml")
-    mode.add_argument("--send", action="store_true", help="send by email and record it")
+    mode.add_argument("--send", action="store_true", help="send (email, webhooks) and record it")
+
+    p = add("deliveries", cmd_deliveries, "list digests sent: to whom, how many items")
+    p.add_argument("--subscription")
+    p.add_argument("--pending", action="store_true", help="only deliveries not sent yet")
+    p.add_argument("--all", action="store_true", help="include scheduled digests with nothing new")
+    p.add_argument("--limit", type=int, default=50)
+    p.add_argument("--json", action="store_true")
+
+    p = add("schedule", lambda a: cmd_schedule_list(a), "run or list the crawl and digest jobs")
+    sub = p.add_subparsers(dest="schedule_command", metavar="ACTION", required=True)
+    sp = sub.add_parser("list", help="every job with its next run time")
+    sp.add_argument("--json", action="store_true")
+    sp.set_defaults(func=cmd_schedule_list)
+    sp = sub.add_parser("run", help="run the scheduler in the foreground (a service)")
+    sp.set_defaults(func=cmd_schedule_run)

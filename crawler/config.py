@@ -12,7 +12,14 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from crawler.errors import ConfigError, UnknownSourceError
 
@@ -53,6 +60,8 @@ class Source(_Strict):
     encoding: str | None = None
     verified: bool = True
     enabled: bool = True
+    # `leadwatch sources list` calls a source stale when nothing new came for this long.
+    stale_after_days: int = Field(default=14, ge=1)
     selectors: Selectors = Selectors()
 
     @field_validator("start_urls")
@@ -98,15 +107,121 @@ class SmtpSettings(_Strict):
         return os.environ.get(SMTP_PASSWORD_ENV, "")
 
 
+class Webhook(_Strict):
+    """A chat-group webhook (企业微信 / 钉钉 / 飞书 …) as an Apprise URL.
+
+    The URL holds the bot's secret key, so it may come from an environment variable
+    (``url_env``) instead of the file (``url``).
+    """
+
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    url: str = ""
+    url_env: str = ""
+
+    @model_validator(mode="after")
+    def _one_url(self) -> Webhook:
+        if bool(self.url) == bool(self.url_env):
+            raise ValueError("give exactly one of url or url_env")
+        return self
+
+    def resolved_url(self) -> str:
+        """The Apprise URL; empty when ``url_env`` names an unset variable."""
+        return self.url or os.environ.get(self.url_env, "")
+
+
+def _check_cron(expr: str) -> str:
+    from apscheduler.triggers.cron import CronTrigger
+
+    fields = expr.split()
+    if len(fields) == 5 and any(ch.isdigit() for ch in fields[4]):
+        # APScheduler 3.x counts weekdays from Monday=0, crontab from Sunday=0: a number
+        # would silently shift the day, so only names are accepted.
+        raise ValueError(f"{expr!r}: write the day of week as names (mon-fri), not numbers")
+    try:
+        CronTrigger.from_crontab(expr, timezone="UTC")
+    except ValueError as exc:
+        raise ValueError(f"{expr!r} is not a 5-field cron expression: {exc}") from None
+    return expr
+
+
 class Subscription(_Strict):
-    """Who gets which digest."""
+    """Who gets which digest, when, and through which channels."""
 
     name: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
     title: str = ""
-    recipients: list[str] = Field(min_length=1)
+    recipients: list[str] = []
     sectors: list[str] = []
     partners: list[str] = []
     min_lead_score: float = 0.0
+    include_news: bool = False
+    schedule: str = "0 8 * * *"
+    send_when_empty: bool = False
+    email: bool = True
+    webhooks: list[Webhook] = []
+    first_digest_days: int = Field(default=7, ge=1)
+
+    @field_validator("schedule")
+    @classmethod
+    def _cron(cls, expr: str) -> str:
+        return _check_cron(expr)
+
+    @field_validator("recipients")
+    @classmethod
+    def _addresses(cls, recipients: list[str]) -> list[str]:
+        for address in recipients:
+            if "@" not in address or any(c in address for c in "\r\n,<>"):
+                raise ValueError(f"{address!r} is not a plain e-mail address")
+        return recipients
+
+    @model_validator(mode="after")
+    def _has_channel(self) -> Subscription:
+        if self.email and not self.recipients:
+            raise ValueError("email = true needs at least one address in recipients")
+        if not self.email and not self.webhooks:
+            raise ValueError("no channel: set email = true with recipients, or add webhooks")
+        names = [w.name for w in self.webhooks]
+        if len(set(names)) != len(names) or "email" in names:
+            raise ValueError("webhook names must be unique and not 'email'")
+        return self
+
+
+class SourceSchedule(_Strict):
+    """When one source is crawled, and how often it is expected to publish."""
+
+    every_minutes: int | None = Field(default=None, ge=1)
+    cron: str | None = None
+    jitter_s: int | None = Field(default=None, ge=0)
+    expect_new_days: float | None = Field(default=None, gt=0)
+    enabled: bool = True
+
+    @field_validator("cron")
+    @classmethod
+    def _cron(cls, expr: str | None) -> str | None:
+        return _check_cron(expr) if expr else expr
+
+    @model_validator(mode="after")
+    def _one_trigger(self) -> SourceSchedule:
+        if self.every_minutes and self.cron:
+            raise ValueError("give every_minutes or cron, not both")
+        return self
+
+
+class ScheduleSettings(_Strict):
+    """`leadwatch schedule run`: crawl and digest jobs, misfire grace, retry backoff."""
+
+    crawl_every_minutes: int = Field(default=120, ge=1)
+    crawl_jitter_s: int = Field(default=300, ge=0)
+    max_parallel_crawls: int = Field(default=1, ge=1)
+    expect_new_days: float = Field(default=7, gt=0)
+    digest_grace_hours: float = Field(default=12, gt=0)
+    tick_s: int = Field(default=60, ge=1)
+    retry_first_minutes: float = Field(default=5, gt=0)
+    retry_max_minutes: float = Field(default=360, gt=0)
+    sources: dict[str, SourceSchedule] = {}
+
+    def for_source(self, name: str) -> SourceSchedule:
+        """The source's own schedule, or the defaults."""
+        return self.sources.get(name, SourceSchedule())
 
 
 class Settings(_Strict):
@@ -121,6 +236,7 @@ class ConfigFile(_Strict):
     leadwatch: Settings = Settings()
     crawl: CrawlSettings = CrawlSettings()
     smtp: SmtpSettings = SmtpSettings()
+    schedule: ScheduleSettings = ScheduleSettings()
     subscriptions: list[Subscription] = []
 
 
@@ -133,6 +249,7 @@ class Config:
         self.settings = data.leadwatch
         self.crawl = data.crawl
         self.smtp = data.smtp
+        self.schedule = data.schedule
         self.subscriptions = data.subscriptions
         self.sources = sources
 

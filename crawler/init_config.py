@@ -35,15 +35,85 @@ port = 25
 security = "none"             # none | starttls | ssl (certificates are verified)
 user = ""                     # the password comes only from LEADWATCH_SMTP_PASSWORD
 sender = "leadwatch@localhost"
-timeout_s = 30
+timeout_s = 30                # every SMTP connection and command
+
+[schedule]
+# `leadwatch schedule run`; cron expressions are in [leadwatch] timezone and name the
+# days of week (mon-fri), because APScheduler 3 numbers them differently from crontab.
+crawl_every_minutes = 120     # default for every source
+crawl_jitter_s = 300          # random delay added to each crawl, spreads the load
+max_parallel_crawls = 1       # Scrapy is one core; more rarely helps
+expect_new_days = 7           # digest warns about a source with nothing new for longer
+digest_grace_hours = 12       # a digest missed while down is still sent within this
+tick_s = 60                   # how often owed digests and due retries are checked
+retry_first_minutes = 5       # failed sends are retried after 5, 10, 20 … minutes
+retry_max_minutes = 360
+
+# Per source (the key is the source's name), all optional:
+# [schedule.sources.yixing-gov]
+# every_minutes = 60          # or: cron = "30 7,12,17 * * *"
+# jitter_s = 120
+# expect_new_days = 2
+# enabled = true
+
+# Subscriptions: who gets which digest. Keys and their defaults:
+#   recipients = []            e-mail addresses (needed while email = true)
+#   sectors = []               sector ids from config/taxonomy.toml; empty = every sector
+#   partners = []              partner names; empty = any
+#   min_lead_score = 0.0
+#   include_news = false       true: also list non-lead news of the subscribed sectors
+#   schedule = "0 8 * * *"     cron, daily 08:00
+#   send_when_empty = false    skip the scheduled digest when nothing is new
+#   email = true
+#   first_digest_days = 7      how far back a subscription's first digest reaches
+# Chat groups (企业微信 / 钉钉 / 飞书) through Apprise URLs, e.g.
+#   [[subscriptions.webhooks]]
+#   name = "wecom"
+#   url_env = "LEADWATCH_WEBHOOK_OFFICE"   # holds e.g. wecombot://BOTKEY (or: url = "…")
+# dingtalk://TOKEN/ and feishu://TOKEN work the same way.
 
 [[subscriptions]]
 name = "office"
 title = "招商局全局"
 recipients = ["zhaoshang@example.gov.cn"]
 sectors = []                  # empty: every sector
-partners = []
 min_lead_score = 0.0
+include_news = false          # every sector's news would drown the leads
+
+[[subscriptions]]
+name = "synbio"
+title = "合成生物专班"
+recipients = ["synbio@example.gov.cn"]
+sectors = ["synbio", "biomed"]
+include_news = true
+
+[[subscriptions]]
+name = "low-altitude"
+title = "低空经济专班"
+recipients = ["low-altitude@example.gov.cn"]
+sectors = ["low_altitude"]
+include_news = true
+
+[[subscriptions]]
+name = "silver"
+title = "银发经济专班"
+recipients = ["silver@example.gov.cn"]
+sectors = ["silver"]
+include_news = true
+
+[[subscriptions]]
+name = "new-energy"
+title = "新能源专班"
+recipients = ["new-energy@example.gov.cn"]
+sectors = ["new_energy"]
+include_news = true
+
+[[subscriptions]]
+name = "infra-transport"
+title = "新基建/交通科技专班"
+recipients = ["infra@example.gov.cn"]
+sectors = ["new_infra", "transport_tech"]
+include_news = true
 """
 
 

@@ -1,15 +1,31 @@
-"""Digests against a real aiosmtpd server: record first, mark sent after acceptance."""
+"""Digests against a real aiosmtpd server: record first, mark sent after acceptance.
+
+Also the shared helpers of the digest, schedule and crash-safety tests: ``populate`` (real
+classifier, real SQLite), a controllable SMTP handler (refuse, drop mid-DATA, block at a
+step until the test releases it) and a loopback HTTP server that receives webhooks.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import json
+import re
 import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from conftest import TAXONOMY, Instance, Mailbox, write_instance
+from conftest import TAXONOMY, Instance, Mailbox, free_port, write_instance
 
-from alerts.render import format_yuan
+from alerts.highlight import highlight
+from alerts.render import format_yuan, md_escape
 from classifiers import Classifier, load_taxonomy
 from crawler.items import ArticleItem
 from crawler.store import Database, repo
@@ -27,19 +43,151 @@ ARTICLES = [
         "丁蜀镇与江苏翔宇通用航空有限公司签署合作协议，项目总投资2.5亿元，建设无人机研发制造基地，发展低空经济。",
     ),
 ]
+NEWS = (
+    "https://www.example.gov.cn/doc/2025/03/03/9.shtml",
+    "我市召开新能源产业发展推进会",
+    "会议听取了光伏、储能、动力电池等新能源产业链发展情况汇报，研究部署下一步新能源产业工作。",
+)
+THIRD = (
+    "https://www.example.gov.cn/doc/2025/03/05/3.shtml",
+    "中国电子工程设计院银发经济产业园项目签约",
+    "宜兴市与中国电子工程设计院股份有限公司签署银发经济产业园合作协议，项目总投资15亿元，建设适老化产品研发中心。",
+)
+_classifier: Classifier | None = None
 
 
-def populate(inst: Instance, articles=ARTICLES) -> None:
-    classifier = Classifier(load_taxonomy(TAXONOMY))
+def populate(inst: Instance, articles=ARTICLES, source: str = "test") -> None:
+    """Classify ``articles`` (url, title, body) for real and store them in ``inst``'s DB."""
+    global _classifier
+    _classifier = _classifier or Classifier(load_taxonomy(TAXONOMY))
     items = []
     for url, title, body in articles:
-        item = ArticleItem(url, "test", title, datetime(2025, 3, 1, tzinfo=UTC), "宜兴日报", body)
-        item.classification = classifier.classify(title, body).to_dict()
+        item = ArticleItem(url, source, title, datetime(2025, 3, 1, tzinfo=UTC), "宜兴日报", body)
+        item.classification = _classifier.classify(title, body).to_dict()
         items.append(item)
     database = Database(f"sqlite:///{inst.db}")
     with database.session() as session:
         repo.upsert_articles(session, items, None)
     database.close()
+
+
+def rows(inst: Instance, sql: str) -> list[tuple]:
+    with sqlite3.connect(inst.db) as db:
+        return db.execute(sql).fetchall()
+
+
+# --- a controllable SMTP server ------------------------------------------------------
+
+
+@dataclass
+class ControlledMailbox:
+    """A real aiosmtpd handler the test steers.
+
+    ``mode``: ``accept``; ``refuse`` (451 at DATA); ``drop`` (closes the connection
+    mid-DATA, no reply); ``block-rcpt`` / ``block-data`` (hold the session there until
+    ``release`` is set; the message is not queued) / ``block-accepted`` (queue the
+    message, then hold before replying 250 — the server accepted it, the client has not
+    heard yet). ``entered`` is set when a block starts, ``abandoned`` when the client
+    vanished during it.
+    """
+
+    port: int
+    mode: str = "accept"
+    messages: list[EmailMessage] = field(default_factory=list)
+    entered: threading.Event = field(default_factory=threading.Event)
+    release: threading.Event = field(default_factory=threading.Event)
+    abandoned: threading.Event = field(default_factory=threading.Event)
+
+    async def _block(self) -> None:
+        self.entered.set()
+        try:
+            while not self.release.is_set():
+                await asyncio.sleep(0.01)
+        except asyncio.CancelledError:  # aiosmtpd cancels the session when the client dies
+            self.abandoned.set()
+            raise
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: ANN001, N802
+        if self.mode == "block-rcpt":
+            await self._block()
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: ANN001, N802
+        if self.mode == "refuse":
+            return "451 4.3.0 try again later"
+        if self.mode == "drop":
+            server.transport.close()
+            return "250 OK"  # never reaches the client
+        if self.mode == "block-data":
+            await self._block()
+        message = message_from_bytes(envelope.content, policy=policy.default)
+        self.messages.append(message)
+        if self.mode == "block-accepted":
+            await self._block()
+        return "250 OK"
+
+
+@contextmanager
+def running_mailbox() -> Iterator[ControlledMailbox]:
+    """A real aiosmtpd server on 127.0.0.1 with a :class:`ControlledMailbox` handler."""
+    from aiosmtpd.controller import Controller
+
+    box = ControlledMailbox(port=free_port())
+    controller = Controller(box, hostname="127.0.0.1", port=box.port)
+    controller.start()
+    try:
+        yield box
+    finally:
+        box.release.set()
+        controller.stop()
+
+
+@pytest.fixture
+def mailbox() -> Iterator[ControlledMailbox]:
+    with running_mailbox() as box:
+        yield box
+
+
+# --- a loopback webhook receiver -----------------------------------------------------
+
+
+@dataclass
+class Hooks:
+    url: str
+    posts: list[dict] = field(default_factory=list)
+    status: int = 200
+
+
+@pytest.fixture
+def webhook_server() -> Iterator[Hooks]:
+    """An HTTP server on 127.0.0.1 that records JSON posts (Apprise's json:// target)."""
+    hooks = Hooks(url="")
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 - http.server API
+            body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            if hooks.status == 200:
+                hooks.posts.append(json.loads(body))
+            self.send_response(hooks.status)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    hooks.url = f"json://127.0.0.1:{server.server_address[1]}/hook"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield hooks
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+# --- tests ---------------------------------------------------------------------------
 
 
 @pytest.fixture
@@ -54,29 +202,47 @@ def test_refused_send_stays_pending_and_is_sent_once_later(inst: Instance, smtp_
     failed = inst.run("digest", "--send", check=False)
     assert failed.returncode == 1
     assert "PENDING" in failed.stdout and "retried" in failed.stderr
-    with sqlite3.connect(inst.db) as db:
-        assert db.execute("select status, attempts from deliveries").fetchall() == [("pending", 1)]
-        assert db.execute("select count(*) from delivery_items").fetchone()[0] == 2
+    assert rows(inst, "select status, attempts from deliveries") == [("pending", 1)]
+    assert rows(inst, "select count(*) from delivery_items") == [(2,)]
+    (next_attempt,) = rows(inst, "select next_attempt_at from deliveries")[0]
+    assert next_attempt is not None  # backoff recorded
 
     smtp_server.refuse = False
     inst.run("digest", "--send")
     assert len(smtp_server.messages) == 1
-    with sqlite3.connect(inst.db) as db:
-        assert db.execute("select status, attempts from deliveries").fetchall() == [("sent", 2)]
+    assert rows(inst, "select status, attempts, next_attempt_at from deliveries") == [
+        ("sent", 2, None)
+    ]
 
     inst.run("digest", "--send")
     assert len(smtp_server.messages) == 1
 
 
-def test_unreachable_server_keeps_the_digest_pending(tmp_path: Path):
-    from conftest import free_port
+def test_server_dropping_the_connection_mid_data_leaves_it_pending(
+    tmp_path: Path, mailbox: ControlledMailbox
+):
+    inst = write_instance(tmp_path, "", smtp_port=mailbox.port)
+    populate(inst)
+    mailbox.mode = "drop"
+    failed = inst.run("digest", "--send", check=False)
+    assert failed.returncode == 1
+    ((status, error),) = rows(inst, "select status, error from deliveries")
+    assert status == "pending" and "email: SMTPServerDisconnected" in error
+    assert mailbox.messages == []
 
+    mailbox.mode = "accept"
+    inst.run("digest", "--send")
+    inst.run("digest", "--send")
+    assert len(mailbox.messages) == 1
+    assert rows(inst, "select status from deliveries") == [("sent",)]
+
+
+def test_unreachable_server_keeps_the_digest_pending(tmp_path: Path):
     inst = write_instance(tmp_path, "", smtp_port=free_port())  # nothing listens there
     populate(inst)
     proc = inst.run("digest", "--send", check=False)
     assert proc.returncode == 1
-    with sqlite3.connect(inst.db) as db:
-        status, error = db.execute("select status, error from deliveries").fetchone()
+    status, error = rows(inst, "select status, error from deliveries")[0]
     assert status == "pending" and "Connection" in error
 
 
@@ -91,32 +257,176 @@ def test_crawled_text_renders_inert(inst: Instance, smtp_server: Mailbox):
     assert msg["Message-ID"].startswith("<digest.") and msg["Subject"].endswith("2 条新线索")
 
 
+def test_javascript_links_are_neutralised(tmp_path: Path, smtp_server: Mailbox):
+    inst = write_instance(tmp_path, "", smtp_port=smtp_server.port)
+    populate(inst)
+    with sqlite3.connect(inst.db) as db:
+        db.execute("update articles set url = 'javascript:alert(1)' where id = 1")
+    inst.run("digest", "--send")
+    msg = smtp_server.messages[0]
+    html = msg.get_body(("html",)).get_content()
+    assert "javascript:" not in html and 'href="#"' in html
+    assert "javascript:" not in msg.get_body(("plain",)).get_content()
+
+
+def test_message_layout_subject_headers_and_evidence(inst: Instance, smtp_server: Mailbox):
+    inst.run("digest", "--send")
+    msg = smtp_server.messages[0]
+    period = rows(inst, "select period from deliveries")[0][0]
+    assert str(msg["Subject"]) == f"【招商线索】{period[:10]} · 2 条新线索"
+    assert msg["Message-ID"] == f"<digest.{period}.office@leadwatch>"
+    assert b"Subject: =?utf-8?" in bytes(msg)  # RFC 2047-encoded UTF-8 header
+    assert msg.get_content_type() == "multipart/alternative"
+    assert [p.get_content_type() for p in msg.iter_parts()] == ["text/plain", "text/html"]
+    assert all(p.get_content_charset() == "utf-8" for p in msg.iter_parts())
+    html = msg.get_body(("html",)).get_content()
+    assert "共 2 条新线索：" in html  # the summary line, by sector
+    assert "新能源 1 条" in html and "低空经济 1 条" in html
+    assert "<script" not in html.replace("&lt;script", "") and "<img" not in html
+    assert 'style="' in html and "<style" not in html  # inline CSS only
+    # evidence: the matched words of the lead sentence are marked
+    marked = re.findall(r"<mark[^>]*>([^<]+)</mark>", html)
+    assert "12亿元" in marked and "江苏澄远储能科技有限公司" in marked and "签署" in marked
+
+
+def test_evidence_is_escaped_before_it_is_highlighted():
+    out = str(highlight("<b>签约</b> & 3亿元<script>", ["签约", "3亿元", "<script>"]))
+    assert "<b>" not in out and "<script>" not in out
+    assert out.count("<mark") == 3
+    assert "&lt;b&gt;" in out and "&amp;" in out and ">&lt;script&gt;</mark>" in out
+    assert md_escape("[x](javascript:1) *a*") == r"\[x\]\(javascript:1\) \*a\*"
+
+
 def test_new_items_after_a_digest_go_into_the_next_one_only(inst: Instance, smtp_server: Mailbox):
     inst.run("digest", "--send")
-    populate(
-        inst,
-        [
-            (
-                "https://www.example.gov.cn/doc/2025/03/05/3.shtml",
-                "中国电子工程设计院银发经济产业园项目签约",
-                "宜兴市与中国电子工程设计院股份有限公司签署银发经济产业园合作协议，项目总投资15亿元，建设适老化产品研发中心。",
-            )
-        ],
-    )
+    populate(inst, [THIRD])
     inst.run("digest", "--send")
     assert len(smtp_server.messages) == 2
     second = smtp_server.messages[1].get_body(("plain",)).get_content()
     assert "银发经济产业园项目签约" in second
     assert "储能" not in second
     assert smtp_server.messages[0]["Message-ID"] != smtp_server.messages[1]["Message-ID"]
+    first_items = {r[0] for r in rows(inst, "select article_id from delivery_items")}
+    assert len(first_items) == 3  # every article once, none twice
 
 
-def test_preview_writes_three_files_and_records_nothing(inst: Instance, smtp_server: Mailbox):
+def test_a_first_digest_reaches_back_first_digest_days_only(inst: Instance, smtp_server: Mailbox):
+    with sqlite3.connect(inst.db) as db:  # stored a month ago, long before this subscription
+        db.execute("update articles set first_seen_at = datetime('now', '-30 days') where id = 1")
+    inst.run("digest", "--send")
+    assert rows(inst, "select article_id from delivery_items") == [(2,)]
+    text = smtp_server.messages[0].get_body(("plain",)).get_content()
+    assert "储能" not in text and "低空经济项目签约" in text
+
+
+def test_news_and_source_health_sections(tmp_path: Path, smtp_server: Mailbox):
+    sources = """
+[[sources]]
+name = "broken-column"
+kind = "municipal"
+label = "某区新闻"
+start_urls = ["http://127.0.0.1:9/index.html"]
+
+[[sources]]
+name = "quiet-column"
+kind = "partner"
+start_urls = ["http://127.0.0.1:9/quiet.html"]
+"""
+    subs = (
+        '[[subscriptions]]\nname = "energy"\nrecipients = ["energy@example.gov.cn"]\n'
+        'sectors = ["new_energy"]\ninclude_news = true\n'
+    )
+    inst = write_instance(tmp_path, sources, smtp_port=smtp_server.port, subscriptions=subs)
+    populate(inst, [*ARTICLES, NEWS])
+    database = Database(f"sqlite:///{inst.db}")
+    with database.session() as session:
+        run = repo.start_run(session, "broken-column")
+        repo.finish_run(session, run.id, "failed", {}, "crawl timed out after 1800 s")
+        run = repo.start_run(session, "quiet-column")
+        repo.finish_run(session, run.id, "completed", {})
+    database.close()
+
+    inst.run("digest", "--send")
+    msg = smtp_server.messages[0]
+    html = msg.get_body(("html",)).get_content()
+    text = msg.get_body(("plain",)).get_content()
+    assert str(msg["Subject"]).endswith("1 条新线索")  # only the 新能源 lead
+    assert "储能" in text and "低空经济项目签约" not in text
+    assert "您关注行业的其他动态" in html and "我市召开新能源产业发展推进会" in html
+    assert "信息源状态" in html
+    assert "某区新闻" in html and "最近一次抓取失败：crawl timed out" in html
+    assert "quiet-column" in html and "从未发现新文章" in html
+    kinds = sorted(r[0] for r in rows(inst, "select kind from delivery_items"))
+    assert kinds == ["lead", "news"]
+    listing = json.loads(inst.run("deliveries", "--json").stdout)
+    assert listing[0]["leads"] == 1 and listing[0]["news"] == 1
+
+
+def test_deliveries_lists_what_was_sent_to_whom(inst: Instance, smtp_server: Mailbox):
+    smtp_server.refuse = True
+    inst.run("digest", "--send", check=False)
+    pending = json.loads(inst.run("deliveries", "--pending", "--json").stdout)
+    assert [d["status"] for d in pending] == ["pending"]
+    assert pending[0]["next_attempt_at"] and "451" in pending[0]["error"]
+    smtp_server.refuse = False
+    inst.run("digest", "--send")
+    out = inst.run("deliveries").stdout
+    assert "office" in out and "zhaoshang@example.gov.cn" in out and "2 (2 leads)" in out
+    (record,) = json.loads(inst.run("deliveries", "--json").stdout)
+    assert record["status"] == "sent" and record["items"] == 2 and record["attempts"] == 2
+    assert record["recipients"] == ["zhaoshang@example.gov.cn"]
+    assert record["channels"] == {"email": "sent"}
+    assert json.loads(inst.run("deliveries", "--pending", "--json").stdout) == []
+
+
+def test_webhook_channel_is_sent_and_retried_alone(
+    tmp_path: Path, smtp_server: Mailbox, webhook_server: Hooks
+):
+    subs = (
+        '[[subscriptions]]\nname = "office"\nrecipients = ["zhaoshang@example.gov.cn"]\n'
+        f'[[subscriptions.webhooks]]\nname = "wecom"\nurl = "{webhook_server.url}"\n'
+    )
+    inst = write_instance(tmp_path, "", smtp_port=smtp_server.port, subscriptions=subs)
+    populate(inst)
+    webhook_server.status = 500
+    failed = inst.run("digest", "--send", check=False)
+    assert failed.returncode == 1
+    assert len(smtp_server.messages) == 1  # email went out; the webhook did not
+    (record,) = json.loads(inst.run("deliveries", "--json").stdout)
+    assert record["status"] == "pending"
+    assert record["channels"] == {"email": "sent", "wecom": "failed"}
+    assert record["error"].startswith("wecom:")
+
+    webhook_server.status = 200
+    inst.run("digest", "--send")
+    inst.run("digest", "--send")
+    assert len(smtp_server.messages) == 1  # the retry resent only the webhook
+    assert len(webhook_server.posts) == 1
+    post = webhook_server.posts[0]
+    assert post["title"] == str(smtp_server.messages[0]["Subject"])
+    assert "储能" in post["message"]
+    assert "<script>" not in post["message"]
+    assert rows(inst, "select status from deliveries") == [("sent",)]
+
+
+def test_webhook_only_subscription_with_unset_secret_stays_pending(tmp_path: Path):
+    subs = (
+        '[[subscriptions]]\nname = "chat"\nemail = false\n'
+        '[[subscriptions.webhooks]]\nname = "ding"\nurl_env = "LEADWATCH_TEST_UNSET_HOOK"\n'
+    )
+    inst = write_instance(tmp_path, "", subscriptions=subs)
+    populate(inst)
+    proc = inst.run("digest", "--send", check=False)
+    assert proc.returncode == 1
+    ((status, error),) = rows(inst, "select status, error from deliveries")
+    assert status == "pending" and "LEADWATCH_TEST_UNSET_HOOK is unset" in error
+
+
+def test_preview_writes_files_and_records_nothing(inst: Instance, smtp_server: Mailbox):
     inst.run("digest", "--preview", str(inst.dir / "out"))
     names = sorted(p.name for p in (inst.dir / "out").iterdir())
     assert names == ["digest-preview.eml", "digest-preview.html", "digest-preview.txt"]
-    with sqlite3.connect(inst.db) as db:
-        assert db.execute("select count(*) from deliveries").fetchone()[0] == 0
+    assert rows(inst, "select count(*) from deliveries") == [(0,)]
     assert smtp_server.messages == []
 
 

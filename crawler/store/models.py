@@ -120,7 +120,15 @@ class Lead(Base):
 
 
 class Delivery(Base):
-    """One digest for one subscription and period; written before it is sent."""
+    """One digest for one subscription and period; written before it is sent.
+
+    ``status`` is ``pending`` until every channel accepted it, then ``sent``; ``empty``
+    records a scheduled digest that had nothing to send (so it is not owed again).
+    ``scheduled_for`` is the cron slot it answers (None for a manual `digest --send`).
+    ``channels`` maps each channel (``email``, webhook names) to its own state, so a retry
+    resends only what was not accepted. ``watermark`` is the highest article id that
+    existed when the items were chosen: the next digest looks only above it.
+    """
 
     __tablename__ = "deliveries"
     __table_args__ = (UniqueConstraint("subscription", "period"),)
@@ -131,11 +139,20 @@ class Delivery(Base):
     message_id: Mapped[str] = mapped_column(String(300))
     recipients: Mapped[list[str]] = mapped_column(JSON, default=list)
     subject: Mapped[str] = mapped_column(Text, default="")
-    status: Mapped[str] = mapped_column(String(20), default="pending")  # pending | sent
+    status: Mapped[str] = mapped_column(
+        String(20), default="pending", index=True
+    )  # pending | sent | empty
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    scheduled_for: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    watermark: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    channels: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # a process sending it holds a lease, so two runs never send one delivery at once
+    claimed_by: Mapped[str] = mapped_column(String(200), default="")
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     items: Mapped[list[DeliveryItem]] = relationship(
         back_populates="delivery", cascade="all, delete-orphan"
@@ -154,5 +171,6 @@ class DeliveryItem(Base):
     )
     subscription: Mapped[str] = mapped_column(String(100))
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(10), default="lead")  # lead | news
 
     delivery: Mapped[Delivery] = relationship(back_populates="items")
