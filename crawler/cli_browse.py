@@ -1,0 +1,282 @@
+"""`leadwatch search`, `serve` and `export`: look things up in the store and take them out."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from crawler.cli_common import config_from_args, console, err_console, open_database
+from crawler.config import Config
+from crawler.errors import LeadwatchError
+
+if TYPE_CHECKING:
+    from crawler.store import Database
+    from crawler.store.browse import BrowseFilter
+
+EVENTS = ("signing", "landing", "visit")
+PROGRESS_FROM = 200  # show a progress bar when this many articles wait for indexing
+
+
+# --- shared argument handling ---------------------------------------------------------
+
+
+def _add_filters(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--sector", help="sector id or label, e.g. low_altitude or 低空经济")
+    p.add_argument("--partner", help="partner name or alias, e.g. 国投")
+    p.add_argument("--source", help="crawled source name, e.g. yixing-gov")
+    p.add_argument("--event", choices=EVENTS, help="lead event type")
+    p.add_argument("--since", help="published since: 7d, 12h, 2w or YYYY-MM-DD")
+    p.add_argument("--until", help="published before: 7d, 12h, 2w or YYYY-MM-DD")
+    p.add_argument("--leads", action="store_true", help="only articles with a lead")
+    p.add_argument(
+        "--status",
+        choices=("followed", "dismissed", "none"),
+        help="analysts' mark (none: not marked yet)",
+    )
+
+
+def _time(option: str, value: str | None) -> datetime | None:
+    from crawler.timeutil import parse_since
+
+    if not value:
+        return None
+    try:
+        return parse_since(value)
+    except ValueError:
+        raise LeadwatchError(f"{option} {value!r}: use 7d, 12h, 2w or YYYY-MM-DD") from None
+
+
+def _sector_id(config: Config, value: str | None) -> str | None:
+    """A sector id from an id or a label; an unknown one is an error listing the known."""
+    if not value:
+        return None
+    from classifiers import load_taxonomy
+
+    sectors = load_taxonomy(config.taxonomy_path).sectors
+    if value in sectors:
+        return value
+    by_label = {label: sid for sid, label in sectors.items()}
+    if value in by_label:
+        return by_label[value]
+    known = ", ".join(f"{sid} ({label})" for sid, label in sectors.items())
+    raise LeadwatchError(f"unknown sector {value!r}; use one of: {known}")
+
+
+def _partner(config: Config, value: str | None) -> str | None:
+    if not value:
+        return None
+    from classifiers import load_taxonomy
+
+    return load_taxonomy(config.taxonomy_path).canonical_partner(value) or value
+
+
+def filter_from_args(config: Config, args: argparse.Namespace, query: str = "") -> BrowseFilter:
+    """The command line's filters as a :class:`BrowseFilter` (names resolved, times parsed)."""
+    from crawler.store.browse import BrowseFilter
+
+    return BrowseFilter(
+        query=query,
+        sector=_sector_id(config, args.sector),
+        partner=_partner(config, args.partner),
+        source=args.source,
+        event=args.event,
+        since=_time("--since", args.since),
+        until=_time("--until", args.until),
+        leads_only=args.leads,
+        status=args.status,
+    )
+
+
+def _check_search_backend(config: Config) -> None:
+    """Fail before connecting when the store cannot do full-text search."""
+    from sqlalchemy.engine import make_url
+
+    backend = make_url(config.database_url).get_backend_name()
+    if backend != "sqlite":
+        from crawler.store.search import SearchUnavailable
+
+        raise SearchUnavailable(
+            f"full-text search needs SQLite (FTS5) and this store is {backend}; "
+            "filter with `leadwatch items --sector/--partner/--since` "
+            "or `leadwatch export` (without --query) instead"
+        )
+
+
+@contextmanager
+def _progress(description: str) -> Iterator[Callable[[int, int], None]]:
+    """A progress bar on stderr; yields the ``on_progress(done, total)`` callback."""
+    from rich.progress import Progress
+
+    with Progress(console=err_console, transient=True) as progress:
+        task = progress.add_task(description, total=None)
+        yield lambda done, total: progress.update(task, completed=done, total=total)
+
+
+def sync_search_index(database: Database) -> int:
+    """Index articles stored since the last search, with a progress bar when many wait."""
+    from crawler.store import search
+
+    with database.session() as session:
+        search.ensure_available(session.connection())
+        pending = search.pending_count(session.connection())
+    if pending < PROGRESS_FROM:
+        return search.sync_index(database.session)
+    with _progress(f"indexing {pending} new articles for search") as on_progress:
+        return search.sync_index(database.session, on_progress)
+
+
+# --- search ---------------------------------------------------------------------------
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from crawler.store import browse, search
+    from crawler.views import hit_dict, search_table
+
+    config = config_from_args(args)
+    query = " ".join(args.query).strip()
+    if not query and not args.reindex:
+        raise LeadwatchError("give words to search for, e.g. `leadwatch search 低空经济 航天科技`")
+    flt = filter_from_args(config, args, query)
+    _check_search_backend(config)
+    database = open_database(config)
+    if args.reindex:
+        with _progress("reindexing every article") as on_progress:
+            count = search.rebuild_index(database.session, on_progress)
+        err_console.print(f"reindexed {count} articles")
+        if not query:
+            return 0
+    parsed = search.parse_query(query)
+    sync_search_index(database)
+    with database.session() as session:
+        results = search.search(
+            session, parsed, browse.conditions(flt), limit=args.limit, order=args.sort
+        )
+        statuses = browse.lead_statuses(session, [h.article.id for h in results.hits])
+    if args.json:
+        print(
+            json.dumps(
+                [hit_dict(h, statuses.get(h.article.id)) for h in results.hits],
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return 0
+    if not results.hits:
+        err_console.print(
+            f"no articles match {query!r}"
+            + (" with these filters; drop a filter or" if browse.conditions(flt) else ";")
+            + " try fewer or shorter words"
+        )
+        return 0
+    console.print(search_table(results.hits, statuses))
+    more = f"; more with --limit {args.limit * 2}" if results.more else ""
+    console.print(f"{len(results.hits)} result(s) for 「{query}」{more}")
+    return 0
+
+
+# --- serve ----------------------------------------------------------------------------
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from crawler.web.serve import serve
+
+    config = config_from_args(args)
+    return serve(config, open_database(config), args.host, args.port, threads=args.threads)
+
+
+# --- export ---------------------------------------------------------------------------
+
+
+def _format(args: argparse.Namespace) -> str:
+    from crawler.export import FORMATS
+
+    if args.format:
+        return args.format
+    suffix = Path(args.output).suffix.lower().lstrip(".")
+    if suffix in FORMATS:
+        return suffix
+    raise LeadwatchError(
+        f"cannot tell the format of {args.output!r}; add --format csv, xlsx or json"
+    )
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from crawler.export import describe, export
+    from crawler.store import browse, search
+
+    config = config_from_args(args)
+    fmt = _format(args)
+    flt = filter_from_args(config, args, args.query or "")
+    out = Path(args.output)
+    if out.is_dir():
+        raise LeadwatchError(
+            f"{out} is a directory; give a file name, e.g. -o {out / f'leads.{fmt}'}"
+        )
+    if not out.parent.exists():
+        raise LeadwatchError(
+            f"directory {out.parent} does not exist; create it or choose another -o"
+        )
+    parsed = None
+    if args.query:
+        _check_search_backend(config)
+        parsed = search.parse_query(args.query)
+    database = open_database(config)
+    if parsed is not None:
+        sync_search_index(database)
+    now = datetime.now(UTC)
+    with database.session() as session:
+        articles, _ = browse.list_articles(session, flt, parsed, limit=args.limit or None)
+        statuses = browse.lead_statuses(session, [a.id for a in articles])
+        filters = {
+            "检索词": flt.query,
+            "行业": flt.sector,
+            "合作方": flt.partner,
+            "采集源": flt.source,
+            "事件": flt.event,
+            "起始": args.since,
+            "截止": args.until,
+            "仅线索": "是" if flt.leads_only else "",
+            "跟进状态": flt.status,
+        }
+        try:
+            export(out, fmt, articles, statuses, describe(filters, len(articles), now))
+        except OSError as exc:
+            raise LeadwatchError(f"cannot write {out}: {exc.strerror}; choose another -o") from None
+    console.print(f"wrote {len(articles)} article(s) to {out} ({fmt})")
+    return 0
+
+
+def register(add: Callable[..., argparse.ArgumentParser]) -> None:
+    """Add search, serve and export to the `leadwatch` parser."""
+    p = add("search", cmd_search, "full-text search (Chinese words), ranked, with snippets")
+    p.add_argument("query", nargs="*", metavar="WORD", help="words that must all occur")
+    _add_filters(p)
+    p.add_argument("--sort", choices=("relevance", "date"), default="relevance")
+    p.add_argument("--limit", type=int, default=20)
+    p.add_argument("--json", action="store_true", help="results as JSON, for scripts")
+    p.add_argument(
+        "--reindex",
+        action="store_true",
+        help="tokenize every article again (after a jieba upgrade)",
+    )
+
+    p = add("serve", cmd_serve, "browse the store in a web browser (127.0.0.1 by default)")
+    p.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to bind; anything but loopback needs LEADWATCH_WEB_TOKEN",
+    )
+    p.add_argument("--port", type=int, default=8600, help="port (default 8600; 0 picks a free one)")
+    p.add_argument("--threads", type=int, default=4, help="worker threads (default 4)")
+
+    p = add("export", cmd_export, "write articles to CSV (Excel-ready), XLSX or JSON")
+    p.add_argument("-o", "--output", required=True, metavar="FILE", help="file to write")
+    p.add_argument("--format", choices=("csv", "xlsx", "json"), help="default: from FILE's suffix")
+    p.add_argument("--query", help="only articles matching these words (full-text search)")
+    _add_filters(p)
+    p.add_argument("--limit", type=int, default=0, help="at most this many (default: all)")

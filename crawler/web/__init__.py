@@ -1,0 +1,1 @@
+"""`leadwatch serve`: browse, search and annotate the store in a web browser."""

@@ -1,0 +1,81 @@
+"""Bind and run the web view: loopback by default, anything else only with a token."""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import socket
+
+from crawler.cli_common import console, err_console
+from crawler.config import Config
+from crawler.errors import LeadwatchError
+from crawler.store import Database
+
+TOKEN_ENV = "LEADWATCH_WEB_TOKEN"
+MIN_TOKEN_LENGTH = 16
+
+
+def is_loopback(host: str) -> bool:
+    """True for 127.0.0.0/8, ::1 and localhost."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def access_token(host: str) -> str | None:
+    """The configured token (``LEADWATCH_WEB_TOKEN``); required when ``host`` is not
+    loopback, because the store's crawled leads and analysts' notes are internal."""
+    token = os.environ.get(TOKEN_ENV, "").strip() or None
+    if token is not None and len(token) < MIN_TOKEN_LENGTH:
+        raise LeadwatchError(
+            f"{TOKEN_ENV} is shorter than {MIN_TOKEN_LENGTH} characters; set a long random one, "
+            "e.g. `python -c 'import secrets; print(secrets.token_urlsafe(32))'`"
+        )
+    if token is None and not is_loopback(host):
+        raise LeadwatchError(
+            f"--host {host} would expose the store beyond this machine without a password; "
+            f"set {TOKEN_ENV} to a long random secret "
+            "(`python -c 'import secrets; print(secrets.token_urlsafe(32))'`), "
+            "or keep the default --host 127.0.0.1"
+        )
+    return token
+
+
+def serve(config: Config, database: Database, host: str, port: int, *, threads: int = 4) -> int:
+    """Serve the web view until interrupted; prints the URL first (``port`` 0 picks one)."""
+    from waitress.server import create_server
+
+    from crawler.cli_browse import sync_search_index
+    from crawler.web.app import create_app
+
+    token = access_token(host)
+    if database.engine.dialect.name == "sqlite":
+        sync_search_index(database)  # the first search then answers at once
+    else:
+        err_console.print("full-text search needs SQLite (FTS5): the search box is disabled")
+    app = create_app(config, database, token, loopback=is_loopback(host))
+    try:
+        server = create_server(app, host=host, port=port, threads=threads, ident="leadwatch")
+    except OSError as exc:
+        if exc.errno in (98, 48):  # EADDRINUSE on Linux / macOS
+            raise LeadwatchError(
+                f"port {port} on {host} is in use; choose another with --port (0 picks a free one)"
+            ) from None
+        if isinstance(exc, socket.gaierror) or exc.errno == 99:
+            raise LeadwatchError(f"cannot bind {host}: {exc.strerror}; check --host") from None
+        raise
+    shown = f"[{host}]" if ":" in host else host
+    url = f"http://{shown}:{server.effective_port}/"
+    console.print(f"serving {url} (Ctrl+C to stop)", soft_wrap=True)
+    if token:
+        console.print(f"open {url}?token=… with the token from {TOKEN_ENV}")
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
+    return 0
