@@ -37,6 +37,7 @@ from alerts.slots import backoff
 from alerts.webhook import send_webhook
 from crawler.config import Config, Subscription
 from crawler.store import Database
+from crawler.store.browse import lead_statuses
 from crawler.store.models import Article, Delivery, DeliveryItem
 
 KILL_ENV = "LEADWATCH_TEST_KILL_AT"  # crash-safety tests only: die at a named step
@@ -211,7 +212,8 @@ def _stored_selection(session: Session, delivery: Delivery, sub: Subscription) -
         .options(selectinload(Article.tags), selectinload(Article.leads))
     ).all()
     lead_ids = [i for i, kind in kinds.items() if kind == "lead"]
-    return build_selection(sub, articles, lead_ids, delivery.watermark)
+    statuses = lead_statuses(session, [a.id for a in articles])
+    return build_selection(sub, articles, lead_ids, delivery.watermark, statuses)
 
 
 def _owner() -> str:

@@ -23,6 +23,7 @@ from alerts.highlight import evidence_terms, highlight
 from alerts.select import Entry, Selection
 from crawler.store.models import Lead
 
+STATUS_LABELS = {"followed": "已跟进", "dismissed": "已排除"}
 EVENT_LABELS = {"signing": "签约", "landing": "落地", "visit": "考察/洽谈"}
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]()#|<>~])")  # inline only: we emit no line starts
 _SPACE = re.compile(r"\s+")
@@ -85,6 +86,7 @@ def _environment(tz: ZoneInfo, signals: dict[str, list[str]]) -> Environment:
     env.filters["safe_url"] = safe_url
     env.filters["md"] = md_escape
     env.filters["md_url"] = md_url
+    env.filters["status"] = lambda st: STATUS_LABELS.get(st, st)
     env.filters["event"] = lambda e: EVENT_LABELS.get(e, e)
     env.globals["evidence"] = evidence
     return env

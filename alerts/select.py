@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from alerts.reprints import is_reprint, shingles
 from crawler.config import Subscription
+from crawler.store.browse import lead_statuses
 from crawler.store.models import Article, Delivery, DeliveryItem, Lead, Tag, utcnow
 
 OTHER_SECTOR = ("other", "其他")
@@ -34,6 +35,7 @@ class Entry:
     kind: str = "lead"  # lead | news
     leads: list[Lead] = field(default_factory=list)
     lead_article: Article | None = None  # the member whose leads are shown
+    status: tuple[str, str] | None = None  # an analyst's (followed|dismissed, note)
 
     @property
     def score(self) -> float:
@@ -135,12 +137,18 @@ def build_selection(
     articles: Sequence[Article],
     lead_ids: Iterable[int],
     watermark: int | None = None,
+    statuses: dict[int, tuple[str, str]] | None = None,
 ) -> Selection:
-    """Fold ``articles`` into stories; a story is a lead when a member is in ``lead_ids``."""
+    """Fold ``articles`` into stories; a story is a lead when a member is in ``lead_ids``.
+
+    ``statuses`` (article id -> analyst's status and note) is shown with each story.
+    """
     lead_ids = set(lead_ids)
+    statuses = statuses or {}
     leads: list[Entry] = []
     news: list[Entry] = []
     for entry in fold_reprints(articles):
+        entry.status = next((statuses[a.id] for a in entry.members if a.id in statuses), None)
         lead_members = [a for a in entry.members if a.id in lead_ids]
         if lead_members:
             best = max(lead_members, key=lambda a: max((x.score for x in a.leads), default=0))
@@ -197,7 +205,8 @@ def select_undelivered(
             wanted.append(article)
         elif sub.include_news and _sector_tags(article):
             wanted.append(article)
-    return build_selection(sub, wanted, lead_ids, watermark)
+    statuses = lead_statuses(session, [a.id for a in wanted])
+    return build_selection(sub, wanted, lead_ids, watermark, statuses)
 
 
 def group_by_sector(entries: list[Entry], sub: Subscription) -> list[Section]:

@@ -13,8 +13,15 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from crawler.cli_common import config_from_args, console, err_console, open_database
-from crawler.config import DEFAULT_CONFIG, Config
+from crawler.cli_common import (
+    config_from_args,
+    console,
+    err_console,
+    open_database,
+    partner_name,
+    sector_id,
+)
+from crawler.config import DEFAULT_CONFIG
 from crawler.errors import LeadwatchError
 
 
@@ -74,17 +81,8 @@ def cmd_runs(args: argparse.Namespace) -> int:
     return 0
 
 
-def _partner_name(config: Config, name: str | None) -> str | None:
-    """Resolve an alias (国投) to the partner's canonical name when the taxonomy knows it."""
-    if not name:
-        return None
-    from classifiers import load_taxonomy
-
-    return load_taxonomy(config.taxonomy_path).canonical_partner(name) or name
-
-
 def cmd_items(args: argparse.Namespace) -> int:
-    from crawler.store import repo
+    from crawler.store import browse
     from crawler.timeutil import parse_since
     from crawler.views import article_dict, leads_table
 
@@ -95,16 +93,15 @@ def cmd_items(args: argparse.Namespace) -> int:
             since = parse_since(args.since)
         except ValueError as exc:
             raise LeadwatchError(str(exc)) from None
-    flt = repo.ItemFilter(
-        sector=args.sector,
-        partner=_partner_name(config, args.partner),
+    flt = browse.BrowseFilter(
+        sector=sector_id(config, args.sector),
+        partner=partner_name(config, args.partner),
         since=since,
         leads_only=args.leads,
         source=args.source,
-        limit=args.limit,
     )
     with open_database(config).session() as session:
-        articles = list(repo.query_articles(session, flt))
+        articles, _ = browse.list_articles(session, flt, limit=args.limit or None)
     if args.json:
         print(json.dumps([article_dict(a) for a in articles], ensure_ascii=False, indent=2))
     else:
@@ -243,7 +240,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
 
     p = add("items", cmd_items, "list stored articles with their tags")
-    p.add_argument("--sector", help="sector id, e.g. low_altitude")
+    p.add_argument("--sector", help="sector id or label, e.g. low_altitude or 低空经济")
     p.add_argument("--partner", help="partner name or alias, e.g. 国投")
     p.add_argument("--since", help="7d, 12h or YYYY-MM-DD (publish time)")
     p.add_argument("--source")

@@ -10,7 +10,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from crawler.cli_common import config_from_args, console, err_console, open_database
+from crawler.cli_common import (
+    config_from_args,
+    console,
+    err_console,
+    open_database,
+    partner_name,
+    sector_id,
+)
 from crawler.config import Config
 from crawler.errors import LeadwatchError
 
@@ -51,38 +58,14 @@ def _time(option: str, value: str | None) -> datetime | None:
         raise LeadwatchError(f"{option} {value!r}: use 7d, 12h, 2w or YYYY-MM-DD") from None
 
 
-def _sector_id(config: Config, value: str | None) -> str | None:
-    """A sector id from an id or a label; an unknown one is an error listing the known."""
-    if not value:
-        return None
-    from classifiers import load_taxonomy
-
-    sectors = load_taxonomy(config.taxonomy_path).sectors
-    if value in sectors:
-        return value
-    by_label = {label: sid for sid, label in sectors.items()}
-    if value in by_label:
-        return by_label[value]
-    known = ", ".join(f"{sid} ({label})" for sid, label in sectors.items())
-    raise LeadwatchError(f"unknown sector {value!r}; use one of: {known}")
-
-
-def _partner(config: Config, value: str | None) -> str | None:
-    if not value:
-        return None
-    from classifiers import load_taxonomy
-
-    return load_taxonomy(config.taxonomy_path).canonical_partner(value) or value
-
-
 def filter_from_args(config: Config, args: argparse.Namespace, query: str = "") -> BrowseFilter:
     """The command line's filters as a :class:`BrowseFilter` (names resolved, times parsed)."""
     from crawler.store.browse import BrowseFilter
 
     return BrowseFilter(
         query=query,
-        sector=_sector_id(config, args.sector),
-        partner=_partner(config, args.partner),
+        sector=sector_id(config, args.sector),
+        partner=partner_name(config, args.partner),
         source=args.source,
         event=args.event,
         since=_time("--since", args.since),

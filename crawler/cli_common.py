@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 
 from crawler.config import Config, load_config
+from crawler.errors import LeadwatchError
 
 if TYPE_CHECKING:  # the store is imported lazily to keep `classify` light
     from crawler.store import Database
@@ -29,3 +30,27 @@ def open_database(config: Config) -> Database:
     from crawler.store import Database
 
     return Database(config.database_url)
+
+
+def sector_id(config: Config, value: str | None) -> str | None:
+    """A sector id from an id or a label; an unknown one is an error listing the known."""
+    if not value:
+        return None
+    from classifiers import load_taxonomy  # lazily: jieba is heavy
+
+    sectors = load_taxonomy(config.taxonomy_path).sectors
+    if value in sectors:
+        return value
+    by_label = {label: sid for sid, label in sectors.items()}
+    if value in by_label:
+        return by_label[value]
+    known = ", ".join(f"{sid} ({label})" for sid, label in sectors.items())
+    raise LeadwatchError(f"unknown sector {value!r}; use one of: {known}")
+
+
+def partner_name(config: Config, value: str | None) -> str | None:
+    if not value:
+        return None
+    from classifiers import load_taxonomy  # lazily: jieba is heavy
+
+    return load_taxonomy(config.taxonomy_path).canonical_partner(value) or value

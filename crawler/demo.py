@@ -6,13 +6,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from rich.console import Console
+from sqlalchemy import func, select
 
 from crawler.config import load_config
 from crawler.crawl import crawl_sources
 from crawler.devserver import StaticSite
 from crawler.errors import LeadwatchError
 from crawler.init_config import write_default_config
-from crawler.store import Database, repo
+from crawler.store import Database, browse
+from crawler.store.models import Article
 from crawler.views import leads_table
 
 DEMO_SITE = Path(__file__).resolve().parents[1] / "demo" / "site"
@@ -45,8 +47,10 @@ def run_demo(config_path: Path, *, port: int, console: Console) -> int:
     fetched = sum(o.run.articles_fetched for o in outcomes if o.run)
     new = sum(o.run.articles_new for o in outcomes if o.run)
     with database.session() as session:
-        articles = list(repo.query_articles(session, repo.ItemFilter(leads_only=True, limit=None)))
-        total = len(repo.query_articles(session, repo.ItemFilter(limit=None)))
+        articles, _ = browse.list_articles(
+            session, browse.BrowseFilter(leads_only=True), limit=None
+        )
+        total = session.scalar(select(func.count(Article.id)))
     console.print(leads_table(articles, title="线索 Leads"))
     console.print(f"{len(articles)} lead article(s) among {total} stored article(s)")
     if fetched == 0 and new == 0:

@@ -80,6 +80,8 @@ def test_items_filters_and_show(tmp_path: Path):
     inst: Instance = write_instance(tmp_path, "")
     populate(inst)
     items = json.loads(inst.run("items", "--sector", "low_altitude", "--json").stdout)
+    by_label = json.loads(inst.run("items", "--sector", "低空经济", "--json").stdout)
+    assert by_label == items
     assert [i["title"] for i in items] == ["<script>alert('x')</script>低空经济项目签约落户丁蜀"]
     assert json.loads(inst.run("items", "--since", "2099-01-01", "--json").stdout) == []
     leads = json.loads(inst.run("items", "--leads", "--json").stdout)

@@ -441,3 +441,22 @@ def test_preview_writes_files_and_records_nothing(inst: Instance, smtp_server: M
 )
 def test_amounts_are_shown_in_yi_and_wan(amount: int, currency: str, expected: str):
     assert format_yuan(amount, currency) == expected
+
+
+def test_an_analysts_status_is_shown_in_the_next_digest(inst: Instance, smtp_server: Mailbox):
+    from sqlalchemy import select
+
+    from crawler.store import browse
+    from crawler.store.models import Article
+
+    database = Database(f"sqlite:///{inst.db}")
+    with database.session() as session:
+        first = session.scalars(select(Article.id)).first()
+        browse.set_lead_status(session, first, "followed", "已电话联系<b>企业</b>")
+    database.close()
+    inst.run("digest", "--send")
+    msg = smtp_server.messages[0]
+    html = msg.get_body(("html",)).get_content()
+    text = msg.get_body(("plain",)).get_content()
+    assert "已跟进" in html and "已电话联系&lt;b&gt;企业&lt;/b&gt;" in html
+    assert "[已跟进] 已电话联系<b>企业</b>" in text
