@@ -1,9 +1,12 @@
-"""`leadwatch sources`: list the configured sources with their health."""
+"""`leadwatch sources list` (every source with its last run and health) and
+`leadwatch sources check NAME` (what the crawler sees on a source, before crawling it)."""
 
 from __future__ import annotations
 
 import argparse
+import json
 from collections.abc import Callable
+from typing import Any
 
 from crawler.cli_common import config_from_args, console, open_database
 
@@ -11,33 +14,116 @@ from crawler.cli_common import config_from_args, console, open_database
 def cmd_sources_list(args: argparse.Namespace) -> int:
     from rich.table import Table
 
-    from crawler.store import repo
-    from crawler.timeutil import local
+    from crawler.sources_health import source_health
+    from crawler.timeutil import iso, local
 
     config = config_from_args(args)
-    table = Table()
-    for col in ("名称", "类型", "说明", "已验证", "最近运行", "状态", "新增", "错误"):
-        table.add_column(col)
     with open_database(config).session() as session:
-        for s in config.sources:
-            run = repo.last_run(session, s.name)
-            table.add_row(
-                s.name,
-                s.kind,
-                s.label,
-                "是" if s.verified else "否",
-                local(run.started_at) if run else "—",
-                run.status if run else "—",
-                str(run.articles_new) if run else "",
-                str(run.errors) if run else "",
-            )
+        rows = [
+            source_health(session, s, crawl_timeout_s=config.crawl.crawl_timeout_s)
+            for s in config.sources
+        ]
+    if getattr(args, "json", False):
+        records = [
+            {
+                "name": h.source.name,
+                "kind": h.source.kind,
+                "type": h.source.type,
+                "label": h.source.label,
+                "enabled": h.source.enabled,
+                "verified": h.source.verified,
+                "last_run": iso(h.last_run.started_at) if h.last_run else None,
+                "status": h.last_run.status if h.last_run else None,
+                "articles_new": h.last_run.articles_new if h.last_run else None,
+                "errors": h.last_run.errors if h.last_run else None,
+                "last_new_article": iso(h.last_new_at),
+                "health": h.health,
+            }
+            for h in rows
+        ]
+        print(json.dumps(records, ensure_ascii=False, indent=2))
+        return 0
+    table = Table()
+    columns = ("名称", "类型", "说明", "启用", "已验证", "最近运行", "状态", "新增", "错误", "健康")
+    for col in columns:
+        table.add_column(col)
+    for h in rows:
+        s, run = h.source, h.last_run
+        style = "" if h.ok else ("yellow" if h.health.startswith(("stale", "never")) else "red")
+        table.add_row(
+            s.name,
+            s.kind,
+            s.label,
+            "是" if s.enabled else "否",
+            "是" if s.verified else "否",
+            local(run.started_at) if run else "—",
+            run.status if run else "—",
+            str(run.articles_new) if run else "",
+            str(run.errors) if run else "",
+            f"[{style}]{h.health}[/{style}]" if style else h.health,
+        )
     console.print(table)
     return 0
 
 
+def _print_report(report: Any) -> None:
+    from crawler.sources_check import SHOWN_LINKS
+
+    s = report.source
+    console.print(f"[bold]{s.name}[/bold] ({s.type}, max_pages {s.max_pages}) {s.label}")
+    status = f"HTTP {report.list_status}" if report.list_status else "not fetched"
+    console.print(f"list page: {report.list_url} ({status})")
+    if report.list_status:
+        console.print(f"  article links: {report.link_count}")
+        for url in report.links:
+            console.print(f"    {url}")
+        if report.link_count > SHOWN_LINKS:
+            console.print(f"    … and {report.link_count - SHOWN_LINKS} more")
+        console.print(f"  next page: {report.next_page or '(none found)'}")
+    if report.article_url:
+        status = f"HTTP {report.article_status}" if report.article_status else "not fetched"
+        console.print(f"article: {report.article_url} ({status})")
+        for key in ("title", "published_at", "source"):
+            if key in report.fields:
+                console.print(f"  {key}: {report.fields[key] or '(empty)'}")
+        if "body" in report.fields:
+            body = report.fields["body"]
+            first = body.replace("\n", " ")[:80]
+            console.print(f"  body: {len(body)} characters: {first}{'…' if len(body) > 80 else ''}")
+    findings = report.findings
+    if findings:
+        console.print("warnings:")
+        for f in findings:
+            console.print(f"  {'!' if f.action else '-'} {f.text}")
+    if report.healthy:
+        console.print("[green]healthy[/green]" + (" (notes above)" if findings else ""))
+    else:
+        needed = sum(f.action for f in findings)
+        console.print(f"[red]needs action[/red]: {needed} warning(s) marked !")
+
+
+def cmd_sources_check(args: argparse.Namespace) -> int:
+    from crawler.sources_check import check_source
+
+    config = config_from_args(args)
+    report = check_source(config, args.name)
+    if args.json:
+        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        _print_report(report)
+    return 0 if report.healthy else 1
+
+
 def register(add: Callable[..., argparse.ArgumentParser]) -> None:
     """Add the sources commands to the `leadwatch` parser."""
-    sources = add("sources", cmd_sources_list, "list configured sources")
+    sources = add("sources", cmd_sources_list, "list configured sources or check one")
     sources_sub = sources.add_subparsers(dest="sources_command")
-    sp = sources_sub.add_parser("list", help="every source with its last run")
+    sp = sources_sub.add_parser("list", help="every source with its last run and health")
+    sp.add_argument("--json", action="store_true")
     sp.set_defaults(func=cmd_sources_list)
+    sp = sources_sub.add_parser(
+        "check", help="fetch a source's first list page and one article; show what was found"
+    )
+    sp.add_argument("name", metavar="NAME")
+    sp.add_argument("--json", action="store_true")
+    sp.set_defaults(func=cmd_sources_check)

@@ -1,9 +1,10 @@
 """Incremental crawling: known article pages are not fetched again.
 
 Built on the store, not on Scrapy's JOBDIR (which silently loses a killed crawl, see
-DESIGN.md). Paging stops early only when a whole list page is already known AND the
-source's previous run completed; otherwise a crawl that died half-way would leave the
-older pages unvisited for ever.
+DESIGN.md). Paging stops early only when every article on a list page was already stored
+when the source's last *completed* run finished (its watermark). Articles that a run
+killed half-way stored are skipped, but a page of them does not stop paging: the older
+pages behind them were never reached, and the next run must go on to them.
 """
 
 from __future__ import annotations
@@ -13,9 +14,11 @@ from typing import Any
 
 from scrapy import Request, signals
 from scrapy.exceptions import NotConfigured
+from sqlalchemy import select
 
 from crawler.crawlctx import crawl_database
 from crawler.store import repo
+from crawler.store.models import Article
 
 LIST, ARTICLE = "list", "article"
 
@@ -27,7 +30,7 @@ class IncrementalMiddleware:
         self.crawler = crawler
         self.full = crawler.settings.getbool("LEADWATCH_FULL")
         self.known: set[str] = set()
-        self.may_stop_early = False
+        self.settled: set[str] = set()  # stored before the last completed run finished
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> IncrementalMiddleware:
@@ -42,13 +45,20 @@ class IncrementalMiddleware:
             return
         database = crawl_database(self.crawler)
         with database.session() as session:
-            self.known = repo.known_urls(session, spider.name)
             completed = repo.last_run(session, spider.name, status="completed")
-        self.may_stop_early = completed is not None
+            watermark = completed.finished_at if completed else None
+            rows = session.execute(
+                select(Article.url, Article.first_seen_at).where(Article.source == spider.name)
+            )
+            for url, first_seen in rows:
+                self.known.add(url)
+                if watermark is not None and first_seen <= watermark:
+                    self.settled.add(url)
         spider.logger.info(
-            "incremental: %d known articles; early stop %s",
+            "incremental: %d known articles, %d of them before the last completed run (%s)",
             len(self.known),
-            "allowed" if self.may_stop_early else "off (no completed previous run)",
+            len(self.settled),
+            watermark.isoformat() if watermark else "none: no early stop",
         )
 
     def _filter(self, response: Any, outputs: list[Any]) -> list[Any]:
@@ -58,8 +68,7 @@ class IncrementalMiddleware:
         articles = [
             o for o in outputs if isinstance(o, Request) and o.meta.get("lw_kind") == ARTICLE
         ]
-        all_known = bool(articles) and all(a.url in self.known for a in articles)
-        stop = self.may_stop_early and all_known
+        stop = bool(articles) and all(a.url in self.settled for a in articles)
         kept = []
         for out in outputs:
             kind = out.meta.get("lw_kind") if isinstance(out, Request) else None
@@ -69,7 +78,9 @@ class IncrementalMiddleware:
             if kind == LIST and stop:
                 stats.inc_value("incremental/stopped_early")
                 self.crawler.spider.logger.info(
-                    "incremental: every article on %s is known; not paging further", response.url
+                    "incremental: every article on %s was known at the last completed run; "
+                    "not paging further",
+                    response.url,
                 )
                 continue
             kept.append(out)

@@ -25,16 +25,23 @@ DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 REDIRECT_MAX_TIMES = 5
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False  # Scrapy 2.19 would open a control port in every crawl
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"
 
+DOWNLOADER_MIDDLEWARES = {
+    # Retries wait 1 s, 2 s, 4 s … (Scrapy's own RetryMiddleware retries at once).
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.retry.BackoffRetryMiddleware": 550,
+    # A redirect back to a URL of its own chain fails at once, logged and counted.
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "crawler.redirect.LoopAwareRedirectMiddleware": 600,
+}
 SPIDER_MIDDLEWARES = {
     "crawler.incremental.IncrementalMiddleware": 550,
 }
 ITEM_PIPELINES = {
-    "crawler.pipelines.ValidatePipeline": 100,
-    "crawler.pipelines.ClassifyPipeline": 200,
-    "crawler.pipelines.StorePipeline": 300,
+    "crawler.pipelines.ArticlePipeline": 300,
 }
 EXTENSIONS = {
     "crawler.runs.RunRecorder": 500,
@@ -45,3 +52,5 @@ LEADWATCH_CONFIG = "leadwatch.toml"
 LEADWATCH_RUN_ID = None
 LEADWATCH_FULL = False
 LEADWATCH_STORE_BATCH = 100
+LEADWATCH_RETRY_BACKOFF_S = 1.0  # first retry waits this long, each further one twice as long
+LEADWATCH_RETRY_BACKOFF_MAX_S = 60.0

@@ -1,16 +1,25 @@
-"""The feed spider: RSS/Atom feeds (feedparser) and XML sitemaps -> article pages."""
+"""The feed spider: RSS/Atom feeds (feedparser) and XML sitemaps -> article pages.
+
+A sitemap index is a list page whose "next pages" are its child sitemaps; like list
+pages they count against ``max_pages``. Gzipped sitemaps (``sitemap.xml.gz``) are
+unpacked within the download size limit.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import feedparser
-from parsel import Selector
-from scrapy import Request
 from scrapy.http import Response
+from scrapy.utils.gz import gunzip
+from scrapy.utils.sitemap import Sitemap
 
-from spiders.listing import ListingSpider
+from spiders.listing import ListingSpider, ListPage
+
+_GZIP_MAGIC = b"\x1f\x8b"
+# A sitemap's root element appears within the first bytes (after an XML declaration,
+# comments or a stylesheet instruction).
+_SNIFF_BYTES = 4096
 
 
 class FeedSpider(ListingSpider):
@@ -18,15 +27,36 @@ class FeedSpider(ListingSpider):
 
     name = "feed"
 
-    def parse_list(self, response: Response) -> Iterator[Request]:
-        self.crawler.stats.inc_value("leadwatch/list_pages")
-        urls = sitemap_urls(response.body) or feed_urls(response.body)
+    def read_list_page(self, response: Response) -> ListPage:
+        body = response.body
+        if body.startswith(_GZIP_MAGIC):
+            body = gunzip(body, max_size=self.crawler.settings.getint("DOWNLOAD_MAXSIZE"))
+        page = response.meta.get("lw_page", 1)
+        sitemap = parse_sitemap(body)
+        if sitemap is not None:
+            kind, locs = sitemap
+            urls = [u for u in (response.urljoin(loc) for loc in locs) if self.is_allowed(u)]
+            if kind == "sitemapindex":
+                children = [self.list_request(u, page + 1 + i) for i, u in enumerate(urls)]
+                return ListPage([], children)
+            return ListPage(self.keep_articles(urls))
+        urls = [response.urljoin(u) for u in feed_urls(body)]
         if not urls:
             self.logger.warning("no entries found in feed %s", response.url)
+        return ListPage(self.keep_articles(urls))
+
+    def keep_articles(self, urls: list[str]) -> list[str]:
+        """Entries on allowed domains (and matching article_url_pattern, if set), deduplicated."""
+        kept: list[str] = []
         for url in urls:
-            url = response.urljoin(url)
-            if self.is_article_url(url) or not self.article_pattern:
-                yield self.article_request(url)
+            if url in kept:
+                continue
+            if not self.is_allowed(url):
+                self.count("offsite_links")
+                continue
+            if self.article_pattern is None or self.article_pattern.search(url):
+                kept.append(url)
+        return kept
 
 
 def feed_urls(body: bytes) -> list[str]:
@@ -35,11 +65,12 @@ def feed_urls(body: bytes) -> list[str]:
     return [entry.link for entry in parsed.entries if entry.get("link")]
 
 
-def sitemap_urls(body: bytes) -> list[str]:
-    """<loc> URLs of an XML sitemap (empty for anything else)."""
-    head = body[:512].lower()
-    if b"<urlset" not in head and b"<urlset" not in body[:4096].lower():
-        return []
-    sel = Selector(text=body.decode("utf-8", "replace"), type="xml")
-    sel.remove_namespaces()
-    return [u.strip() for u in sel.xpath("//url/loc/text()").getall()]
+def parse_sitemap(body: bytes) -> tuple[str, list[str]] | None:
+    """("urlset" | "sitemapindex", <loc> URLs) of an XML sitemap, or None for anything else."""
+    head = body[:_SNIFF_BYTES].lower()
+    if b"<urlset" not in head and b"<sitemapindex" not in head:
+        return None
+    sitemap = Sitemap(body)
+    if sitemap.type not in ("urlset", "sitemapindex"):
+        return None
+    return sitemap.type, [entry["loc"] for entry in sitemap if entry.get("loc")]
