@@ -1,6 +1,7 @@
 """leadwatch text analysis: sectors, partners and cooperation leads in Chinese news.
 
-Pure text in, tags out: no I/O apart from reading the taxonomy file, no database, no
+Pure text in, tags out: no I/O apart from reading the taxonomy file and the jieba
+dictionary cache it keeps in the temp dir (see classifiers.dictionary), no database, no
 Scrapy, nothing imported from the rest of leadwatch.
 
 >>> from classifiers import load_taxonomy, Classifier
@@ -13,7 +14,7 @@ from .classifier import Classifier
 from .models import Classification, Lead, PartnerTag, SectorTag
 from .normalize import fold
 from .sentences import split_sentences
-from .taxonomy import Taxonomy, TaxonomyError, load_taxonomy
+from .taxonomy import Problem, Taxonomy, TaxonomyError, check_taxonomy, load_taxonomy
 
 __all__ = [
     "Amount",
@@ -21,9 +22,11 @@ __all__ = [
     "Classifier",
     "Lead",
     "PartnerTag",
+    "Problem",
     "SectorTag",
     "Taxonomy",
     "TaxonomyError",
+    "check_taxonomy",
     "fold",
     "load_taxonomy",
     "parse_amounts",

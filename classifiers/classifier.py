@@ -1,102 +1,78 @@
-"""The Classifier: one Aho-Corasick pass per article, jieba only around short terms."""
+"""The Classifier: one Aho-Corasick scan per text, word boundaries checked only where needed."""
 
 from __future__ import annotations
 
-from collections import defaultdict
-
-from .leads import LeadFinder, LeadInputs
-from .matcher import Doc, Matcher, Part, Role
+from .dictionary import Dictionary
+from .document import Doc, Part
+from .leads import LeadFinder
+from .matcher import Vocabulary
 from .models import Classification
-from .normalize import build_fold_table, fold
-from .partners import accepted_partner_hits, score_partners
-from .sectors import accepted_sector_hits, score_sectors
+from .normalize import Folder, build_fold_table
+from .orgs import STOP_WORDS, StopWords
+from .partners import partner_hits, score_partners
+from .sectors import score_sectors
 from .taxonomy import EVENTS, Taxonomy
-from .tokenize import WordBoundaries
+from .words import JiebaWords, Segmenter, TextWords
 
 
 class Classifier:
     """Tags an article's sectors and partners and extracts its cooperation leads.
 
-    Build once per taxonomy (it loads jieba's dictionary into a private tokenizer and
-    compiles the automaton, about a second) and reuse: :meth:`classify` keeps no state
-    between calls.
+    Build once per taxonomy and reuse: the jieba dictionary with the taxonomy's terms is
+    cached in the temp dir (a fraction of a second to load; a few seconds the first time
+    a taxonomy is seen). :meth:`classify` keeps no state between calls apart from caches
+    of word segmentations, which never change a result.
     """
 
     def __init__(self, taxonomy: Taxonomy) -> None:
         self.taxonomy = taxonomy
         cfg = taxonomy.config
         self._cfg = cfg
-        self._table = build_fold_table(cfg.matching.extra_t2s)
-        entries: dict[str, list[Role]] = defaultdict(list)
-        display: dict[str, str] = {}
-
-        def add(term: str, role: Role) -> None:
-            folded = fold(term, self._table)
-            display.setdefault(folded, term)
-            if role not in entries[folded]:
-                entries[folded].append(role)
-
-        for sid, sector in cfg.sectors.items():
-            for term, weight in sector.keywords.items():
-                add(term, Role("sector", sid, "keywords", weight))
-            for term, weight in sector.weak.items():
-                add(term, Role("sector", sid, "weak", weight))
-            for term in sector.exclude:
-                add(term, Role("sector", sid, "exclude"))
-        for i, partner in enumerate(cfg.partners):
-            for term in (partner.name, *partner.aliases):
-                add(term, Role("partner", i))
-        for i, place in enumerate(cfg.places):
-            for term in (place.name, *place.aliases):
-                add(term, Role("place", i))
-        leads = cfg.leads
-        for event in EVENTS:
-            for term in getattr(leads.events, event).signals:
-                add(term, Role("signal", event, "signal"))
-        for term in leads.exclude:
-            add(term, Role("signal", "", "exclude"))
-        for term in leads.hedges:
-            add(term, Role("hedge", 0))
-        for term in leads.amounts.labels:
-            add(term, Role("label", 0, "invest"))
-        for term in leads.amounts.ignore_labels:
-            add(term, Role("label", 0, "ignore"))
-        for term in leads.org_suffixes:
-            add(term, Role("suffix", 0))
-        self._display = display
-        self._matcher = Matcher(dict(entries))
-        self._words = WordBoundaries(display.values())
+        self._fold = Folder(build_fold_table(cfg.matching.extra_t2s))
+        self._vocabulary = Vocabulary(cfg, self._fold)
+        self.dictionary = Dictionary.for_terms(self._vocabulary.terms())
+        self._segmenter = Segmenter(self.dictionary)
+        self._sector_ids = list(cfg.sectors)
         self._partner_names = [p.name for p in cfg.partners]
+        signals = [
+            self._fold(term)
+            for event in EVENTS
+            for group in ("signals", "weak_signals")
+            for term in getattr(getattr(cfg.leads.events, event), group)
+        ]
+        self._stops = StopWords(STOP_WORDS | frozenset(signals))  # a verb ends a name
+
+    def clear_caches(self) -> None:
+        """Forget cached segmentations (benchmarks measure a cold classifier)."""
+        self._segmenter.ends.cache_clear()
+
+    def _words(self, text: str) -> TextWords | JiebaWords:
+        """Word boundaries of one folded text (the reference overrides this)."""
+        return TextWords(self._segmenter, text)
+
+    def _part(self, name: str, raw: str) -> Part:
+        text = self._fold(raw)
+        inner: dict[tuple[int, int], tuple[int, int]] = {}
+        hits = self._vocabulary.scan(text, inner)
+        return Part(name, raw, text, self._words(text), hits, inner)
 
     def classify(self, title: str, body: str) -> Classification:
         """Classify one article given its ``title`` and plain-text ``body``."""
         cfg = self._cfg
-        parts = [
-            Part("title", title or "", fold(title or "", self._table)),
-            Part("body", body or "", fold(body or "", self._table)),
-        ]
-        doc = Doc(parts, self._words, cfg.matching.boundary_max_len, self._display)
-        buckets: dict[str, list] = defaultdict(list)
-        for i, part in enumerate(parts):
-            for kind, hits in self._matcher.scan(i, part.text).items():
-                buckets[kind].extend(hits)
-
-        sector_hits = accepted_sector_hits(doc, buckets["sector"])
-        sectors = score_sectors(doc, cfg.sectors, sector_hits, cfg.matching)
-        partner_hits = accepted_partner_hits(doc, buckets["partner"])
-        partners = score_partners(doc, cfg.partners, partner_hits, cfg.partner_scoring)
-        finder = LeadFinder(
-            doc,
-            cfg.leads,
-            LeadInputs(
-                signals=buckets["signal"],
-                labels=buckets["label"],
-                hedges=buckets["hedge"],
-                places=buckets["place"],
-                suffixes=buckets["suffix"],
-                partners=partner_hits,
-            ),
-            self._partner_names,
-            cfg.places,
-        )
-        return Classification(sectors=sectors, partners=partners, leads=finder.find())
+        doc = Doc([self._part("title", title or ""), self._part("body", body or "")])
+        sectors = score_sectors(doc, self._sector_ids, cfg.sectors, cfg.matching)
+        partners_found = partner_hits(doc)
+        partners = score_partners(doc, cfg.partners, partners_found, cfg.partner_scoring)
+        leads = []
+        if any(e.signal for part in doc.parts for _, _, e in part.hits):
+            finder = LeadFinder(
+                doc,
+                cfg.leads,
+                partners_found,
+                self._partner_names,
+                cfg.places,
+                self._vocabulary.legal_suffixes,
+                self._stops,
+            )
+            leads = finder.find()
+        return Classification(sectors=sectors, partners=partners, leads=leads)

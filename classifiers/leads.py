@@ -1,151 +1,301 @@
-"""Cooperation leads: signing, landing and visit sentences with amount, counterparts, place."""
+"""Cooperation leads: signing, landing and visit sentences with amount, counterparts, place.
+
+A lead is a sentence (title or body) reporting an event. The rules, as an analyst would
+state them (the word lists live in config/taxonomy.toml, ``[leads]``):
+
+- a signal counts only as a word (word boundaries), not inside an excluded phrase
+  (落地窗, 开工率, 签约服务), not after a goal word in its clause (推动…落地, 力争…开工) and
+  not after a background word in its sentence (此前, 早在, 于2012年落户);
+- a sentence about a period (今年以来, 前三季度, 同比) or counting projects or firms without
+  a day (新签约项目156个) is a statistic, not a lead;
+- a visit needs an organisation in its own sentence; a weak visit word (考察, 调研, 参观)
+  also needs a cooperation word (合作, 投资, 项目 …);
+- a signing or landing needs an organisation (in its sentence, the one before, or the
+  one after when that one tells no event of its own) or a named project (…储能电池项目,
+  not 重点项目); a signing also counts with its amount alone (集中签约…签约总额112.6亿元),
+  a landing does not (a school the city builds, with its budget, is no lead);
+- one lead per sentence: the event with the highest weight wins (signing before landing
+  before visit); a wish or a stated intention (希望…, …表示，将…) halves the score;
+  leads below ``min_score`` are dropped.
+"""
 
 from __future__ import annotations
 
-from collections import defaultdict
+import re
 from dataclasses import dataclass
+from typing import Any
 
 from .amounts import Amount, parse_amounts
-from .matcher import Doc, Hit, leftmost_longest
+from .document import Doc, Key
+from .matcher import (
+    ASPIRATION,
+    BACKGROUND,
+    CONTEXT,
+    HEDGE,
+    LABEL,
+    PHASE,
+    PLACE,
+    PROJECT,
+    SIGNAL,
+    STATISTIC,
+    SUFFIX,
+    Hit,
+)
 from .models import Lead
-from .orgs import OrgMention, find_orgs
-from .taxonomy import EVENTS, EventConfig, LeadsConfig, PlaceConfig
+from .orgs import OrgMention, StopWords, find_orgs
+from .partners import PartnerHit
+from .schema import EVENTS, EventConfig, LeadsConfig, PlaceConfig
 
 LARGE_AMOUNT = 10**8  # 1亿元: amounts from here on add ``score.amount_large``
 POST_LABEL_WINDOW = 4  # 30亿元产值: an ignore label this close after an amount drops it
+PROJECT_NAME_MIN = 4  # characters of name before 项目 for it to be a named project
 SENTENCE_LIMIT = 500
+_CLAUSE_END = frozenset("，,；;：:")
+_COUNT = re.compile(
+    r"(?:项目|企业)\s*[\d一二三四五六七八九十百千两]+\s*[个家项]"
+    r"|[\d一二三四五六七八九十百千两]+\s*[个家项][^，。；,;]{0,12}?(?:项目|企业)"
+)
+_DAY = re.compile(r"\d{1,2}\s*月\s*\d{1,2}\s*日|日前|近日|当天|当日|昨日|今日|现场")
+_MONTHS = re.compile(r"\d{1,2}\s*[-—~至到]\s*\d{1,2}\s*月")
+_NAME_KINDS = frozenset((LABEL, PHASE, PLACE))
+_EARLIER_YEAR = re.compile(r"于\s*\d{4}\s*年|\d{4}\s*年\s*(?:就|即|便|曾)")
 
 
-@dataclass
-class LeadInputs:
-    """The matcher's hits an article needs for lead extraction (already accepted)."""
-
-    signals: list[Hit]
-    labels: list[Hit]
-    hedges: list[Hit]
-    places: list[Hit]
-    suffixes: list[Hit]
-    partners: list[Hit]
+@dataclass(frozen=True)
+class _Signal:
+    start: int
+    end: int
+    event: str
+    weak: bool
 
 
-def _by_sentence(doc: Doc, hits: list[Hit]) -> dict[tuple[int, int], list[Hit]]:
-    out: dict[tuple[int, int], list[Hit]] = defaultdict(list)
-    for h in hits:
-        out[(h.part, doc.parts[h.part].sentence_of(h.start))].append(h)
-    return out
+class _Facts:
+    """What one sentence holds, gathered in one pass over its hits."""
+
+    __slots__ = ("lo", "hi", "names", "signals", "marks", "suffixes")
+
+    def __init__(self, lo: int, hi: int) -> None:
+        self.lo = lo
+        self.hi = hi
+        self.signals: list[_Signal] = []
+        self.marks: dict[str, list[int]] = {}  # kind -> start offsets
+        self.names: dict[str, list[tuple[int, int, Any]]] = {}  # kind -> (start, end, ref)
+        self.suffixes: list[Hit] = []
 
 
 class LeadFinder:
-    """Finds the leads of one article (built per call; holds per-sentence caches)."""
+    """Finds the leads of one article (built per article; caches per-sentence facts)."""
 
     def __init__(
         self,
         doc: Doc,
         cfg: LeadsConfig,
-        inputs: LeadInputs,
+        partners: list[PartnerHit],
         partner_names: list[str],
         places: list[PlaceConfig],
+        legal_suffixes: frozenset[str],
+        stops: StopWords,
     ) -> None:
         self.doc = doc
         self.cfg = cfg
-        self.partner_names = partner_names
         self.places = places
-        self.legal = frozenset(cfg.legal_suffixes)
-        signals = [
-            h
-            for h in leftmost_longest(inputs.signals)
-            if h.role.group != "exclude" and doc.accepts(h)
-        ]
-        self.signals = _by_sentence(doc, signals)
-        self.labels = _by_sentence(doc, leftmost_longest(inputs.labels))
-        self.hedges = _by_sentence(doc, inputs.hedges)
-        self.place_hits = _by_sentence(doc, leftmost_longest(inputs.places))
-        self.suffixes = _by_sentence(doc, inputs.suffixes)
-        self.partner_hits = _by_sentence(doc, inputs.partners)
-        self._orgs: dict[tuple[int, int], list[OrgMention]] = {}
+        self.legal = legal_suffixes
+        self.stops = stops
+        self.configs: dict[str, EventConfig] = {e: getattr(cfg.events, e) for e in EVENTS}
+        self.signals: set[Key] = set()
+        for pi, part in enumerate(doc.parts):
+            index = part.sentences.index
+            for start, end, entry in part.hits:
+                if entry.signal and doc.accepts(pi, start, end):
+                    self.signals.add((pi, index(start)))
+        self.partners: dict[Key, list[tuple[int, int, str]]] = {}
+        for pi, hit, idx in partners:
+            key = (pi, doc.parts[pi].sentences.index(hit[0]))
+            self.partners.setdefault(key, []).append((hit[0], hit[1], partner_names[idx]))
+        self._facts: dict[Key, _Facts] = {}
+        self._orgs: dict[Key, list[OrgMention]] = {}
+        self._amounts: dict[tuple[Key, bool, bool], list[Amount]] = {}
 
     # ------------------------------------------------------------ per sentence facts
 
-    def orgs(self, key: tuple[int, int]) -> list[OrgMention]:
-        """Organisations named in sentence ``key`` (cached)."""
-        if key not in self._orgs:
-            part = self.doc.parts[key[0]]
-            span = part.spans[key[1]]
-            self._orgs[key] = find_orgs(
-                part.text,
-                span.start,
-                span.end,
-                self.partner_hits.get(key, []),
-                self.suffixes.get(key, []),
-                self.partner_names,
-                self.legal,
-                self.doc.words,
-                part.raw,
-            )
-        return self._orgs[key]
+    def facts(self, key: Key) -> _Facts:
+        """The sentence's signals, marks, names and endings (cached)."""
+        found = self._facts.get(key)
+        if found is not None:
+            return found
+        pi, si = key
+        part = self.doc.parts[pi]
+        lo, hi = part.sentences.span(si)
+        facts = self._facts[key] = _Facts(lo, hi)
+        for hit in part.sentence_hits(si):
+            start, end, entry = hit
+            for kind, ref in entry.roles:
+                if kind == SIGNAL:
+                    if self.doc.accepts(pi, start, end):
+                        facts.signals.append(_Signal(start, end, *ref))
+                elif kind == SUFFIX:
+                    if not facts.suffixes or facts.suffixes[-1] is not hit:
+                        facts.suffixes.append(hit)
+                elif kind in _NAME_KINDS:
+                    facts.names.setdefault(kind, []).append((start, end, ref))
+                else:
+                    facts.marks.setdefault(kind, []).append(start)
+        return facts
 
-    def amounts(self, key: tuple[int, int], event: str, labelled_only: bool) -> list[Amount]:
+    def orgs(self, key: Key) -> list[OrgMention]:
+        """Organisations named in sentence ``key`` (cached)."""
+        found = self._orgs.get(key)
+        if found is None:
+            part = self.doc.parts[key[0]]
+            facts = self.facts(key)
+            found = self._orgs[key] = find_orgs(
+                part.text,
+                part.raw,
+                facts.lo,
+                facts.hi,
+                self.partners.get(key, []),
+                facts.suffixes,
+                part.words,
+                self.legal,
+                self.stops,
+            )
+        return found
+
+    def amounts(self, key: Key, event: str, labelled_only: bool) -> list[Amount]:
         """Investment amounts of sentence ``key`` (offsets into the part's text).
 
         The nearest label before an amount (within ``label_window``) decides: an
-        investment label keeps it, an ignore label drops it; with no label near, it
-        is kept only in a signing/landing sentence. An ignore label right after the
-        amount (…亿元产值) drops it too.
+        investment label keeps it, an ignore label drops it; with no label near, it is
+        kept only in a signing/landing sentence. An ignore label right after the amount
+        (…亿元产值) drops it too, and so does a phase word (其中一期…) when the sentence
+        or the one before already gives an amount.
         """
+        cache_key = (key, labelled_only or event == "visit", event == "visit")
+        cached = self._amounts.get(cache_key)
+        if cached is not None:
+            return cached
         part = self.doc.parts[key[0]]
-        span = part.spans[key[1]]
-        found = parse_amounts(part.raw[span.start : span.end])
-        if not found:
-            return []
-        orgs = self.orgs(key)
-        labels = [
-            h
-            for h in self.labels.get(key, [])
-            if not any(o.start < h.end and h.start < o.end for o in orgs)
-        ]
-        window = self.cfg.amounts.label_window
+        facts = self.facts(key)
+        lo = facts.lo
+        found = parse_amounts(part.raw[lo : facts.hi])
         kept: list[Amount] = []
-        for a in found:
-            a = a._replace(start=a.start + span.start, end=a.end + span.start)
-            after = [h for h in labels if a.end <= h.start <= a.end + POST_LABEL_WINDOW]
-            if any(h.role.group == "ignore" for h in after):
-                continue
-            before = [h for h in labels if h.end <= a.start and a.start - h.end <= window]
-            if before:
-                nearest = max(before, key=lambda h: h.end)
-                if nearest.role.group == "ignore":
-                    continue
-            elif labelled_only or event == "visit":
-                continue
-            kept.append(a)
+        if found:
+            kept = self._investments(key, facts, found, labelled_only or event == "visit")
+        self._amounts[cache_key] = kept
         return kept
 
-    def place(self, key: tuple[int, int]) -> str | None:
+    def _investments(
+        self, key: Key, facts: _Facts, found: list[Amount], labelled_only: bool
+    ) -> list[Amount]:
+        text = self.doc.parts[key[0]].text
+        orgs = self.orgs(key)
+        labels = [
+            (s, e, invest)
+            for s, e, invest in facts.names.get(LABEL, ())
+            if not any(o.start < e and s < o.end for o in orgs)
+        ]
+        phases = [s for s, _, _ in facts.names.get(PHASE, ())]
+        window = self.cfg.amounts.label_window
+        kept: list[Amount] = []
+        phased: list[Amount] = []
+        for a in found:
+            a = a._replace(start=a.start + facts.lo, end=a.end + facts.lo)
+            if any(not inv and a.end <= s <= a.end + POST_LABEL_WINDOW for s, _, inv in labels):
+                continue
+            before = [(e, inv) for s, e, inv in labels if e <= a.start and a.start - e <= window]
+            if before:
+                if not max(before)[1]:
+                    continue
+            elif labelled_only:
+                continue
+            clause = _clause_start(text, facts.lo, a.start)
+            if any(clause <= s < a.start for s in phases):
+                phased.append(a)
+            else:
+                kept.append(a)
+        if phased and not kept:
+            prev = self._neighbour(key, -1)
+            if prev is None or not self.amounts(prev, "signing", labelled_only=True):
+                kept = phased
+        return kept
+
+    def place(self, key: Key) -> str | None:
         """The first specific place named in the sentence, else the first generic one."""
-        hits = sorted(self.place_hits.get(key, []), key=lambda h: h.start)
-        specific = [h for h in hits if not self.places[int(h.role.ref)].generic]
+        hits = self.facts(key).names.get(PLACE, [])
+        specific = [h for h in hits if not self.places[h[2]].generic]
         chosen = (specific or hits or [None])[0]
-        return self.places[int(chosen.role.ref)].name if chosen else None
+        return self.places[chosen[2]].name if chosen else None
+
+    def named_project(self, key: Key) -> bool:
+        """Whether the sentence names a project (…储能电池项目), not a generic one."""
+        facts = self.facts(key)
+        text = self.doc.parts[key[0]].text
+        for s in facts.marks.get(PROJECT, ()):
+            i = s
+            while i > facts.lo and s - i < PROJECT_NAME_MIN and text[i - 1].isalnum():
+                i -= 1
+            if s - i >= PROJECT_NAME_MIN:
+                return True
+        return False
+
+    def _is_statistic(self, key: Key, facts: _Facts) -> bool:
+        if STATISTIC in facts.marks:
+            return True
+        sentence = self.doc.parts[key[0]].text[facts.lo : facts.hi]
+        if _MONTHS.search(sentence):
+            return True
+        return bool(_COUNT.search(sentence)) and not _DAY.search(sentence)
+
+    def _usable(self, key: Key, facts: _Facts) -> list[_Signal]:
+        """The sentence's signals that report an event (not a goal, not background)."""
+        text = self.doc.parts[key[0]].text
+        goals = facts.marks.get(ASPIRATION, ())
+        background = facts.marks.get(BACKGROUND, ())
+        out = []
+        for sig in facts.signals:
+            clause = _clause_start(text, facts.lo, sig.start)
+            # 推进的…项目 is attributive (a project being promoted), not a goal.
+            if any(clause <= g < sig.start and text[g + 2 : g + 3] != "的" for g in goals):
+                continue
+            if any(b == facts.lo or clause <= b < sig.start for b in background):
+                continue
+            before = text[clause : sig.start]
+            if _EARLIER_YEAR.search(before):
+                continue
+            if "从" in before[-12:] and (
+                "到" in text[sig.end : sig.end + 4] or "到" in before[-3:]
+            ):
+                continue  # 从签约到投产: a timeline retold, not an event
+            out.append(sig)
+        return out
+
+    def _reports(self, key: Key) -> bool:
+        """Whether sentence ``key`` reports an event of its own."""
+        if key not in self.signals:
+            return False
+        facts = self.facts(key)
+        return not self._is_statistic(key, facts) and bool(self._usable(key, facts))
 
     # ------------------------------------------------------------ leads
 
     def find(self) -> list[Lead]:
         """All leads of the article, best first.
 
-        A lead that names no organisation and no amount of its own (only a place, or the
-        previous sentence's organisations) is dropped when another lead at least as
+        A lead that names no organisation and no amount of its own (only the previous
+        sentence's organisations, or a project) is dropped when another lead at least as
         strong already covers its counterparts; a title lead that repeats a body lead's
         event is dropped too.
         """
-        found: list[tuple[float, tuple[int, int], Lead, bool]] = []
+        found: list[tuple[float, Key, Lead, bool]] = []
         seen: set[tuple[str, str]] = set()
         for key in sorted(self.signals):
             result = self._lead(key)
             if result is None:
                 continue
             lead, own = result
-            start, end = self._span(key)
-            dedupe = (lead.event, self.doc.parts[key[0]].text[start:end])
+            part = self.doc.parts[key[0]]
+            start, end = part.sentences.span(key[1])
+            dedupe = (lead.event, part.text[start:end])
             if dedupe in seen:
                 continue
             seen.add(dedupe)
@@ -162,74 +312,86 @@ class LeadFinder:
             kept.append((score, key, lead))
         kept = self._drop_title_echoes(kept)
         kept.sort(key=lambda t: (-t[0], t[1]))
-        return [lead for _, _, lead in kept]
+        # One lead per event and counterparts: a sentence retelling an event (从开工到投运
+        # 历时…) adds nothing to the lead that reports it.
+        out: list[Lead] = []
+        seen_parties: set[tuple[str, frozenset[str]]] = set()
+        for _, _, lead in kept:
+            parties = (lead.event, frozenset(lead.counterparts))
+            if lead.counterparts and parties in seen_parties:
+                continue
+            seen_parties.add(parties)
+            out.append(lead)
+        return out
 
     def _drop_title_echoes(
-        self, leads: list[tuple[float, tuple[int, int], Lead]]
-    ) -> list[tuple[float, tuple[int, int], Lead]]:
-        """Drop a title lead that only repeats a body lead of the same event (headlines
-        announce what the body tells in more detail)."""
-        body = [lead for _, key, lead in leads if self.doc.parts[key[0]].name != "title"]
-        kept = []
-        for item in leads:
-            _, key, lead = item
-            if self.doc.parts[key[0]].name == "title" and any(
-                b.event == lead.event and lead.amount_yuan in (None, b.amount_yuan) for b in body
-            ):
-                continue
-            kept.append(item)
-        return kept
+        self, leads: list[tuple[float, Key, Lead]]
+    ) -> list[tuple[float, Key, Lead]]:
+        """Drop a title lead that repeats a body lead of the same event (headlines announce
+        what the body tells in detail), unless the title alone gives an amount."""
+        body = [lead for _, key, lead in leads if key[0] != 0]
+        body_amount = any(lead.amount_text for lead in body)
+        return [
+            item
+            for item in leads
+            if item[1][0] != 0
+            or not any(b.event == item[2].event for b in body)
+            or (item[2].amount_text is not None and not body_amount)
+        ]
 
-    def _span(self, key: tuple[int, int]) -> tuple[int, int]:
-        span = self.doc.parts[key[0]].spans[key[1]]
-        return span.start, span.end
-
-    def _neighbour(self, key: tuple[int, int], step: int) -> tuple[int, int] | None:
+    def _neighbour(self, key: Key, step: int) -> Key | None:
         """The sentence before/after ``key`` in the same part (news paragraphs are often
         one sentence long, so paragraph breaks are crossed)."""
-        j = key[1] + step
-        if 0 <= j < len(self.doc.parts[key[0]].spans):
-            return (key[0], j)
-        return None
+        j = self.doc.parts[key[0]].sentences.neighbour(key[1], step)
+        return None if j is None else (key[0], j)
 
-    def _lead(self, key: tuple[int, int]) -> tuple[Lead, bool] | None:
+    def _lead(self, key: Key) -> tuple[Lead, bool] | None:
         """The lead of sentence ``key`` and whether it has its own organisation or amount."""
-        events = {str(h.role.ref) for h in self.signals[key]}
-        configs: dict[str, EventConfig] = {e: getattr(self.cfg.events, e) for e in EVENTS}
-        order = sorted(events, key=lambda e: (-configs[e].weight, EVENTS.index(e)))
+        facts = self.facts(key)
+        if not facts.signals or self._is_statistic(key, facts):
+            return None
+        usable = self._usable(key, facts)
+        if not usable:
+            return None
+        events = {s.event for s in usable}
+        order = sorted(events, key=lambda e: (-self.configs[e].weight, EVENTS.index(e)))
         own_orgs = self.orgs(key)
-        place = self.place(key)
         for event in order:
-            ev = configs[event]
-            if ev.needs_org and not own_orgs:
+            ev = self.configs[event]
+            strong = any(not s.weak for s in usable if s.event == event)
+            if (ev.needs_org or not strong) and not own_orgs:
                 continue  # a visit counts only with the organisation in its own sentence
+            if not strong and CONTEXT not in facts.marks:
+                continue  # 调研 of a firm's production is no cooperation visit
+            amounts = self.amounts(key, event, labelled_only=False)
             orgs = own_orgs
-            if not orgs and not ev.needs_org:
+            nxt = self._neighbour(key, 1)
+            if nxt is not None and self._reports(nxt):
+                nxt = None  # only a sentence that continues this one (项目由…投资建设)
+            if not orgs and event != "visit":
                 prev = self._neighbour(key, -1)
                 orgs = self.orgs(prev) if prev else []
-            amounts = self.amounts(key, event, labelled_only=False)
+                if not orgs and nxt is not None:
+                    orgs = self.orgs(nxt)
             own = bool(own_orgs or amounts)
-            if not amounts and event != "visit":
-                nxt = self._neighbour(key, 1)
-                if nxt is not None and nxt not in self.signals:
-                    amounts = self.amounts(nxt, event, labelled_only=True)
-            if not (orgs or amounts or place):
+            if not (orgs or self.named_project(key) or (event == "signing" and amounts)):
                 continue
-            lead = self._build(key, event, ev, orgs, amounts, place, scored_orgs=own_orgs)
+            if not amounts and event != "visit" and nxt is not None:
+                amounts = self.amounts(nxt, event, labelled_only=True)
+            lead = self._build(key, event, ev, orgs, amounts, own_orgs)
             return (lead, own) if lead is not None else None
         return None
 
     def _build(
         self,
-        key: tuple[int, int],
+        key: Key,
         event: str,
         ev: EventConfig,
         orgs: list[OrgMention],
         amounts: list[Amount],
-        place: str | None,
         scored_orgs: list[OrgMention],
     ) -> Lead | None:
-        """Score and assemble a lead; organisations borrowed from the previous sentence
+        """Score and assemble a lead; organisations borrowed from a neighbouring sentence
         are listed as counterparts but add nothing to the score."""
         sc = self.cfg.score
         score = ev.weight
@@ -243,9 +405,10 @@ class LeadFinder:
             score += sc.known_partner
         elif scored_orgs:
             score += sc.unknown_org
+        place = self.place(key)
         if place:
             score += sc.place
-        if self.hedges.get(key):
+        if HEDGE in self.facts(key).marks:
             score *= sc.hedge_factor
         if score < self.cfg.min_score:
             return None
@@ -253,9 +416,7 @@ class LeadFinder:
         for o in orgs:
             if o.name not in counterparts:
                 counterparts.append(o.name)
-        sentence = self.doc.parts[key[0]].raw_sentence(key[1])
-        if len(sentence) > SENTENCE_LIMIT:
-            sentence = sentence[: SENTENCE_LIMIT - 1] + "…"
+        part = self.doc.parts[key[0]]
         return Lead(
             event=event,
             amount_yuan=chosen.value if chosen is not None and chosen.currency == "CNY" else None,
@@ -263,6 +424,14 @@ class LeadFinder:
             amount_text=chosen.text if chosen is not None else None,
             counterparts=counterparts,
             place=place,
-            sentence=sentence,
+            sentence=part.raw_sentence(key[1], SENTENCE_LIMIT),
             score=round(score, 2),
         )
+
+
+def _clause_start(text: str, lo: int, pos: int) -> int:
+    """Start of the clause (after the last ，；： before ``pos``) within the sentence."""
+    i = pos
+    while i > lo and text[i - 1] not in _CLAUSE_END:
+        i -= 1
+    return i

@@ -1,4 +1,5 @@
-"""Text folding: Traditional -> Simplified characters, full-width -> ASCII, A-Z -> a-z.
+"""Text folding: Traditional -> Simplified characters, full-width letters and digits -> ASCII,
+A-Z -> a-z.
 
 Every mapping is one character to one character, so a folded text has the same length
 as the original and offsets found in the folded text index the original text too.
@@ -9,6 +10,7 @@ more with ``[matching].extra_t2s`` in the taxonomy.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 # Pairs of (Traditional, Simplified) characters, written back to back.
@@ -44,20 +46,26 @@ _T2S_PAIRS = (
 )
 
 
+# Full-width characters that jieba and the amount parser treat as ASCII (letters, digits
+# and the symbols jieba keeps inside words); other full-width punctuation stays as is.
+_WIDE_ASCII = "０１２３４５６７８９．％＋－＃＆＿"
+
+
 def _base_table() -> dict[int, int]:
     table: dict[int, int] = {}
     pairs = _T2S_PAIRS
     for i in range(0, len(pairs), 2):
         table[ord(pairs[i])] = ord(pairs[i + 1])
-    # Full-width ASCII variants (！ to ～) -> ASCII, ideographic space -> space.
-    for code in range(0xFF01, 0xFF5F):
-        table[code] = code - 0xFEE0
-    table[0x3000] = 0x20
+    for ch in _WIDE_ASCII:
+        table[ord(ch)] = ord(ch) - 0xFEE0
+    table[0x3000] = 0x20  # ideographic space
     for code in range(ord("A"), ord("Z") + 1):
         table[code] = code + 32
-    # Full-width upper case folded straight to lower case.
+    # Full-width letters straight to ASCII lower case.
     for code in range(0xFF21, 0xFF3B):
         table[code] = code - 0xFEE0 + 32
+    for code in range(0xFF41, 0xFF5B):
+        table[code] = code - 0xFEE0
     return table
 
 
@@ -72,6 +80,30 @@ def build_fold_table(extra: Mapping[str, str] | None = None) -> dict[int, int]:
     return table
 
 
+class Folder:
+    """A compiled fold: only the characters that change are touched, so Simplified text
+    (the common case) costs one regex scan."""
+
+    def __init__(self, table: Mapping[int, int] | None = None) -> None:
+        table = BASE_TABLE if table is None else table
+        self._map = {chr(src): chr(dst) for src, dst in table.items()}
+        chars = "".join(sorted(self._map))
+        self._pattern = re.compile("[" + re.escape(chars) + "]")
+        self._table = dict(table)
+
+    def __call__(self, text: str) -> str:
+        """``text`` folded; the result has exactly the length of ``text``."""
+        return self._pattern.sub(self._replace, text)
+
+    def _replace(self, match: re.Match[str]) -> str:
+        return self._map[match.group()]
+
+
+_DEFAULT = Folder()
+
+
 def fold(text: str, table: Mapping[int, int] | None = None) -> str:
     """Fold ``text`` for matching; the result has exactly the length of ``text``."""
-    return text.translate(BASE_TABLE if table is None else table)
+    if table is None:
+        return _DEFAULT(text)
+    return text.translate(table)

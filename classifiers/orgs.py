@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from .matcher import Hit, leftmost_longest
-from .tokenize import WINDOW, WordBoundaries
+import ahocorasick
+
+from .matcher import Hit
+from .words import JiebaWords, TextWords
 
 MAX_ORG_LEN = 40
 # Words that cannot be part of an organisation name: the name starts after them.
@@ -16,7 +18,8 @@ _STOP_TEXT = """与 和 及 以及 同 跟 在 由 向 对 为 是 了 的 到 �
     会谈 座谈 洽谈 对接 陪同 出席 参加 举行 举办 主办 承办 成立 组建 引进 导入 落户 落地 入驻
     设立 位于 通过 依托 围绕 聚焦 推动 加快 打造 开展 作为 成为 走访 参观 邀请 接待 宴请
     前身 前身为 原 暨 同时 此次 这次 本次 期间 以来 今年 去年 日前 近日 目前 当天 双方 三方 多方
-    签 项目 希望 表示 介绍 强调 指出 认为 说 称"""
+    签 项目 希望 表示 介绍 强调 指出 认为 说 称 落实 推进 深化 加强 支持 引导 鼓励 实施 带领 率领
+    拥有 助力 牵头 发起 筹建 搭建 建立 共建 对于 关于 根据 按照 感谢 欢迎"""
 STOP_WORDS: frozenset[str] = frozenset(_STOP_TEXT.split())
 # Leading words that make a phrase generic rather than a name (多所大学, 该研究院).
 GENERIC_HEADS: tuple[str, ...] = (
@@ -50,8 +53,8 @@ GENERIC_HEADS: tuple[str, ...] = (
 
 
 class OrgMention(NamedTuple):
-    """An organisation at ``[start, end)`` of the sentence; ``partner`` is its canonical
-    name when it is a known partner, else ``None``."""
+    """An organisation at ``[start, end)`` of the folded text; ``partner`` is its
+    canonical name when it is a known partner, else ``None``."""
 
     start: int
     end: int
@@ -61,54 +64,59 @@ class OrgMention(NamedTuple):
 
 def find_orgs(
     text: str,
+    raw: str,
     lo: int,
     hi: int,
-    partner_hits: list[Hit],
-    suffix_hits: list[Hit],
-    partner_names: list[str],
+    partners: list[tuple[int, int, str]],
+    suffixes: list[Hit],
+    words: TextWords | JiebaWords,
     legal_suffixes: frozenset[str],
-    words: WordBoundaries,
-    raw: str,
+    stops: StopWords,
+    weak_min_name: int = 3,
 ) -> list[OrgMention]:
     """Organisations in the sentence ``text[lo:hi]``, in order of appearance.
 
-    ``partner_hits`` and ``suffix_hits`` are the matcher's hits inside the sentence.
-    An unknown name is extended leftwards from its ending word by word until a stop
-    word, a punctuation mark or another organisation; names read from ``raw`` (the
-    original text), so a Traditional article yields Traditional names.
+    ``partners`` are the accepted partner mentions ``(start, end, canonical name)`` and
+    ``suffixes`` the organisation endings found in the sentence. An unknown name runs
+    leftwards from its ending over name characters, and starts after the nearest stop
+    word that stands as a word of its own (与, 和, 签署 …; 为 in 华为 is no stop word); a
+    name ending only in a weak ending (公司, 集团) needs at least ``weak_min_name``
+    characters before it (落实集团 is no name). Names are read from ``raw`` (the original
+    text), so a Traditional article yields Traditional names.
     """
-    mentions: list[OrgMention] = [
-        OrgMention(h.start, h.end, partner_names[int(h.role.ref)], partner_names[int(h.role.ref)])
-        for h in partner_hits
-    ]
-    suffixes = sorted(leftmost_longest(suffix_hits), key=lambda h: h.start)
-    if not suffixes:
-        return mentions
+    mentions = [OrgMention(s, e, name, name) for s, e, name in partners]
     i = 0
     while i < len(suffixes):
         first = suffixes[i]
-        end = first.end
+        end = first[1]
+        weak = _weak(first)
         # Chain endings written back to back: 设计院 + 有限公司.
-        while i + 1 < len(suffixes) and suffixes[i + 1].start == end:
+        while i + 1 < len(suffixes) and suffixes[i + 1][0] == end:
             i += 1
-            end = suffixes[i].end
+            end = suffixes[i][1]
+            weak = weak and _weak(suffixes[i])
         i += 1
-        covering = [m for m in mentions if m.partner and m.start < end and first.start < m.end]
+        covering = [m for m in mentions if m.partner and m.start < end and first[0] < m.end]
         if covering:
             m = covering[0]
             if m.end >= end or text[m.end : end] in legal_suffixes:
                 continue  # the known partner itself (maybe with 有限公司)
-        # A name cannot run across punctuation: segment only the stretch before the ending.
-        ws = first.start
-        while ws > lo and first.start - ws < MAX_ORG_LEN and _name_like(text[ws - 1]):
-            ws -= 1
-        we = min(hi, end + WINDOW)
-        spans = [(a + ws, b + ws) for a, b in words.spans(text[ws:we])]
-        if end != we and end not in {a for a, _ in spans}:
+        if end < hi and not words.boundary(end):
             continue  # 大学 in 大学生: the ending is not the end of a word
-        start = _walk_left(text, spans, first.start, ws)
-        name_start = _strip_generic(text, start, first.start)
+        ws = first[0]
+        while ws > lo and first[0] - ws < MAX_ORG_LEN and _name_char(text[ws - 1]):
+            ws -= 1
+        start = ws
+        for s, e in reversed(stops.scan(text, ws, first[0])):
+            if words.boundary(s) and words.boundary(e):
+                start = e
+                break
+        while start < first[0] and text[start].isdigit():
+            start += 1  # 2025年… : a date is not part of a name
+        name_start = _strip_generic(text, start, first[0])
         if name_start is None or end - name_start > MAX_ORG_LEN:
+            continue
+        if weak and first[0] - name_start < weak_min_name:
             continue
         mentions.append(OrgMention(name_start, end, raw[name_start:end], None))
     # 江苏省产业技术研究院 inside 江苏省产业技术研究院生物医药研究所: keep the full name.
@@ -122,27 +130,29 @@ def find_orgs(
     return mentions
 
 
-def _walk_left(text: str, spans: list[tuple[int, int]], pos: int, lo: int) -> int:
-    """Start of the name whose ending starts at ``pos``: words are taken leftwards
-    until a stop word or a non-name word (punctuation, digits)."""
-    start = pos
-    for a, b in reversed(spans):
-        if a >= pos:
-            continue
-        if b > pos:  # a word that runs across the ending's start (a whole partner name)
-            start = a
-            continue
-        word = text[a:b]
-        if word in STOP_WORDS or not _name_like(word):
-            break
-        start = a
-        if a <= lo:
-            break
-    return start
+class StopWords:
+    """An automaton of the stop words, scanned over the few characters before an ending."""
+
+    def __init__(self, words: frozenset[str] = STOP_WORDS) -> None:
+        self._automaton = ahocorasick.Automaton()
+        for word in words:
+            self._automaton.add_word(word, len(word))
+        self._automaton.make_automaton()
+
+    def scan(self, text: str, start: int, end: int) -> list[tuple[int, int]]:
+        """Stop words in ``text[start:end]`` (leftmost-longest) as absolute spans."""
+        return [
+            (start + e - n + 1, start + e + 1)
+            for e, n in self._automaton.iter_long(text[start:end])
+        ]
 
 
-def _name_like(word: str) -> bool:
-    return all(ch.isalnum() or ch in "()（）·&-" for ch in word) and not word.isdigit()
+def _weak(hit: Hit) -> bool:
+    return any(kind == "suffix" and ref for kind, ref in hit[2].roles)
+
+
+def _name_char(ch: str) -> bool:
+    return ch.isalnum() or ch in "()（）·&-"
 
 
 def _strip_generic(text: str, start: int, suffix_start: int) -> int | None:

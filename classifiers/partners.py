@@ -2,22 +2,29 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-
-from .matcher import Doc, Hit, leftmost_longest
+from .document import Doc
+from .matcher import PARTNER, Hit
 from .models import PartnerTag
-from .taxonomy import PartnerConfig, PartnerScoring
+from .schema import PartnerConfig, PartnerScoring
+
+PartnerHit = tuple[int, Hit, int]  # (part index, hit, partner index)
 
 
-def accepted_partner_hits(doc: Doc, hits: list[Hit]) -> list[Hit]:
-    """Partner hits after overlap resolution (longest spelling wins) and boundary checks."""
-    return [h for h in leftmost_longest(hits) if doc.accepts(h)]
+def partner_hits(doc: Doc) -> list[PartnerHit]:
+    """Every accepted mention of a known partner, in text order."""
+    out: list[PartnerHit] = []
+    for pi, part in enumerate(doc.parts):
+        for hit in part.hits:
+            entry = hit[2]
+            if entry.partner and doc.accepts(pi, hit[0], hit[1]):
+                out.extend((pi, hit, ref) for kind, ref in entry.roles if kind == PARTNER)
+    return out
 
 
 def score_partners(
     doc: Doc,
     partners: list[PartnerConfig],
-    hits: list[Hit],
+    hits: list[PartnerHit],
     scoring: PartnerScoring,
 ) -> list[PartnerTag]:
     """Tag every partner whose score reaches ``scoring.min_score``.
@@ -26,27 +33,27 @@ def score_partners(
     credited with ``parent_share`` of each child's score (per generation) and is tagged
     whenever a child is (at least ``min_score``), with ``evidence["via"]``.
     """
-    title: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    body: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    first: dict[int, Hit] = {}
-    for h in hits:
-        idx = int(h.role.ref)
-        if doc.parts[h.part].name == "title":
-            title[idx][h.term] += 1
-        else:
-            body[idx][h.term] += 1
-        best = first.get(idx)
-        if best is None or (h.part, h.start) < (best.part, best.start):
-            first[idx] = h
-    direct: dict[int, float] = {}
-    for idx in first:
-        direct[idx] = scoring.title_boost * sum(title[idx].values()) + sum(body[idx].values())
+    if not hits:
+        return []
+    title: dict[int, dict[str, int]] = {}
+    body: dict[int, dict[str, int]] = {}
+    first: dict[int, tuple[int, Hit]] = {}
+    for pi, hit, idx in hits:
+        counts = (title if pi == 0 else body).setdefault(idx, {})
+        shown = hit[2].shown
+        counts[shown] = counts.get(shown, 0) + 1
+        first.setdefault(idx, (pi, hit))
+    direct = {
+        idx: scoring.title_boost * sum(title.get(idx, {}).values())
+        + sum(body.get(idx, {}).values())
+        for idx in first
+    }
 
     index_of = {p.name: i for i, p in enumerate(partners)}
-    credit: dict[int, float] = defaultdict(float)
-    via: dict[int, list[str]] = defaultdict(list)
+    credit: dict[int, float] = {}
+    via: dict[int, list[str]] = {}
     for idx, score in direct.items():
-        credit[idx] += score
+        credit[idx] = credit.get(idx, 0.0) + score
         share = scoring.parent_share
         parent = partners[idx].parent
         seen = {idx}
@@ -55,8 +62,8 @@ def score_partners(
             if pidx in seen:
                 break
             seen.add(pidx)
-            credit[pidx] += share * score
-            via[pidx].append(partners[idx].name)
+            credit[pidx] = credit.get(pidx, 0.0) + share * score
+            via.setdefault(pidx, []).append(partners[idx].name)
             share *= scoring.parent_share
             parent = partners[pidx].parent
 
@@ -68,25 +75,17 @@ def score_partners(
             # Credited only through subsidiaries: tagged whenever a child is, so a
             # subscription to the group sees its institutes' news.
             score = max(score, scoring.min_score)
-        terms = {
-            doc.shown(term): {"title": title[idx].get(term, 0), "body": body[idx].get(term, 0)}
-            for term in sorted(set(title[idx]) | set(body[idx]))
-        }
+        t, b = title.get(idx, {}), body.get(idx, {})
+        terms = {s: {"title": t.get(s, 0), "body": b.get(s, 0)} for s in sorted({*t, *b})}
         evidence: dict[str, object] = {"terms": terms}
         if via.get(idx):
             evidence["via"] = via[idx]
-        anchor = first.get(idx)
-        if anchor is None:  # credited only through a child: show the child's sentence
-            child = index_of[via[idx][0]]
-            anchor = first.get(child)
-        evidence["sentence"] = _sentence(doc, anchor) if anchor else ""
+        anchor = first.get(idx) or first.get(index_of[via[idx][0]])
+        if anchor is not None:
+            part = doc.parts[anchor[0]]
+            evidence["sentence"] = part.raw_sentence(part.sentences.index(anchor[1][0]))
+        else:
+            evidence["sentence"] = ""
         tags.append(PartnerTag(name=partners[idx].name, score=round(score, 2), evidence=evidence))
     tags.sort(key=lambda t: (-t.score, index_of[t.name]))
     return tags
-
-
-def _sentence(doc: Doc, hit: Hit, limit: int = 300) -> str:
-    part = doc.parts[hit.part]
-    index = part.sentence_of(hit.start)
-    text = part.raw_sentence(index) if index >= 0 else ""
-    return text if len(text) <= limit else text[: limit - 1] + "…"

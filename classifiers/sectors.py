@@ -1,103 +1,169 @@
-"""Sector scoring with evidence."""
+"""Sector scoring with evidence.
+
+Per article and sector: ``score = sum over matched terms of weight * (title_boost if the
+term is in the title) + weight * (its body hits, at most max_hits_per_term)``; body hits in
+a sentence that names ``list_min_sectors`` or more sectors (an enumeration of industries)
+count ``list_damping``; weak terms count only when a keyword matched. A sector is tagged
+when its score reaches ``min_score`` and its keywords occur in at least ``min_sentences``
+sentences (the title counts as one; a body shorter than that needs them all): one sentence
+of a longer article does not make the article about the sector.
+
+Word boundaries are checked only where they can change the outcome: a sector whose
+unchecked hits cannot reach its ``min_score`` is dropped without checking any.
+"""
 
 from __future__ import annotations
 
-from collections import defaultdict
-
-from .matcher import Doc, Hit, leftmost_longest
+from .document import Doc
+from .matcher import Entry
 from .models import SectorTag
-from .taxonomy import MatchingConfig, SectorConfig
+from .schema import MatchingConfig, SectorConfig
 
-
-def accepted_sector_hits(doc: Doc, hits: list[Hit]) -> dict[str, list[Hit]]:
-    """Per sector: its keyword/weak hits that survive overlaps, exclusions and boundaries.
-
-    Overlaps are resolved per sector (leftmost, then longest, wins), so an exclude
-    phrase such as 养老保险 swallows the keyword 养老 inside it.
-    """
-    by_sector: dict[str, list[Hit]] = defaultdict(list)
-    for hit in hits:
-        by_sector[str(hit.role.ref)].append(hit)
-    out: dict[str, list[Hit]] = {}
-    for sid, sector_hits in by_sector.items():
-        resolved = [h for h in leftmost_longest(sector_hits) if h.role.group != "exclude"]
-        keywords = [h for h in resolved if h.role.group == "keywords" and doc.accepts(h)]
-        if not keywords:
-            continue  # weak terms never count alone: do not spend jieba on them
-        weak = [h for h in resolved if h.role.group == "weak" and doc.accepts(h)]
-        out[sid] = sorted(keywords + weak, key=lambda h: (h.part, h.start))
-    return out
+# (part, sentence, start, end, entry, weight, is_keyword)
+_SectorHit = tuple[int, int, int, int, Entry, float, bool]
 
 
 def score_sectors(
     doc: Doc,
+    sector_ids: list[str],
     sectors: dict[str, SectorConfig],
-    hits_by_sector: dict[str, list[Hit]],
     matching: MatchingConfig,
 ) -> list[SectorTag]:
-    """Score every sector and return the tags that reach their ``min_score``.
-
-    A title hit counts ``title_boost`` (once per term); body hits count 1 each, up to
-    ``max_hits_per_term`` per term; body hits in a sentence that names at least
-    ``list_min_sectors`` sectors (an enumeration of industries) count ``list_damping``.
-    Weak terms count only when a keyword of the sector matched too.
-    """
-    # Which sectors each sentence names (keywords only): enumerations get damped.
-    named: dict[tuple[int, int], set[str]] = defaultdict(set)
-    for sid, hits in hits_by_sector.items():
-        for h in hits:
-            if h.role.group == "keywords":
-                named[(h.part, doc.parts[h.part].sentence_of(h.start))].add(sid)
-    listy = {key for key, sids in named.items() if len(sids) >= matching.list_min_sectors}
-
+    """The sectors the article is about, best first, each with its evidence."""
+    # First the bound: weight per sector if every hit counted (cheap, no boundaries).
+    bound: dict[int, float] = {}
+    keyword_seen: set[int] = set()
+    for pi, part in enumerate(doc.parts):
+        for _, _, entry in part.hits:
+            for idx, weight, keyword in entry.sectors:
+                bound[idx] = bound.get(idx, 0.0) + weight * (3.0 if pi == 0 else 1.0)
+                if keyword:
+                    keyword_seen.add(idx)
+    if not keyword_seen:
+        return []
+    # A title hit counts title_boost (at most 20, see the schema): 3.0 above is only a
+    # first cut; _score computes the exact bound for the sectors that pass it.
+    candidates = {
+        idx
+        for idx in keyword_seen
+        if bound[idx] * max(1.0, sectors[sector_ids[idx]].title_boost / 3.0)
+        >= sectors[sector_ids[idx]].min_score
+    }
+    if not candidates:
+        return []
+    per: dict[int, list[_SectorHit]] = {}
+    for pi, part in enumerate(doc.parts):
+        index = part.sentences.index
+        for start, end, entry in part.hits:
+            roles = entry.sectors
+            if roles:
+                si = index(start)
+                for idx, weight, keyword in roles:
+                    per.setdefault(idx, []).append((pi, si, start, end, entry, weight, keyword))
+    listy = _enumerations(doc, per, matching.list_min_sectors)
     tags: list[SectorTag] = []
-    for sid, hits in hits_by_sector.items():
-        sector = sectors[sid]
-        if not any(h.role.group == "keywords" for h in hits):
-            continue  # weak terms never count alone
-        title_hits: dict[str, int] = defaultdict(int)
-        body_hits: dict[str, int] = defaultdict(int)
-        body_factor: dict[str, float] = defaultdict(float)
-        weight: dict[str, float] = {}
-        per_sentence: dict[tuple[int, int], float] = defaultdict(float)
-        for h in hits:
-            weight[h.term] = h.role.weight
-            sentence = (h.part, doc.parts[h.part].sentence_of(h.start))
-            if doc.parts[h.part].name == "title":
-                title_hits[h.term] += 1
-                per_sentence[sentence] += h.role.weight * sector.title_boost
-            else:
-                factor = matching.list_damping if sentence in listy else 1.0
-                body_hits[h.term] += 1
-                body_factor[h.term] += factor
-                per_sentence[sentence] += h.role.weight * factor
-        score = 0.0
-        for term, w in weight.items():
-            title_part = sector.title_boost if title_hits[term] else 0.0
-            body_part = min(body_factor[term], float(matching.max_hits_per_term))
-            score += w * (title_part + body_part)
-        if score < sector.min_score:
-            continue
-        best = max(per_sentence.items(), key=lambda kv: (kv[1], -kv[0][0], -kv[0][1]))[0]
-        terms = {
-            doc.shown(term): {"title": title_hits[term], "body": body_hits[term]}
-            for term in sorted(weight, key=lambda t: (-weight[t], t))
-        }
-        tags.append(
-            SectorTag(
-                id=sid,
-                label=sector.label,
-                score=round(score, 2),
-                evidence={"terms": terms, "sentence": _sentence(doc, best)},
-            )
-        )
-    tags.sort(key=lambda t: (-t.score, list(sectors).index(t.id)))
+    for idx in candidates:
+        sid = sector_ids[idx]
+        tag = _score(doc, sid, sectors[sid], per[idx], listy, matching)
+        if tag is not None:
+            tags.append(tag)
+    tags.sort(key=lambda t: (-t.score, sector_ids.index(t.id)))
     return tags
 
 
-def _sentence(doc: Doc, key: tuple[int, int], limit: int = 300) -> str:
-    part, index = key
-    if index < 0:
-        return ""
-    text = doc.parts[part].raw_sentence(index)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+def _enumerations(doc: Doc, per: dict[int, list[_SectorHit]], minimum: int) -> set[tuple[int, int]]:
+    """Sentences whose accepted keywords name at least ``minimum`` sectors."""
+    named: dict[tuple[int, int], set[int]] = {}
+    for idx, hits in per.items():
+        for h in hits:
+            if h[6]:
+                named.setdefault((h[0], h[1]), set()).add(idx)
+    listy: set[tuple[int, int]] = set()
+    for key, idxs in named.items():
+        if len(idxs) < minimum:
+            continue
+        confirmed = {
+            idx
+            for idx in idxs
+            if any(h[6] and (h[0], h[1]) == key and doc.accepts(h[0], h[2], h[3]) for h in per[idx])
+        }
+        if len(confirmed) >= minimum:
+            listy.add(key)
+    return listy
+
+
+def _body_sentences(doc: Doc) -> int:
+    """How many non-blank sentences the body has."""
+    body = doc.parts[-1].sentences
+    return sum(1 for i in range(len(body)) if body.span(i)[1] > body.span(i)[0])
+
+
+def _bound(hits: list[_SectorHit], sector: SectorConfig, cap: int) -> float:
+    """The score the hits would give if every one were accepted and none damped."""
+    title: dict[str, float] = {}
+    body: dict[str, int] = {}
+    for h in hits:
+        term = h[4].term
+        if h[0] == 0:
+            title[term] = h[5]
+        else:
+            body[term] = body.get(term, 0) + 1
+    weights = {h[4].term: h[5] for h in hits}
+    return sum(
+        w * ((sector.title_boost if t in title else 0.0) + min(body.get(t, 0), cap))
+        for t, w in weights.items()
+    )
+
+
+def _score(
+    doc: Doc,
+    sid: str,
+    sector: SectorConfig,
+    hits: list[_SectorHit],
+    listy: set[tuple[int, int]],
+    matching: MatchingConfig,
+) -> SectorTag | None:
+    if not any(h[6] for h in hits):
+        return None  # weak terms never count alone
+    if _bound(hits, sector, matching.max_hits_per_term) < sector.min_score:
+        return None
+    accepts = doc.accepts
+    keywords = [h for h in hits if h[6] and accepts(h[0], h[2], h[3])]
+    if not keywords:
+        return None
+    sentences = {(0, 0) if h[0] == 0 else (h[0], h[1]) for h in keywords}
+    if len(sentences) < matching.min_sentences and len(sentences) < _body_sentences(doc):
+        return None
+    used = keywords + [h for h in hits if not h[6] and accepts(h[0], h[2], h[3])]
+    title_hits: dict[Entry, int] = {}
+    body_hits: dict[Entry, int] = {}
+    body_factor: dict[Entry, float] = {}
+    weight: dict[Entry, float] = {}
+    per_sentence: dict[tuple[int, int], float] = {}
+    for pi, si, _, _, entry, w, _ in used:
+        weight[entry] = w
+        if pi == 0:
+            title_hits[entry] = title_hits.get(entry, 0) + 1
+            gain = w * sector.title_boost
+        else:
+            factor = matching.list_damping if (pi, si) in listy else 1.0
+            body_hits[entry] = body_hits.get(entry, 0) + 1
+            body_factor[entry] = body_factor.get(entry, 0.0) + factor
+            gain = w * factor
+        per_sentence[(pi, si)] = per_sentence.get((pi, si), 0.0) + gain
+    score = 0.0
+    for entry, w in weight.items():
+        title_part = sector.title_boost if entry in title_hits else 0.0
+        body_part = min(body_factor.get(entry, 0.0), float(matching.max_hits_per_term))
+        score += w * (title_part + body_part)
+    if score < sector.min_score:
+        return None
+    best = max(per_sentence.items(), key=lambda kv: (kv[1], -kv[0][0], -kv[0][1]))[0]
+    order = sorted(weight, key=lambda e: (-weight[e], e.shown))
+    terms = {e.shown: {"title": title_hits.get(e, 0), "body": body_hits.get(e, 0)} for e in order}
+    return SectorTag(
+        id=sid,
+        label=sector.label,
+        score=round(score, 2),
+        evidence={"terms": terms, "sentence": doc.parts[best[0]].raw_sentence(best[1])},
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from typing import NamedTuple
 
 # A run of sentence-ending marks plus the closing quotes/brackets that belong to them.
@@ -54,3 +55,51 @@ def split_sentences(text: str) -> list[str]:
     ['项目签约。', '总投资3亿元！', '下一段']
     """
     return [text[s.start : s.end] for s in sentence_spans(text)]
+
+
+class Sentences:
+    """The sentences of one text as an index: one regex scan finds their ends, a
+    position's sentence is a binary search, and a sentence's span (blanks trimmed) is
+    computed only when asked for. Blank sentences keep an index but hold no text."""
+
+    __slots__ = ("_spans", "ends", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        ends = [m.end() for m in _END.finditer(text)]
+        if not ends or ends[-1] < len(text):
+            ends.append(len(text))
+        self.ends = ends
+        self._spans: dict[int, tuple[int, int]] = {}
+
+    def __len__(self) -> int:
+        return len(self.ends)
+
+    def index(self, pos: int) -> int:
+        """Index of the sentence holding offset ``pos``."""
+        return bisect_right(self.ends, pos)
+
+    def span(self, index: int) -> tuple[int, int]:
+        """``(start, end)`` of sentence ``index`` without surrounding blanks (may be empty)."""
+        found = self._spans.get(index)
+        if found is not None:
+            return found
+        start = self.ends[index - 1] if index else 0
+        end = self.ends[index]
+        text = self.text
+        while start < end and text[start] in _SPACE:
+            start += 1
+        while end > start and text[end - 1] in _SPACE:
+            end -= 1
+        found = self._spans[index] = (start, end)
+        return found
+
+    def neighbour(self, index: int, step: int) -> int | None:
+        """The nearest non-blank sentence before (``step=-1``) or after (``+1``) ``index``."""
+        i = index + step
+        while 0 <= i < len(self.ends):
+            start, end = self.span(i)
+            if end > start:
+                return i
+            i += step
+        return None

@@ -267,6 +267,7 @@ def boundary_clf(raw_taxonomy: dict) -> Classifier:
     data = copy.deepcopy(raw_taxonomy)
     data["sectors"]["low_altitude"]["min_score"] = 2.0
     data["sectors"]["new_infra"]["min_score"] = 2.0
+    data["matching"]["min_sentences"] = 1
     return Classifier(taxonomy_from_dict(data, "test"))
 
 
@@ -292,7 +293,8 @@ def test_jieba_global_dictionary_is_untouched(raw_taxonomy: dict) -> None:
     data["sectors"]["synbio"]["keywords"]["翼翔云链"] = 3
     clf = Classifier(taxonomy_from_dict(data, "test"))
     assert "翼翔云链" not in jieba.dt.FREQ
-    assert "翼翔云链" in clf._words.cut("发展翼翔云链产业")
+    assert clf.dictionary.freq["翼翔云链"] > 0
+    assert "翼翔云链" in clf.dictionary.tokenizer().lcut("发展翼翔云链产业", HMM=False)
 
 
 def test_traditional_text_classifies_like_simplified(clf: Classifier) -> None:
@@ -410,7 +412,10 @@ def test_generic_phrases_are_not_organisations(clf: Classifier) -> None:
 
 
 def test_sales_and_output_value_are_not_investment(clf: Classifier) -> None:
-    body = "项目在丁蜀镇开工，总投资6亿元。\n项目达产后，可实现应税销售约5亿元，形成年产值12亿元。"
+    body = (
+        "江苏华睿新材料有限公司新材料项目在丁蜀镇开工，总投资6亿元。\n"
+        "项目达产后，可实现应税销售约5亿元，形成年产值12亿元。"
+    )
     result = clf.classify("", body)
     assert [lead.amount_yuan for lead in result.leads] == [600_000_000]
     body2 = "江苏嘉禾电子有限公司新厂房在高塍镇竣工，预计年产值5亿元，年销售收入4亿元。"
@@ -532,3 +537,184 @@ def test_seed_article(clf: Classifier) -> None:
     signing = [lead for lead in result.leads if "框架协议" in lead.sentence]
     assert signing and signing[0].event == "signing"
     assert "江苏国信协联能源有限公司" in signing[0].counterparts
+
+
+# ------------------------------------------------------------------ lead rules an analyst states
+
+
+def _events(clf: Classifier, body: str, title: str = "") -> list[tuple[str, int | None]]:
+    return [(lead.event, lead.amount_yuan) for lead in clf.classify(title, body).leads]
+
+
+def test_party_study_on_the_demo_site_is_not_a_lead(clf: Classifier) -> None:
+    from crawler.extract import extract_article
+
+    page = ROOT / "demo" / "site" / "sdic" / "xwzx" / "202503" / "t20250328_5850.html"
+    extracted = extract_article(page.read_bytes(), "http://127.0.0.1/" + page.name)
+    result = clf.classify(extracted.title, extracted.body)
+    assert "落地见效" in extracted.body
+    assert result.leads == []
+    assert [p.name for p in result.partners] == ["国家开发投资集团"]
+
+
+def test_a_goal_is_not_an_event_but_an_attribute_is(clf: Classifier) -> None:
+    body = "根据协议，双方将开展合作，推动中国电科相关产业项目在江苏落地。"
+    assert _events(clf, body) == []
+    body = (
+        "7月9日，由江苏国信协联能源有限公司和国投生物制造创新研究院有限公司合作推进的"
+        "新质蛋白中试及生产制造项目中试线建成投运。"
+    )
+    assert _events(clf, body) == [("landing", None)]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "此前，江苏澄远储能科技有限公司已与经开区签署框架协议。",
+        "日本丸和医疗器械株式会社于2012年落户宜兴，目前在宜员工600余人。",
+        "江苏澄远储能科技有限公司从今年1月签约到正式投产，建设用时不到10个月。",
+    ],
+)
+def test_background_and_timelines_are_not_events(clf: Classifier, body: str) -> None:
+    assert _events(clf, body) == []
+
+
+def test_statistics_are_not_leads_but_a_dated_batch_signing_is(clf: Classifier) -> None:
+    body = "前三季度全市新签约亿元以上项目156个，协议总投资达865亿元，其中10亿元以上项目28个。"
+    assert _events(clf, body) == []
+    body = "目前已有8家交通科技和现代物流企业与产业园签订入驻意向书。"
+    assert _events(clf, body) == []
+    body = "3月28日，我市举行重大项目集中签约活动，现场签约项目22个，签约总额112.6亿元。"
+    assert _events(clf, body) == [("signing", 11_260_000_000)]
+
+
+def test_weak_visit_words_need_cooperation_context(clf: Classifier) -> None:
+    body = "市领导先后来到宜兴华泰电缆有限公司，调研企业复工复产和生产经营情况。"
+    assert _events(clf, body) == []
+    body = "深圳飞羽无人机科技有限公司董事长一行来宜考察，就设立华东研发生产基地进行了交流。"
+    assert _events(clf, body) == [("visit", None)]
+
+
+def test_an_amount_alone_does_not_make_public_works_a_lead(clf: Classifier) -> None:
+    assert _events(clf, "9月3日，城东实验小学新建工程正式开工，工程总投资2.3亿元。") == []
+    body = "10月8日，宜兴冷链物流枢纽项目在新街街道开工，总投资7.5亿元。"
+    assert _events(clf, body) == [("landing", 750_000_000)]
+
+
+def test_counterpart_and_amount_from_the_sentence_that_continues(clf: Classifier) -> None:
+    body = (
+        "9月12日，芳桥街道医养结合养老院项目举行奠基仪式。\n"
+        "项目由宜兴福寿康养服务有限公司投资建设，总投资1.6亿元，规划床位600张。"
+    )
+    (lead,) = clf.classify("", body).leads
+    assert (lead.event, lead.amount_yuan) == ("landing", 160_000_000)
+    assert lead.counterparts == ["宜兴福寿康养服务有限公司"]
+
+
+def test_phase_amounts_and_investment_rounds(clf: Classifier) -> None:
+    body = "江苏恒储新能源科技有限公司储能项目一期在周铁镇投产，该项目总投资20亿元，其中一期投资8亿元。"
+    assert _events(clf, body) == [("landing", 2_000_000_000)]
+    body = "近日，国投创新管理的基金领投杭州微构生物科技有限公司B轮融资，本轮融资金额3亿元。"
+    (lead,) = clf.classify("", body).leads
+    assert (lead.event, lead.amount_yuan) == ("signing", 300_000_000)
+    assert "杭州微构生物科技有限公司" in lead.counterparts
+
+
+def test_a_stated_intention_is_not_an_event(clf: Classifier) -> None:
+    body = "南京理工大学有关负责同志表示，将选派高水平科研团队入驻研究院。"
+    assert _events(clf, body) == []
+
+
+@pytest.mark.parametrize(
+    ("body", "name"),
+    [
+        (
+            "宜兴市人民政府与国网江苏省电力有限公司宜兴市供电分公司签署充电设施合作协议。",
+            "国网江苏省电力有限公司宜兴市供电分公司",
+        ),
+        ("7月25日，苏州云帆智能科技公司测试基地项目在丁蜀镇开工。", "苏州云帆智能科技公司"),
+        ("市委书记会见了华为技术有限公司副总裁一行。", "华为技术有限公司"),
+        (
+            "市长会见了日本精工电子株式会社社长一行，双方就追加投资进行会谈。",
+            "日本精工电子株式会社",
+        ),
+    ],
+)
+def test_organisation_names(clf: Classifier, body: str, name: str) -> None:
+    assert name in [c for lead in clf.classify("", body).leads for c in lead.counterparts]
+
+
+def test_a_verb_before_a_weak_ending_is_no_name(clf: Classifier) -> None:
+    body = "会议强调，要认真落实集团党组部署，推动重点项目开工。"
+    assert clf.classify("", body).leads == []
+
+
+# ------------------------------------------------------------------ sectors: breadth, shows, names
+
+
+def test_one_sentence_does_not_make_an_article_about_a_sector(clf: Classifier) -> None:
+    title = "绿色算力中心项目签约落户经开区"
+    body = (
+        "宜兴经济技术开发区与江苏数港云计算有限公司签署绿色算力中心项目投资协议。\n"
+        "项目规划建设5000个标准机柜，配套建设光伏发电和储能设施。\n"
+        "建成后将为长三角企业提供智算和云计算服务。"
+    )
+    assert sector_ids(clf.classify(title, body)) == {"new_infra"}
+
+
+def test_a_drone_light_show_is_not_the_low_altitude_industry(clf: Classifier) -> None:
+    title = "东氿灯光节开幕 千架无人机编队点亮夜空"
+    body = "1000架无人机编队在东氿湖上空呈现紫砂壶图案。\n无人机编队表演吸引数万名市民。"
+    assert "low_altitude" not in sector_ids(clf.classify(title, body))
+
+
+def test_a_sector_term_inside_a_partner_name_still_counts(raw_taxonomy: dict) -> None:
+    data = copy.deepcopy(raw_taxonomy)
+    data["partners"].append(
+        {"name": "江苏澄远储能科技有限公司", "aliases": ["澄远储能"], "kind": "company"}
+    )
+    clf = Classifier(taxonomy_from_dict(data, "test"))
+    body = "江苏澄远储能科技有限公司宜兴基地竣工投产。\n澄远储能一期建成4条储能电池包生产线。"
+    result = clf.classify("澄远储能基地投产", body)
+    assert "new_energy" in sector_ids(result)
+    assert "江苏澄远储能科技有限公司" in partner_names(result)
+
+
+# ------------------------------------------------------------------ amounts
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "shown"),
+    [
+        ("总投资3亿5000万元", 350_000_000, "3亿5000万元"),
+        ("总投资一亿五千万元", 150_000_000, "一亿五千万元"),
+        ("项目总投资逾百亿元，", 10_000_000_000, "逾百亿元"),
+        ("总投资约18亿元", 1_800_000_000, "约18亿元"),
+        ("总投资超10亿元", 1_000_000_000, "超10亿元"),
+        ("总投资近5亿元", 500_000_000, "近5亿元"),
+        ("投资10亿元以上", 1_000_000_000, "10亿元以上"),
+    ],
+)
+def test_compound_and_qualified_amounts(text: str, value: int, shown: str) -> None:
+    (amount,) = parse_amounts(text)
+    assert (amount.value, amount.text) == (value, shown)
+
+
+# ------------------------------------------------------------------ the jieba dictionary cache
+
+
+def test_dictionary_is_cached_in_the_temp_dir_and_rebuilt_when_broken(tmp_path: Path) -> None:
+    from classifiers.dictionary import Dictionary
+
+    terms = ["合成生物", "翼翔云链", "5g基站"]
+    first = Dictionary.for_terms(terms, cache_dir=tmp_path)
+    files = sorted(p.suffix for p in tmp_path.iterdir())
+    assert files == [".bin", ".txt"]
+    again = Dictionary.for_terms(reversed(terms), cache_dir=tmp_path)
+    assert again.freq == first.freq and again.total == first.total
+    assert again.freq["翼翔云链"] > 0 and "翼翔" in again.freq  # a word and its prefix
+    (binary,) = tmp_path.glob("*.bin")
+    binary.write_bytes(b"not marshal")
+    rebuilt = Dictionary.for_terms(terms, cache_dir=tmp_path)
+    assert rebuilt.freq == first.freq
+    assert rebuilt.tokenizer().lcut("发展翼翔云链", HMM=False) == ["发展", "翼翔云链"]

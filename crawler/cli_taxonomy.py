@@ -1,0 +1,116 @@
+"""`leadwatch taxonomy check` and `leadwatch reclassify`: edit the taxonomy, then re-tag."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from crawler.cli_common import config_from_args, console, err_console, open_database
+from crawler.errors import LeadwatchError
+
+# Exit statuses of `taxonomy check`.
+CLEAN, WARNINGS, ERRORS = 0, 1, 2
+
+
+def _taxonomy_path(args: argparse.Namespace) -> Path:
+    """--taxonomy, else the config's taxonomy, else config/taxonomy.toml."""
+    if getattr(args, "taxonomy", None):
+        return Path(args.taxonomy)
+    if Path(args.config).exists():
+        return config_from_args(args).taxonomy_path
+    return Path("config/taxonomy.toml")
+
+
+def cmd_taxonomy_check(args: argparse.Namespace) -> int:
+    from classifiers.taxonomy import check_taxonomy, format_problem
+
+    path = _taxonomy_path(args)
+    problems = check_taxonomy(path)
+    errors = [p for p in problems if p.severity == "error"]
+    warnings = [p for p in problems if p.severity != "error"]
+    if args.json:
+        records = [
+            {"file": str(path), **{k: v for k, v in p._asdict().items() if k != "needle"}}
+            for p in problems
+        ]
+        print(json.dumps(records, ensure_ascii=False, indent=2))
+    else:
+        for p in problems:
+            console.print(f"{p.severity}: {format_problem(str(path), p)}", markup=False)
+        if problems:
+            console.print(f"{path}: {len(errors)} error(s), {len(warnings)} warning(s)")
+        else:
+            console.print(f"{path}: ok")
+    return ERRORS if errors else WARNINGS if warnings else CLEAN
+
+
+def cmd_reclassify(args: argparse.Namespace) -> int:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    from crawler.reclassify import count_articles, reclassify
+    from crawler.timeutil import parse_since
+
+    config = config_from_args(args)
+    taxonomy = Path(args.taxonomy) if args.taxonomy else config.taxonomy_path
+    since = None
+    if args.since:
+        try:
+            since = parse_since(args.since)
+        except ValueError as exc:
+            raise LeadwatchError(str(exc)) from None
+    if args.batch_size < 1:
+        raise LeadwatchError("--batch-size must be at least 1")
+    database = open_database(config)
+    total = count_articles(database, since, args.source)
+    if total == 0:
+        console.print("no stored articles match; nothing to re-tag")
+        return 0
+    columns = (
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=err_console, transient=False) as progress:
+        task = progress.add_task("re-tagging", total=total)
+        result = reclassify(
+            database,
+            taxonomy,
+            since=since,
+            source=args.source,
+            workers=args.workers,
+            batch_size=args.batch_size,
+            progress=lambda n: progress.advance(task, n),
+        )
+    console.print(result.summary())
+    return 0
+
+
+def register(add: Callable[..., argparse.ArgumentParser]) -> None:
+    """Add `taxonomy check` and `reclassify` to the `leadwatch` parser."""
+    taxonomy = add("taxonomy", cmd_taxonomy_check, "check the taxonomy file")
+    sub = taxonomy.add_subparsers(dest="taxonomy_command")
+    check = sub.add_parser(
+        "check",
+        help="validate the taxonomy and list problems with the line to fix",
+        description="Validate the taxonomy and list every problem with its file:line. "
+        "Exit status: 0 clean, 1 warnings only, 2 errors (the file would not load).",
+    )
+    check.set_defaults(func=cmd_taxonomy_check)
+    for p in (taxonomy, check):
+        p.add_argument("--taxonomy", help="taxonomy file (default: the config's)")
+        p.add_argument("--json", action="store_true", help="problems as a JSON list")
+
+    p = add("reclassify", cmd_reclassify, "re-tag stored articles with the current taxonomy")
+    p.add_argument("--since", help="only articles published since 7d, 12h or YYYY-MM-DD")
+    p.add_argument("--source", help="only articles of this source")
+    p.add_argument("--taxonomy", help="taxonomy file (default: the config's)")
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="classifying processes (default: one per core; 0 = in this process)",
+    )
+    p.add_argument("--batch-size", type=int, default=2000, help="articles per transaction")
