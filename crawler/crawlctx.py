@@ -1,4 +1,5 @@
-"""What the Scrapy components of one crawl share: the config and one database handle."""
+"""What the Scrapy components of one crawl share: the config, one database handle, and
+the article worker process that crawler.crawl_job may have started ahead of them."""
 
 from __future__ import annotations
 
@@ -6,6 +7,9 @@ from typing import Any
 
 from crawler.config import Config, load_config_or_defaults
 from crawler.store import Database
+from crawler.worker_process import WorkerProcess
+
+ARTICLE_WORKER = "crawler.article_worker"  # the module the article worker process runs
 
 
 def crawl_config(crawler: Any) -> Config:
@@ -24,3 +28,29 @@ def crawl_database(crawler: Any) -> Database:
         database = Database(crawl_config(crawler).database_url)
         crawler._leadwatch_db = database
     return database
+
+
+def article_worker_args(config: Config) -> list[str]:
+    """Command-line arguments of the article worker for ``config``."""
+    return [config.database_url, str(config.taxonomy_path)]
+
+
+def start_article_worker(config: Config) -> WorkerProcess:
+    """Start the article worker ahead of the crawler (needs the reactor installed)."""
+    return WorkerProcess(ARTICLE_WORKER, article_worker_args(config)).start()
+
+
+def hand_over_article_worker(crawler: Any, worker: WorkerProcess) -> None:
+    """Leave ``worker`` for the crawl's pipeline to take (:func:`take_article_worker`)."""
+    crawler._leadwatch_worker = worker
+
+
+def take_article_worker(crawler: Any, module: str, args: list[str]) -> WorkerProcess | None:
+    """The worker started ahead for this crawl, if it runs ``module`` with ``args``."""
+    worker: WorkerProcess | None = getattr(crawler, "_leadwatch_worker", None)
+    crawler._leadwatch_worker = None
+    if worker is not None and (worker.module, worker.args) == (module, args):
+        return worker
+    if worker is not None:
+        worker.stop()  # started for a different pipeline set-up: not needed
+    return None

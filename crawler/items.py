@@ -1,4 +1,4 @@
-"""The item that spiders yield and pipelines store."""
+"""What spiders yield (:class:`ArticlePage`, raw) and the pipeline stores (:class:`ArticleItem`)."""
 
 from __future__ import annotations
 
@@ -19,3 +19,19 @@ class ArticleItem:
     body: str
     warnings: list[str] = field(default_factory=list)
     classification: dict[str, Any] | None = None
+
+
+@dataclass
+class ArticlePage:
+    """A fetched article page, not yet extracted.
+
+    Spiders yield these; the article worker (crawler.article_worker) extracts, classifies
+    and stores them off the crawl's reactor thread. ``selectors`` are the source's
+    :class:`crawler.extract.ArticleSelectors` (None: heuristics only).
+    """
+
+    url: str
+    source: str
+    body: bytes
+    content_type: str | None = None
+    selectors: Any = None

@@ -9,6 +9,9 @@ from scrapy import signals
 from crawler.crawlctx import crawl_database
 from crawler.store import repo
 
+# Set by crawler.pipelines when its worker process kept dying.
+WORKER_FAILED = "leadwatch/article_worker_failed"
+
 
 def counters_from_stats(stats: dict[str, Any]) -> dict[str, int]:
     """The crawl_runs counters, from Scrapy stats."""
@@ -46,5 +49,7 @@ class RunRecorder:
     def spider_closed(self, spider: Any, reason: str) -> None:
         stats = self.crawler.stats.get_stats()
         status = "completed" if reason == "finished" else "failed"
+        if stats.get(WORKER_FAILED):  # pages were fetched but could not be stored
+            status, reason = "failed", "article worker failed (see the crawl log)"
         with crawl_database(self.crawler).session() as session:
             repo.finish_run(session, self.run_id, status, counters_from_stats(stats), reason)

@@ -1,0 +1,93 @@
+"""The crawl process's handle on its article worker (``python -m crawler.article_worker``).
+
+Driven by the reactor through pipes, with no threads: a thread beside the reactor (as
+concurrent.futures' process pool starts two of) takes the GIL from it, and the reactor is
+the crawl's bottleneck.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from collections.abc import Callable
+from contextlib import suppress
+from typing import Any
+
+from twisted.internet import protocol
+from twisted.internet.defer import Deferred
+from twisted.internet.error import ProcessExitedAlready
+from twisted.python.failure import Failure
+
+from crawler import frames
+
+logger = logging.getLogger(__name__)
+
+
+class WorkerProcess(protocol.ProcessProtocol):
+    """``python -m MODULE ARGS``: ``send`` frames to its stdin, replies go to ``on_reply``.
+
+    It may be started before its user is ready for it (it takes a second or so to start):
+    :meth:`connect` names the callbacks. ``on_exit(worker, why)`` is called when the child
+    ends, expected (after :meth:`stop`) or not. Its stderr is the crawl process's own
+    (the crawl log).
+    """
+
+    def __init__(self, module: str, args: list[str]):
+        self.module, self.args = module, args
+        self.on_reply: Callable[[Any], None] | None = None
+        self.on_exit: Callable[[WorkerProcess, str], None] | None = None
+        self.exit_reason: str | None = None
+        self.decoder = frames.Decoder()
+        self.stopping = False
+        self.ended: Deferred[None] = Deferred()
+
+    def connect(
+        self, on_reply: Callable[[Any], None], on_exit: Callable[[WorkerProcess, str], None]
+    ) -> WorkerProcess:
+        """Where replies and the child's end are reported (at once, if it already ended)."""
+        self.on_reply, self.on_exit = on_reply, on_exit
+        if self.exit_reason is not None:
+            on_exit(self, self.exit_reason)
+        return self
+
+    def start(self) -> WorkerProcess:
+        from twisted.internet import reactor  # the one Scrapy installed
+
+        # The child imports our code from where this process found it.
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+        argv = [sys.executable, "-m", self.module, *self.args]
+        reactor.spawnProcess(self, sys.executable, argv, env=env, childFDs={0: "w", 1: "r", 2: 2})
+        return self
+
+    def send(self, message: Any) -> None:
+        """Queue one frame for the child (written as its stdin pipe drains)."""
+        self.transport.write(frames.pack(message))
+
+    def stop(self) -> Deferred[None]:
+        """Close the child's stdin: it finishes what it was sent, then exits."""
+        self.stopping = True
+        self.transport.closeStdin()
+        return self.ended
+
+    def kill(self) -> None:
+        """End the child now; ``on_exit`` follows."""
+        with suppress(ProcessExitedAlready):
+            self.transport.signalProcess("KILL")
+
+    def outReceived(self, data: bytes) -> None:  # noqa: N802 - Twisted's API
+        try:
+            messages = self.decoder.feed(data)
+        except Exception:
+            logger.exception("unreadable reply from the article worker; ending it")
+            self.kill()
+            return
+        for message in messages:
+            if self.on_reply is not None:
+                self.on_reply(message)
+
+    def processEnded(self, reason: Failure) -> None:  # noqa: N802 - Twisted's API
+        self.exit_reason = reason.getErrorMessage()
+        if self.on_exit is not None:
+            self.on_exit(self, self.exit_reason)
+        self.ended.callback(None)
