@@ -20,6 +20,7 @@ from crawler.cli_common import (
     open_database,
     partner_name,
     sector_id,
+    time_option,
 )
 from crawler.config import DEFAULT_CONFIG
 from crawler.errors import LeadwatchError
@@ -83,20 +84,13 @@ def cmd_runs(args: argparse.Namespace) -> int:
 
 def cmd_items(args: argparse.Namespace) -> int:
     from crawler.store import browse
-    from crawler.timeutil import parse_since
     from crawler.views import article_dict, leads_table
 
     config = config_from_args(args)
-    since = None
-    if args.since:
-        try:
-            since = parse_since(args.since)
-        except ValueError as exc:
-            raise LeadwatchError(str(exc)) from None
     flt = browse.BrowseFilter(
         sector=sector_id(config, args.sector),
         partner=partner_name(config, args.partner),
-        since=since,
+        since=time_option("--since", args.since),
         leads_only=args.leads,
         source=args.source,
     )

@@ -17,6 +17,7 @@ from crawler.cli_common import (
     open_database,
     partner_name,
     sector_id,
+    time_option,
 )
 from crawler.config import Config
 from crawler.errors import LeadwatchError
@@ -47,17 +48,6 @@ def _add_filters(p: argparse.ArgumentParser) -> None:
     )
 
 
-def _time(option: str, value: str | None) -> datetime | None:
-    from crawler.timeutil import parse_since
-
-    if not value:
-        return None
-    try:
-        return parse_since(value)
-    except ValueError:
-        raise LeadwatchError(f"{option} {value!r}: use 7d, 12h, 2w or YYYY-MM-DD") from None
-
-
 def filter_from_args(config: Config, args: argparse.Namespace, query: str = "") -> BrowseFilter:
     """The command line's filters as a :class:`BrowseFilter` (names resolved, times parsed)."""
     from crawler.store.browse import BrowseFilter
@@ -68,8 +58,8 @@ def filter_from_args(config: Config, args: argparse.Namespace, query: str = "") 
         partner=partner_name(config, args.partner),
         source=args.source,
         event=args.event,
-        since=_time("--since", args.since),
-        until=_time("--until", args.until),
+        since=time_option("--since", args.since),
+        until=time_option("--until", args.until),
         leads_only=args.leads,
         status=args.status,
     )

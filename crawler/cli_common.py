@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from rich.console import Console
@@ -54,3 +55,15 @@ def partner_name(config: Config, value: str | None) -> str | None:
     from classifiers import load_taxonomy  # lazily: jieba is heavy
 
     return load_taxonomy(config.taxonomy_path).canonical_partner(value) or value
+
+
+def time_option(option: str, value: str | None) -> datetime | None:
+    """A `--since`/`--until` value (7d, 12h, 2w or YYYY-MM-DD) as an aware datetime."""
+    from crawler.timeutil import parse_since
+
+    if not value:
+        return None
+    try:
+        return parse_since(value)
+    except ValueError:
+        raise LeadwatchError(f"{option} {value!r}: use 7d, 12h, 2w or YYYY-MM-DD") from None

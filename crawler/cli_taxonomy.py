@@ -7,7 +7,13 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from crawler.cli_common import config_from_args, console, err_console, open_database
+from crawler.cli_common import (
+    config_from_args,
+    console,
+    err_console,
+    open_database,
+    time_option,
+)
 from crawler.errors import LeadwatchError
 
 # Exit statuses of `taxonomy check`.
@@ -50,16 +56,10 @@ def cmd_reclassify(args: argparse.Namespace) -> int:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
     from crawler.reclassify import count_articles, reclassify
-    from crawler.timeutil import parse_since
 
     config = config_from_args(args)
     taxonomy = Path(args.taxonomy) if args.taxonomy else config.taxonomy_path
-    since = None
-    if args.since:
-        try:
-            since = parse_since(args.since)
-        except ValueError as exc:
-            raise LeadwatchError(str(exc)) from None
+    since = time_option("--since", args.since)
     if args.batch_size < 1:
         raise LeadwatchError("--batch-size must be at least 1")
     database = open_database(config)
