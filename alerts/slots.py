@@ -41,10 +41,6 @@ def latest_slot(cron: str, tz: ZoneInfo, now: datetime, grace: timedelta) -> dat
     return slots[-1] if slots else None
 
 
-def next_slot(cron: str, tz: ZoneInfo, now: datetime) -> datetime | None:
-    return digest_trigger(cron, tz).get_next_fire_time(None, now)
-
-
 def slot_period(slot: datetime, tz: ZoneInfo) -> str:
     """The delivery period of a scheduled slot, e.g. ``2026-11-25T0800`` (local time)."""
     return slot.astimezone(tz).strftime(SLOT_FORMAT)

@@ -91,10 +91,6 @@ def partner_names(article: Article, limit: int = 3) -> str:
     return _short_list([t.name for t in tags], limit)
 
 
-def best_lead(article: Article) -> Lead | None:
-    return max(article.leads, key=lambda lead: lead.score, default=None)
-
-
 def amount_text(article: Article) -> str:
     """The largest amount among an article's leads, formatted (3亿元)."""
     amounts = [x for x in article.leads if x.amount_yuan or x.amount_text]

@@ -60,11 +60,6 @@ def list_runs(session: Session, source: str | None = None, limit: int = 100) -> 
 # --- articles -------------------------------------------------------------------------
 
 
-def known_urls(session: Session, source: str) -> set[str]:
-    """URLs already stored for ``source`` (the incremental crawl skips them)."""
-    return set(session.scalars(select(Article.url).where(Article.source == source)))
-
-
 @dataclass
 class StoreResult:
     new: int = 0
