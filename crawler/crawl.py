@@ -48,13 +48,17 @@ def crawl_source(
     full: bool = False,
     timeout_s: float | None = None,
     quiet: bool = True,
+    origin: str | None = None,
 ) -> CrawlOutcome:
-    """Crawl one source in a child process; the run row survives a crash or timeout."""
+    """Crawl one source in a child process; the run row survives a crash or timeout.
+
+    ``origin`` (scheme://host:port) replaces the origin of the source's start URLs."""
     config.source(name)  # unknown names fail here, listing the known ones
     with database.session() as session:
         run_id = repo.start_run(session, name).id
     cmd = [sys.executable, "-m", "crawler.crawl_job", name, "--config", str(config.path)]
     cmd += ["--run-id", str(run_id)] + (["--full"] if full else [])
+    cmd += ["--origin", origin] if origin else []
     timeout = timeout_s or config.crawl.crawl_timeout_s
     log_path = crawl_log_path(config, name, run_id)
     log_path.parent.mkdir(parents=True, exist_ok=True)
@@ -83,6 +87,7 @@ def crawl_sources(
     *,
     full: bool = False,
     quiet: bool = True,
+    origin: str | None = None,
     on_done: Callable[[CrawlOutcome], None] | None = None,
 ) -> list[CrawlOutcome]:
     """Crawl ``names`` one after the other (Scrapy is one core; two would contend)."""
@@ -90,7 +95,7 @@ def crawl_sources(
         config.source(name)
     outcomes = []
     for name in names:
-        outcome = crawl_source(config, database, name, full=full, quiet=quiet)
+        outcome = crawl_source(config, database, name, full=full, quiet=quiet, origin=origin)
         outcomes.append(outcome)
         if on_done:
             on_done(outcome)

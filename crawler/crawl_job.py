@@ -10,6 +10,7 @@ import argparse
 import gc
 import sys
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
@@ -50,15 +51,29 @@ def scrapy_settings(
     return settings
 
 
+def rebased(source: Source, origin: str) -> Source:
+    """``source`` with its start URLs moved to ``origin`` (scheme://host:port), e.g. the
+    bundled demo site served on another port than the one its sources name."""
+    new = urlsplit(origin)
+    urls = [
+        urlunsplit(urlsplit(u)._replace(scheme=new.scheme, netloc=new.netloc))
+        for u in source.start_urls
+    ]
+    return source.model_copy(update={"start_urls": urls})
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m crawler.crawl_job")
     parser.add_argument("source")
     parser.add_argument("--config", default="leadwatch.toml")
     parser.add_argument("--run-id", type=int)
     parser.add_argument("--full", action="store_true")
+    parser.add_argument("--origin", help="fetch the source's start URLs from this origin")
     args = parser.parse_args(argv)
     config = load_config(args.config)
     source = config.source(args.source)
+    if args.origin:
+        source = rebased(source, args.origin)
     settings = scrapy_settings(config, source, run_id=args.run_id, full=args.full)
     # Scrapy would install its reactor when the crawl starts; installed now, the article
     # worker can start ~0.6 s before the crawler has built its components, and its own

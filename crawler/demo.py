@@ -42,7 +42,11 @@ def run_demo(config_path: Path, *, port: int, console: Console) -> int:
     with site:
         console.print(f"serving the demo site {DEMO_SITE} at {site.url}")
         outcomes = crawl_sources(
-            config, database, names, on_done=lambda o: console.print(o.summary())
+            config,
+            database,
+            names,
+            origin=site.url,  # where it is served, whatever port sources.toml names
+            on_done=lambda o: console.print(o.summary()),
         )
     fetched = sum(o.run.articles_fetched for o in outcomes if o.run)
     new = sum(o.run.articles_new for o in outcomes if o.run)

@@ -51,5 +51,15 @@ class RunRecorder:
         status = "completed" if reason == "finished" else "failed"
         if stats.get(WORKER_FAILED):  # pages were fetched but could not be stored
             status, reason = "failed", "article worker failed (see the crawl log)"
+        elif status == "completed" and not stats.get("leadwatch/list_pages"):
+            # Nothing to list means nothing was checked: the site is down, moved or
+            # forbids us, and "completed" would hide that from the operator.
+            kinds = ", ".join(
+                f"{key.rpartition('/')[2]} x{n}"
+                for key, n in sorted(stats.items())
+                if key.startswith("leadwatch/errors/")
+            )
+            status = "failed"
+            reason = f"no list page could be fetched ({kinds or 'no error recorded'})"
         with crawl_database(self.crawler).session() as session:
             repo.finish_run(session, self.run_id, status, counters_from_stats(stats), reason)
