@@ -8,38 +8,42 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from rich.markup import escape
+
 from crawler.cli_common import config_from_args, console, open_database
+
+_STYLES = {"failing": "red", "stale": "yellow", "never": "yellow", "warning": "yellow"}
 
 
 def cmd_sources_list(args: argparse.Namespace) -> int:
     from rich.table import Table
 
-    from crawler.sources_health import source_health
+    from crawler.sources_health import source_verdicts
     from crawler.timeutil import iso, local
 
     config = config_from_args(args)
     with open_database(config).session() as session:
-        rows = [
-            source_health(session, s, crawl_timeout_s=config.crawl.crawl_timeout_s)
-            for s in config.sources
-        ]
+        verdicts = source_verdicts(session, config)
+    rows = [(s, verdicts[s.name]) for s in config.sources]
     if getattr(args, "json", False):
         records = [
             {
-                "name": h.source.name,
-                "kind": h.source.kind,
-                "type": h.source.type,
-                "label": h.source.label,
-                "enabled": h.source.enabled,
-                "verified": h.source.verified,
-                "last_run": iso(h.last_run.started_at) if h.last_run else None,
-                "status": h.last_run.status if h.last_run else None,
-                "articles_new": h.last_run.articles_new if h.last_run else None,
-                "errors": h.last_run.errors if h.last_run else None,
-                "last_new_article": iso(h.last_new_at),
-                "health": h.health,
+                "name": s.name,
+                "kind": s.kind,
+                "type": s.type,
+                "label": s.label,
+                "enabled": s.enabled,
+                "verified": s.verified,
+                "last_run": iso(v.last_run.started_at) if v.last_run else None,
+                "status": v.last_run.status if v.last_run else None,
+                "articles_new": v.last_run.articles_new if v.last_run else None,
+                "errors": v.last_run.errors if v.last_run else None,
+                "last_new_article": iso(v.last_new_at),
+                "stale_after_days": v.stale_after_days,
+                "health": v.health,
+                "health_status": v.status,
             }
-            for h in rows
+            for s, v in rows
         ]
         print(json.dumps(records, ensure_ascii=False, indent=2))
         return 0
@@ -47,9 +51,9 @@ def cmd_sources_list(args: argparse.Namespace) -> int:
     columns = ("名称", "类型", "说明", "启用", "已验证", "最近运行", "状态", "新增", "错误", "健康")
     for col in columns:
         table.add_column(col)
-    for h in rows:
-        s, run = h.source, h.last_run
-        style = "" if h.ok else ("yellow" if h.health.startswith(("stale", "never")) else "red")
+    for s, v in rows:
+        run = v.last_run
+        style = _STYLES.get(v.status, "")
         table.add_row(
             s.name,
             s.kind,
@@ -60,7 +64,7 @@ def cmd_sources_list(args: argparse.Namespace) -> int:
             run.status if run else "—",
             str(run.articles_new) if run else "",
             str(run.errors) if run else "",
-            f"[{style}]{h.health}[/{style}]" if style else h.health,
+            f"[{style}]{escape(v.health)}[/{style}]" if style else escape(v.health),
         )
     console.print(table)
     return 0

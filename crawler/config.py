@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import tomllib
+import warnings
 from pathlib import Path
 from typing import Any, Literal
 
@@ -27,6 +28,15 @@ DEFAULT_CONFIG = Path("leadwatch.toml")
 DEFAULT_DATABASE_URL = "sqlite:///data/leadwatch.db"
 DATABASE_ENV = "LEADWATCH_DATABASE_URL"
 SMTP_PASSWORD_ENV = "LEADWATCH_SMTP_PASSWORD"
+
+
+class ConfigWarning(UserWarning):
+    """A config that still loads but uses a replaced key: names the file, the key and the
+    replacement, in the same shape as :class:`ConfigError`."""
+
+    def __init__(self, file: str, key: str, problem: str, fix: str):
+        self.file, self.key, self.problem, self.fix = file, key, problem, fix
+        super().__init__(f"{file}: {key}: {problem}\n  fix: {fix}")
 
 
 class _Strict(BaseModel):
@@ -60,8 +70,8 @@ class Source(_Strict):
     encoding: str | None = None
     verified: bool = True
     enabled: bool = True
-    # `leadwatch sources list` calls a source stale when nothing new came for this long.
-    stale_after_days: int = Field(default=14, ge=1)
+    # A source is stale when nothing new came for this long; None: [crawl] stale_after_days.
+    stale_after_days: float | None = Field(default=None, gt=0)
     selectors: Selectors = Selectors()
 
     @field_validator("start_urls")
@@ -89,6 +99,8 @@ class CrawlSettings(_Strict):
     max_page_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
     retries: int = Field(default=2, ge=0)
     crawl_timeout_s: int = Field(default=1800, ge=10)
+    # Every source's default for "nothing new for too long" (sources list, web, digest).
+    stale_after_days: float = Field(default=7, gt=0)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
 
@@ -191,6 +203,7 @@ class SourceSchedule(_Strict):
     every_minutes: int | None = Field(default=None, ge=1)
     cron: str | None = None
     jitter_s: int | None = Field(default=None, ge=0)
+    # Replaced by the source's stale_after_days; still read, with a warning (see load_config).
     expect_new_days: float | None = Field(default=None, gt=0)
     enabled: bool = True
 
@@ -212,7 +225,8 @@ class ScheduleSettings(_Strict):
     crawl_every_minutes: int = Field(default=120, ge=1)
     crawl_jitter_s: int = Field(default=300, ge=0)
     max_parallel_crawls: int = Field(default=1, ge=1)
-    expect_new_days: float = Field(default=7, gt=0)
+    # Replaced by [crawl] stale_after_days; still read, with a warning (see load_config).
+    expect_new_days: float | None = Field(default=None, gt=0)
     digest_grace_hours: float = Field(default=12, gt=0)
     tick_s: int = Field(default=60, ge=1)
     retry_first_minutes: float = Field(default=5, gt=0)
@@ -252,6 +266,15 @@ class Config:
         self.schedule = data.schedule
         self.subscriptions = data.subscriptions
         self.sources = sources
+        self.warnings: list[ConfigWarning] = []  # replaced keys still in use (load_config)
+
+    def stale_after_days(self, name: str) -> float:
+        """Days without a new article after which source ``name`` is stale: its own
+        ``stale_after_days`` in the sources file, else ``[crawl] stale_after_days``."""
+        for source in self.sources:
+            if source.name == name and source.stale_after_days is not None:
+                return source.stale_after_days
+        return self.crawl.stale_after_days
 
     def resolve(self, relative: str) -> Path:
         """A path from the config, made absolute against the config's directory."""
@@ -358,12 +381,72 @@ def load_sources(path: Path) -> list[Source]:
     return parsed.sources
 
 
+def _days(value: float) -> str:
+    return f"{value:g}"
+
+
+def _honour_expect_new_days(config: Config) -> list[ConfigWarning]:
+    """Apply the replaced ``expect_new_days`` keys of ``[schedule]`` to ``stale_after_days``.
+
+    The new key wins where both are set; every use of the old one is reported.
+    """
+    file, found = str(config.path), []
+    old = config.schedule.expect_new_days
+    if old is not None:
+        if "stale_after_days" in config.crawl.model_fields_set:
+            problem = (
+                "replaced by [crawl] stale_after_days; ignored, because [crawl] "
+                f"stale_after_days = {_days(config.crawl.stale_after_days)} is set"
+            )
+        else:
+            config.crawl.stale_after_days = old
+            problem = f"replaced by [crawl] stale_after_days; its value {_days(old)} is still used"
+        fix = (
+            f"write `stale_after_days = {_days(old)}` under [crawl] and delete this key "
+            "(a source may set its own stale_after_days in the sources file)"
+        )
+        found.append(ConfigWarning(file, "schedule.expect_new_days", problem, fix))
+    by_name = {s.name: s for s in config.sources}
+    for name, schedule in config.schedule.sources.items():
+        old = schedule.expect_new_days
+        if old is None:
+            continue
+        key = f"schedule.sources.{name}.expect_new_days"
+        source = by_name.get(name)
+        fix = (
+            f"add `stale_after_days = {_days(old)}` to the [[sources]] entry "
+            f'name = "{name}" in {config.sources_path} and delete this key'
+        )
+        if source is None:
+            problem, fix = f"no source named {name!r}; ignored", "delete this key"
+        elif source.stale_after_days is not None:
+            problem = (
+                f"replaced by stale_after_days in {config.sources_path}; ignored, because "
+                f"source {name!r} sets stale_after_days = {_days(source.stale_after_days)}"
+            )
+        else:
+            source.stale_after_days = old
+            problem = (
+                f"replaced by the source's stale_after_days in {config.sources_path}; "
+                f"its value {_days(old)} is still used"
+            )
+        found.append(ConfigWarning(file, key, problem, fix))
+    return found
+
+
 def load_config(path: Path | str | None = None) -> Config:
-    """Load leadwatch.toml (default ./leadwatch.toml) and the sources file it names."""
+    """Load leadwatch.toml (default ./leadwatch.toml) and the sources file it names.
+
+    A replaced key still in use is honoured and reported as a :class:`ConfigWarning`
+    (issued through :mod:`warnings` and kept in ``Config.warnings``).
+    """
     path = Path(path) if path else DEFAULT_CONFIG
     data: ConfigFile = _validate(ConfigFile, _read_toml(path, "config"), path)
     config = Config(path, data, [])
     config.sources = load_sources(config.sources_path)
+    config.warnings = _honour_expect_new_days(config)
+    for warning in config.warnings:
+        warnings.warn(warning, stacklevel=2)
     return config
 
 

@@ -27,6 +27,8 @@ download_timeout_s = 30
 max_page_bytes = 10485760     # pages larger than this are dropped and counted as errors
 retries = 2
 crawl_timeout_s = 1800        # a crawl process running longer is stopped and marked failed
+stale_after_days = 7          # a source with nothing new for this long needs attention
+                              # (sources list, web view, digest); a source may set its own
 log_level = "INFO"
 
 [smtp]
@@ -43,7 +45,6 @@ timeout_s = 30                # every SMTP connection and command
 crawl_every_minutes = 120     # default for every source
 crawl_jitter_s = 300          # random delay added to each crawl, spreads the load
 max_parallel_crawls = 1       # Scrapy is one core; more rarely helps
-expect_new_days = 7           # digest warns about a source with nothing new for longer
 digest_grace_hours = 12       # a digest missed while down is still sent within this
 tick_s = 60                   # how often owed digests and due retries are checked
 retry_first_minutes = 5       # failed sends are retried after 5, 10, 20 … minutes
@@ -53,7 +54,6 @@ retry_max_minutes = 360
 # [schedule.sources.yixing-gov]
 # every_minutes = 60          # or: cron = "30 7,12,17 * * *"
 # jitter_s = 120
-# expect_new_days = 2
 # enabled = true
 
 # Subscriptions: who gets which digest. Keys and their defaults:

@@ -13,7 +13,26 @@ from crawler.store import repo
 WORKER_FAILED = "leadwatch/article_worker_failed"
 
 
-def counters_from_stats(stats: dict[str, Any]) -> dict[str, int]:
+# Scrapy's own stats kept beside ours in crawl_runs.counters, under these names.
+SCRAPY_COUNTERS = {"retry/count": "retries", "retry/max_reached": "retries_exhausted"}
+
+
+def detail_counters(stats: dict[str, Any]) -> dict[str, int]:
+    """A run's finer counters: every integer ``leadwatch/*`` stat without its prefix
+    (``errors/http_404``, ``pages/charset_mismatch``, ``robots_forbidden`` …) except the
+    article worker's timings, plus Scrapy's retries."""
+    out = {
+        key.removeprefix("leadwatch/"): value
+        for key, value in stats.items()
+        if key.startswith("leadwatch/")
+        and not key.startswith("leadwatch/article_worker/")
+        and isinstance(value, int)
+    }
+    out |= {name: stats[key] for key, name in SCRAPY_COUNTERS.items() if key in stats}
+    return dict(sorted(out.items()))
+
+
+def counters_from_stats(stats: dict[str, Any]) -> dict[str, Any]:
     """The crawl_runs counters, from Scrapy stats."""
     list_pages = stats.get("leadwatch/list_pages", 0)
     article_pages = stats.get("leadwatch/article_pages", 0)
@@ -23,6 +42,7 @@ def counters_from_stats(stats: dict[str, Any]) -> dict[str, int]:
         "articles_new": stats.get("leadwatch/articles_new", 0),
         "articles_updated": stats.get("leadwatch/articles_updated", 0),
         "errors": stats.get("leadwatch/errors", 0),
+        "counters": detail_counters(stats),
     }
 
 

@@ -168,7 +168,7 @@ def _set(inst: Instance, sql: str, *params: object) -> None:
 
 def test_sources_list_shows_last_run_and_health(tmp_path: Path, sites: dict[str, BadServer]):
     inst = _instance(tmp_path, sites)
-    inst.run("crawl", "kaipu", "hanweb", "no-date")
+    inst.run("crawl", "kaipu", "hanweb", "no-date", "wrong-selectors")
     inst.run("crawl", "gone", check=False)
     # Age hanweb's articles: nothing new for 30 days. Mark no-date's run as failed, as
     # `leadwatch crawl` records a crawl process that died (see test_spiders_incremental).
@@ -182,8 +182,10 @@ def test_sources_list_shows_last_run_and_health(tmp_path: Path, sites: dict[str,
     assert rows["kaipu"]["last_run"] is not None
     assert rows["hanweb"]["health"] == "stale: nothing new for 30 days"
     assert rows["no-date"]["health"] == "failing: last run failed"
-    assert rows["gone"]["health"].startswith("failing: no article found yet")
-    assert rows["gone"]["errors"] == 1
+    # a list page matching no article link: the run completes, but nothing is ever stored
+    assert rows["wrong-selectors"]["status"] == "completed"
+    assert rows["wrong-selectors"]["health"].startswith("failing: no article found yet")
+    assert rows["gone"]["health"].startswith("failing: ") and rows["gone"]["errors"] == 1
     assert rows["never"]["health"] == "never run" and rows["never"]["last_run"] is None
 
     table = inst.run("sources", "list").stdout

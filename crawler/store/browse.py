@@ -14,6 +14,8 @@ from typing import Any
 from sqlalchemy import case, delete, distinct, exists, func, select
 from sqlalchemy.orm import Session, selectinload
 
+from crawler.config import Config
+from crawler.sources_health import Verdict, source_verdicts
 from crawler.store import search
 from crawler.store.models import Article, CrawlRun, Delivery, DeliveryItem, Lead, Tag, utcnow
 from crawler.store.models_browse import LEAD_STATUSES, LeadStatus
@@ -311,7 +313,7 @@ def reprints(session: Session, article: Article, limit: int = 30) -> list[Articl
 
 @dataclass
 class SourceHealth:
-    """One source: its configuration label, stored articles and last runs."""
+    """One source for the web view: its label, stored articles, last runs and verdict."""
 
     name: str
     label: str = ""
@@ -321,6 +323,7 @@ class SourceHealth:
     articles: int = 0
     runs: list[CrawlRun] = field(default_factory=list)
     last_completed: CrawlRun | None = None
+    verdict: Verdict | None = None
 
     @property
     def last(self) -> CrawlRun | None:
@@ -328,33 +331,30 @@ class SourceHealth:
 
     @property
     def health(self) -> str:
-        """ok | warning (errors in the last run) | failing | running | never run"""
-        run = self.last
-        if run is None:
-            return "never"
-        if run.status == "running":
-            return "running"
-        if run.status != "completed":
-            return "failing"
-        return "warning" if run.errors else "ok"
+        """The verdict's status: ok | warning | stale | failing | running | never."""
+        return self.verdict.status if self.verdict else "never"
 
 
-def source_health(
-    session: Session, sources: Sequence[Any], runs_per_source: int = 5
-) -> list[SourceHealth]:
-    """Health of every configured source, plus any that only appear in the run history."""
+def source_health(session: Session, config: Config, runs_per_source: int = 5) -> list[SourceHealth]:
+    """Every configured source, plus any that only appear in the run history or the
+    articles, each with its verdict from :mod:`crawler.sources_health`."""
     counts = dict(
         session.execute(select(Article.source, func.count()).group_by(Article.source)).all()
     )
     seen_in_runs = set(session.scalars(select(distinct(CrawlRun.source))))
-    out = [SourceHealth(s.name, s.label, s.kind, True, s.enabled and s.verified) for s in sources]
+    out = [
+        SourceHealth(s.name, s.label, s.kind, True, s.enabled and s.verified)
+        for s in config.sources
+    ]
     known = {s.name for s in out}
     out += [
         SourceHealth(n, configured=False)
         for n in sorted(seen_in_runs | set(counts))
         if n not in known
     ]
+    verdicts = source_verdicts(session, config, [h.name for h in out])
     for health in out:
+        health.verdict = verdicts[health.name]
         health.articles = counts.get(health.name, 0)
         health.runs = list(
             session.scalars(

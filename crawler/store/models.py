@@ -64,6 +64,8 @@ class CrawlRun(Base):
     articles_updated: Mapped[int] = mapped_column(Integer, default=0)
     errors: Mapped[int] = mapped_column(Integer, default=0)
     message: Mapped[str] = mapped_column(Text, default="")
+    # finer counters from the crawl's stats: {"errors/http_404": 2, "robots_forbidden": 1, …}
+    counters: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
 
 
 class Article(Base):

@@ -33,7 +33,7 @@ def start_run(session: Session, source: str) -> CrawlRun:
 
 
 def finish_run(
-    session: Session, run_id: int, status: str, counters: dict[str, int], message: str = ""
+    session: Session, run_id: int, status: str, counters: dict[str, Any], message: str = ""
 ) -> None:
     run = session.get(CrawlRun, run_id)
     if run is None:

@@ -40,6 +40,7 @@ CSP = (
 HEALTH_LABELS = {
     "ok": "正常",
     "warning": "有错误",
+    "stale": "无新文章",
     "failing": "失败",
     "running": "运行中",
     "never": "从未运行",
@@ -230,9 +231,7 @@ def create_app(
     @app.get("/sources")
     def sources() -> str:
         with database.session() as session:
-            return render_template(
-                "sources.html", sources=browse.source_health(session, config.sources)
-            )
+            return render_template("sources.html", sources=browse.source_health(session, config))
 
     @app.get("/deliveries")
     def deliveries() -> str:
