@@ -11,7 +11,6 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .amounts import parse_amounts
 from .models import Classification
 
 
@@ -84,17 +83,17 @@ class Report:
 
 
 def _cny(result: Classification) -> set[int]:
-    return {lead.amount_yuan for lead in result.leads if lead.amount_yuan is not None}
+    """Every CNY investment amount of the leads (a lead lists all of its sentence's)."""
+    return {a["value"] for lead in result.leads for a in lead.amounts if a["currency"] == "CNY"}
 
 
 def _foreign(result: Classification) -> set[tuple[str, int]]:
-    out: set[tuple[str, int]] = set()
-    for lead in result.leads:
-        if lead.currency != "CNY" and lead.amount_text:
-            parsed = parse_amounts(lead.amount_text)
-            if parsed:
-                out.add((lead.currency, parsed[0].value))
-    return out
+    return {
+        (a["currency"], a["value"])
+        for lead in result.leads
+        for a in lead.amounts
+        if a["currency"] != "CNY"
+    }
 
 
 def evaluate(

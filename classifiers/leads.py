@@ -49,6 +49,27 @@ from .schema import EVENTS, EventConfig, LeadsConfig, PlaceConfig
 LARGE_AMOUNT = 10**8  # 1亿元: amounts from here on add ``score.amount_large``
 POST_LABEL_WINDOW = 4  # 30亿元产值: an ignore label this close after an amount drops it
 PROJECT_NAME_MIN = 4  # characters of name before 项目 for it to be a named project
+PROJECT_NAME_SCAN = 12  # characters before 项目 searched for a public-facility word
+# Public facilities the city builds for itself: a project named after one (…医院东院区项目,
+# …小学新建项目) is no cooperation lead unless an organisation is named with it.
+PUBLIC_WORKS = (
+    "医院",
+    "院区",
+    "卫生院",
+    "学校",
+    "小学",
+    "中学",
+    "幼儿园",
+    "道路",
+    "公园",
+    "安置房",
+    "保障房",
+    "体育馆",
+    "图书馆",
+    "污水",
+    "管网",
+)
+_BY = "由"
 SENTENCE_LIMIT = 500
 _CLAUSE_END = frozenset("，,；;：:")
 _COUNT = re.compile(
@@ -227,14 +248,15 @@ class LeadFinder:
         return self.places[chosen[2]].name if chosen else None
 
     def named_project(self, key: Key) -> bool:
-        """Whether the sentence names a project (…储能电池项目), not a generic one."""
+        """Whether the sentence names a project (…储能电池项目), not a generic one and
+        not a public facility the city builds itself (市人民医院东院区项目)."""
         facts = self.facts(key)
         text = self.doc.parts[key[0]].text
         for s in facts.marks.get(PROJECT, ()):
             i = s
-            while i > facts.lo and s - i < PROJECT_NAME_MIN and text[i - 1].isalnum():
+            while i > facts.lo and s - PROJECT_NAME_SCAN < i and text[i - 1].isalnum():
                 i -= 1
-            if s - i >= PROJECT_NAME_MIN:
+            if s - i >= PROJECT_NAME_MIN and not any(w in text[i:s] for w in PUBLIC_WORKS):
                 return True
         return False
 
@@ -339,6 +361,23 @@ class LeadFinder:
             or (item[2].amount_text is not None and not body_amount)
         ]
 
+    def _first_body_sentence(self) -> Key | None:
+        """The body's first sentence when it reports no event of its own."""
+        if len(self.doc.parts) < 2 or not len(self.doc.parts[1].sentences):
+            return None
+        key = (1, 0)
+        return None if self._reports(key) else key
+
+    def _investors(self, key: Key) -> list[OrgMention]:
+        """Organisations a sentence names as the ones behind the project (项目由X投资建设,
+        中心由X与Y共建): the ``由`` of their clause comes before them."""
+        orgs = self.orgs(key)
+        if not orgs:
+            return []
+        text = self.doc.parts[key[0]].text
+        lo = self.facts(key).lo
+        return [o for o in orgs if _BY in text[_clause_start(text, lo, o.start) : o.start]]
+
     def _neighbour(self, key: Key, step: int) -> Key | None:
         """The sentence before/after ``key`` in the same part (news paragraphs are often
         one sentence long, so paragraph breaks are crossed)."""
@@ -373,11 +412,24 @@ class LeadFinder:
                 orgs = self.orgs(prev) if prev else []
                 if not orgs and nxt is not None:
                     orgs = self.orgs(nxt)
+            if key[0] == 0 and nxt is None and event != "visit":
+                # A headline tells what the lead paragraph says: 测试场拟落户高塍 is the
+                # project that the body's first sentence names with its company.
+                nxt = self._first_body_sentence()
+                if not orgs and nxt is not None:
+                    orgs = self.orgs(nxt)
             own = bool(own_orgs or amounts)
             if not (orgs or self.named_project(key) or (event == "signing" and amounts)):
                 continue
             if not amounts and event != "visit" and nxt is not None:
                 amounts = self.amounts(nxt, event, labelled_only=True)
+                after = self._neighbour(nxt, 1) if nxt[0] == key[0] else None
+                if not amounts and after is not None and not self._reports(after):
+                    # 从签约到投产历时10个月。该项目总投资12亿元: the figures may follow
+                    # one sentence of colour, as long as no other event comes between.
+                    amounts = self.amounts(after, event, labelled_only=True)
+            if orgs and nxt is not None and event != "visit":
+                orgs = orgs + [o for o in self._investors(nxt) if o not in orgs]
             lead = self._build(key, event, ev, orgs, amounts, own_orgs)
             return (lead, own) if lead is not None else None
         return None
@@ -426,7 +478,19 @@ class LeadFinder:
             place=place,
             sentence=part.raw_sentence(key[1], SENTENCE_LIMIT),
             score=round(score, 2),
+            amounts=_distinct(amounts),
         )
+
+
+def _distinct(amounts: list[Amount]) -> list[dict[str, Any]]:
+    """The lead's investment amounts, each once, in order of appearance."""
+    out: list[dict[str, Any]] = []
+    seen: set[tuple[str, int]] = set()
+    for a in amounts:
+        if (a.currency, a.value) not in seen:
+            seen.add((a.currency, a.value))
+            out.append({"value": a.value, "currency": a.currency, "text": a.text})
+    return out
 
 
 def _clause_start(text: str, lo: int, pos: int) -> int:

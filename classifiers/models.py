@@ -39,6 +39,9 @@ class Lead:
     ``amount_yuan`` is the investment amount in yuan when it is given in CNY; for an
     amount in another currency it is ``None`` and ``currency`` (e.g. ``"USD"``) with
     ``amount_text`` (e.g. ``"5000万美元"``) tell it (see ``classifiers.parse_amounts``).
+    That is the headline amount (the largest in CNY, else the first); ``amounts`` lists
+    every investment amount of the lead's sentence as ``{"value", "currency", "text"}``
+    (总投资8亿元，协议引资额6亿元; 总投资分别为10亿元和2.3亿元).
     """
 
     event: str
@@ -49,6 +52,7 @@ class Lead:
     place: str | None
     sentence: str
     score: float
+    amounts: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass(slots=True)

@@ -52,6 +52,34 @@ GENERIC_HEADS: tuple[str, ...] = (
 )
 
 
+# Conjunctions that also occur inside trade names (瑞和, 同和, 康与): one splits a name only
+# when what follows it is more than industry words (…与江苏中澜新能源科技有限公司), since
+# a registered company name always has a trade name (字号) before its industry.
+NAME_CONJUNCTIONS: frozenset[str] = frozenset("和与及同")
+# Industry words of company names (行业表述): a name made only of these has no trade name.
+_INDUSTRY_TEXT = """科技 技术 医药 制药 药业 生物 医疗 器械 医疗器械 新能源 能源 智能 装备 材料 新材料
+    电子 信息 网络 数据 软件 环保 环境 实业 发展 投资 控股 贸易 物流 供应链 航空 汽车 电气
+    电力 化工 机械 精密 工程 建设 咨询 服务 管理 健康 养老 文化 传媒 食品 光伏 储能 动力
+    制造 智造 半导体 集成电路 通信 检测 诊断 股份 国际 中国"""
+INDUSTRY_WORDS: frozenset[str] = frozenset(_INDUSTRY_TEXT.split())
+_INDUSTRY_MAX = max(len(w) for w in INDUSTRY_WORDS)
+
+
+def _industry_only(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` is made of industry words only (制药, 医疗器械 …)."""
+    i = start
+    if i >= end:
+        return False
+    while i < end:
+        for n in range(min(_INDUSTRY_MAX, end - i), 1, -1):
+            if text[i : i + n] in INDUSTRY_WORDS:
+                i += n
+                break
+        else:
+            return False
+    return True
+
+
 class OrgMention(NamedTuple):
     """An organisation at ``[start, end)`` of the folded text; ``partner`` is its
     canonical name when it is a known partner, else ``None``."""
@@ -109,6 +137,8 @@ def find_orgs(
         start = ws
         for s, e in reversed(stops.scan(text, ws, first[0])):
             if words.boundary(s) and words.boundary(e):
+                if text[s:e] in NAME_CONJUNCTIONS and s > ws and _industry_only(text, e, first[0]):
+                    continue  # 瑞和制药股份有限公司: 和 belongs to the trade name 瑞和
                 start = e
                 break
         while start < first[0] and text[start].isdigit():

@@ -19,7 +19,11 @@ from classifiers.evaluation import Counts, evaluate
 
 ROOT = Path(__file__).resolve().parents[1]
 LABELLED = ROOT / "tests" / "data" / "labelled"
-SETS = {"labelled": LABELLED, "heldout": LABELLED / "heldout"}
+SETS = {
+    "labelled": LABELLED,
+    "heldout": LABELLED / "heldout",
+    "heldout2": LABELLED / "heldout2",  # written blind for issue 4
+}
 FLOORS = tomllib.loads((LABELLED / "floors.toml").read_text(encoding="utf-8"))
 REQUIRED = {"title", "body", "sectors", "lead", "events", "amounts_yuan"}
 EVENTS = {"signing", "landing", "visit"}
@@ -45,9 +49,11 @@ def clf(taxonomy) -> Classifier:
 def test_enough_well_formed_labelled_articles(taxonomy) -> None:
     labelled = _samples(LABELLED)
     heldout = _samples(SETS["heldout"])
+    heldout2 = _samples(SETS["heldout2"])
     assert len(labelled) >= 80
     assert len(heldout) >= 20
-    for name, data in labelled + heldout:
+    assert len(heldout2) >= 40
+    for name, data in labelled + heldout + heldout2:
         assert set(data) >= REQUIRED, name
         assert set(data["sectors"]) <= set(taxonomy.sectors), name
         assert set(data["events"]) <= EVENTS, name
@@ -55,6 +61,9 @@ def test_enough_well_formed_labelled_articles(taxonomy) -> None:
         assert all(isinstance(v, int) and v > 0 for v in data["amounts_yuan"]), name
         if not data["lead"]:
             assert not data["amounts_yuan"] and not data.get("amounts_foreign"), name
+        for currency, value in data.get("amounts_foreign", []):
+            assert len(currency) == 3 and currency.isupper() and currency != "CNY", name
+            assert isinstance(value, int) and value > 0, name
 
 
 @pytest.mark.parametrize("name", list(SETS))
@@ -97,3 +106,40 @@ def test_evaluation_counts_what_it_should() -> None:
     assert figures["amount_exact"] == 0.0
     assert figures["sector.synbio.precision"] == 1.0  # nothing predicted, nothing expected
     assert len(report.mistakes) == 4
+
+
+def test_amounts_are_scored_from_every_amount_a_lead_lists() -> None:
+    """The convention (README "Amounts"): a lead lists all investment amounts of its
+    sentence; the article's amounts are the union over its leads."""
+    from classifiers import Classification, Lead
+
+    def two_amounts(title: str, body: str) -> Classification:
+        lead = Lead(
+            event="signing",
+            amount_yuan=1_000_000_000,
+            currency="CNY",
+            amount_text="10亿元",
+            counterparts=[],
+            place=None,
+            sentence=body,
+            score=5.0,
+            amounts=[
+                {"value": 1_000_000_000, "currency": "CNY", "text": "10亿元"},
+                {"value": 230_000_000, "currency": "CNY", "text": "2.3亿元"},
+                {"value": 20_000_000, "currency": "EUR", "text": "2000万欧元"},
+            ],
+        )
+        return Classification(leads=[lead])
+
+    sample = {
+        "title": "t",
+        "body": "b",
+        "sectors": [],
+        "lead": True,
+        "events": ["signing"],
+        "amounts_yuan": [1_000_000_000, 230_000_000],
+        "amounts_foreign": [["EUR", 20_000_000]],
+    }
+    assert evaluate(two_amounts, [("both", sample)], []).figures()["amount_exact"] == 1.0
+    only_headline = {**sample, "amounts_yuan": [1_000_000_000]}
+    assert evaluate(two_amounts, [("one", only_headline)], []).figures()["amount_exact"] == 0.0
