@@ -60,10 +60,10 @@ class Classifier:
         """Classify one article given its ``title`` and plain-text ``body``."""
         cfg = self._cfg
         doc = Doc([self._part("title", title or ""), self._part("body", body or "")])
-        sectors = score_sectors(doc, self._sector_ids, cfg.sectors, cfg.matching)
         partners_found = partner_hits(doc)
         partners = score_partners(doc, cfg.partners, partners_found, cfg.partner_scoring)
         leads = []
+        lead_sentences: set[tuple[int, int]] = set()
         if any(e.signal for part in doc.parts for _, _, e in part.hits):
             finder = LeadFinder(
                 doc,
@@ -75,4 +75,6 @@ class Classifier:
                 self._stops,
             )
             leads = finder.find()
+            lead_sentences = finder.lead_sentences
+        sectors = score_sectors(doc, self._sector_ids, cfg.sectors, cfg.matching, lead_sentences)
         return Classification(sectors=sectors, partners=partners, leads=leads)

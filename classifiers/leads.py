@@ -36,6 +36,7 @@ from .matcher import (
     PHASE,
     PLACE,
     PROJECT,
+    PURPOSE,
     SIGNAL,
     STATISTIC,
     SUFFIX,
@@ -136,6 +137,7 @@ class LeadFinder:
         self._facts: dict[Key, _Facts] = {}
         self._orgs: dict[Key, list[OrgMention]] = {}
         self._amounts: dict[tuple[Key, bool, bool], list[Amount]] = {}
+        self.lead_sentences: set[Key] = set()  # the sentences of the leads found
 
     # ------------------------------------------------------------ per sentence facts
 
@@ -247,12 +249,16 @@ class LeadFinder:
         chosen = (specific or hits or [None])[0]
         return self.places[chosen[2]].name if chosen else None
 
-    def named_project(self, key: Key) -> bool:
-        """Whether the sentence names a project (…储能电池项目), not a generic one and
-        not a public facility the city builds itself (市人民医院东院区项目)."""
+    def named_project(self, key: Key, until: int) -> bool:
+        """Whether the sentence names a project (…储能电池项目) before ``until`` (the end
+        of the event's clause: the project is what the event is about, not a 基地 named
+        clauses later), not a generic one and not a public facility the city builds
+        itself (市人民医院东院区项目)."""
         facts = self.facts(key)
         text = self.doc.parts[key[0]].text
         for s in facts.marks.get(PROJECT, ()):
+            if s >= until:
+                break
             i = s
             while i > facts.lo and s - PROJECT_NAME_SCAN < i and text[i - 1].isalnum():
                 i -= 1
@@ -272,6 +278,7 @@ class LeadFinder:
         """The sentence's signals that report an event (not a goal, not background)."""
         text = self.doc.parts[key[0]].text
         goals = facts.marks.get(ASPIRATION, ())
+        purposes = facts.marks.get(PURPOSE, ())
         background = facts.marks.get(BACKGROUND, ())
         out = []
         for sig in facts.signals:
@@ -280,6 +287,9 @@ class LeadFinder:
             if any(clause <= g < sig.start and text[g + 2 : g + 3] != "的" for g in goals):
                 continue
             if any(b == facts.lo or clause <= b < sig.start for b in background):
+                continue
+            # 为…年内投产奠定基础: the event is what the news prepares, not what happened.
+            if any(sig.end <= p < _clause_end(text, facts.hi, sig.end) for p in purposes):
                 continue
             before = text[clause : sig.start]
             if _EARLIER_YEAR.search(before):
@@ -338,12 +348,13 @@ class LeadFinder:
         # 历时…) adds nothing to the lead that reports it.
         out: list[Lead] = []
         seen_parties: set[tuple[str, frozenset[str]]] = set()
-        for _, _, lead in kept:
+        for _, key, lead in kept:
             parties = (lead.event, frozenset(lead.counterparts))
             if lead.counterparts and parties in seen_parties:
                 continue
             seen_parties.add(parties)
             out.append(lead)
+            self.lead_sentences.add(key)
         return out
 
     def _drop_title_echoes(
@@ -392,6 +403,7 @@ class LeadFinder:
         usable = self._usable(key, facts)
         if not usable:
             return None
+        text = self.doc.parts[key[0]].text
         events = {s.event for s in usable}
         order = sorted(events, key=lambda e: (-self.configs[e].weight, EVENTS.index(e)))
         own_orgs = self.orgs(key)
@@ -419,7 +431,9 @@ class LeadFinder:
                 if not orgs and nxt is not None:
                     orgs = self.orgs(nxt)
             own = bool(own_orgs or amounts)
-            if not (orgs or self.named_project(key) or (event == "signing" and amounts)):
+            last = max(sig.end for sig in usable if sig.event == event)
+            project = self.named_project(key, _clause_end(text, facts.hi, last))
+            if not (orgs or project or (event == "signing" and amounts)):
                 continue
             if not amounts and event != "visit" and nxt is not None:
                 amounts = self.amounts(nxt, event, labelled_only=True)
@@ -491,6 +505,14 @@ def _distinct(amounts: list[Amount]) -> list[dict[str, Any]]:
             seen.add((a.currency, a.value))
             out.append({"value": a.value, "currency": a.currency, "text": a.text})
     return out
+
+
+def _clause_end(text: str, hi: int, pos: int) -> int:
+    """End of the clause (at the next ，；：) from ``pos`` within the sentence."""
+    i = pos
+    while i < hi and text[i] not in _CLAUSE_END:
+        i += 1
+    return i
 
 
 def _clause_start(text: str, lo: int, pos: int) -> int:

@@ -21,6 +21,7 @@ from .schema import EVENTS, TaxonomyFile
 # Role kinds of the NAMES and EVENTS layers.
 PARTNER, PLACE, SUFFIX, LABEL, PHASE = "partner", "place", "suffix", "label", "phase"
 SIGNAL, NOT_SIGNAL, HEDGE, ASPIRATION = "signal", "not_signal", "hedge", "aspiration"
+PURPOSE = "purpose"
 BACKGROUND, STATISTIC, CONTEXT, PROJECT, GENERIC = (
     "background",
     "statistic",
@@ -148,6 +149,7 @@ class Vocabulary:
             (NOT_SIGNAL, leads.exclude),
             (HEDGE, leads.hedges),
             (ASPIRATION, leads.aspirations),
+            (PURPOSE, leads.purposes),
             (BACKGROUND, leads.background),
             (STATISTIC, leads.statistics),
             (CONTEXT, leads.context),

@@ -31,6 +31,7 @@ class MatchingConfig(_Model):
     list_min_sectors: int = Field(3, ge=2, le=50)
     list_damping: float = Field(0.3, ge=0, le=1)
     min_sentences: int = Field(2, ge=1, le=20)
+    lead_boost: float = Field(1.5, ge=1, le=5)
     extra_t2s: dict[str, str] = Field(default_factory=dict)
 
     @field_validator("extra_t2s")
@@ -140,6 +141,7 @@ class LeadsConfig(_Model):
     min_score: float = Field(3.0, ge=0)
     hedges: list[Term] = Field(default_factory=list)
     aspirations: list[Term] = Field(default_factory=list)
+    purposes: list[Term] = Field(default_factory=list)
     background: list[Term] = Field(default_factory=list)
     statistics: list[Term] = Field(default_factory=list)
     exclude: list[Term] = Field(default_factory=list)

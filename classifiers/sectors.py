@@ -6,7 +6,8 @@ a sentence that names ``list_min_sectors`` or more sectors (an enumeration of in
 count ``list_damping``; weak terms count only when a keyword matched. A sector is tagged
 when its score reaches ``min_score`` and its keywords occur in at least ``min_sentences``
 sentences (the title counts as one; a body shorter than that needs them all): one sentence
-of a longer article does not make the article about the sector.
+of a longer article does not make the article about the sector, unless that sentence
+reports a lead (a round-up gives each project one sentence: 某公司飞行器总装项目落户丁蜀镇).
 
 Word boundaries are checked only where they can change the outcome: a sector whose
 unchecked hits cannot reach its ``min_score`` is dropped without checking any.
@@ -28,8 +29,14 @@ def score_sectors(
     sector_ids: list[str],
     sectors: dict[str, SectorConfig],
     matching: MatchingConfig,
+    lead_sentences: set[tuple[int, int]] | None = None,
 ) -> list[SectorTag]:
-    """The sectors the article is about, best first, each with its evidence."""
+    """The sectors the article is about, best first, each with its evidence.
+
+    ``lead_sentences`` are the ``(part, sentence)`` keys of the article's leads: body
+    hits in a lead sentence count ``lead_boost`` times for the sector the sentence is
+    about, and that sentence alone meets ``min_sentences``."""
+    lead_sentences = lead_sentences or set()
     # First the bound: weight per sector if every hit counted (cheap, no boundaries).
     bound: dict[int, float] = {}
     keyword_seen: set[int] = set()
@@ -43,10 +50,11 @@ def score_sectors(
         return []
     # A title hit counts title_boost (at most 20, see the schema): 3.0 above is only a
     # first cut; _score computes the exact bound for the sectors that pass it.
+    boost = matching.lead_boost if lead_sentences else 1.0
     candidates = {
         idx
         for idx in keyword_seen
-        if bound[idx] * max(1.0, sectors[sector_ids[idx]].title_boost / 3.0)
+        if bound[idx] * boost * max(1.0, sectors[sector_ids[idx]].title_boost / 3.0)
         >= sectors[sector_ids[idx]].min_score
     }
     if not candidates:
@@ -61,10 +69,11 @@ def score_sectors(
                 for idx, weight, keyword in roles:
                     per.setdefault(idx, []).append((pi, si, start, end, entry, weight, keyword))
     listy = _enumerations(doc, per, matching.list_min_sectors)
+    owned = _lead_subjects(doc, per, lead_sentences) if lead_sentences else {}
     tags: list[SectorTag] = []
     for idx in candidates:
         sid = sector_ids[idx]
-        tag = _score(doc, sid, sectors[sid], per[idx], listy, matching)
+        tag = _score(doc, sid, sectors[sid], per[idx], listy, matching, owned.get(idx, set()))
         if tag is not None:
             tags.append(tag)
     tags.sort(key=lambda t: (-t.score, sector_ids.index(t.id)))
@@ -92,14 +101,37 @@ def _enumerations(doc: Doc, per: dict[int, list[_SectorHit]], minimum: int) -> s
     return listy
 
 
+def _lead_subjects(
+    doc: Doc, per: dict[int, list[_SectorHit]], lead_sentences: set[tuple[int, int]]
+) -> dict[int, set[tuple[int, int]]]:
+    """For each sector, the lead sentences it is the subject of: the sector whose accepted
+    keywords weigh most in the sentence (ties share it). A 新基建 project's sentence that
+    also names its 储能电池 test lab is a 新基建 lead, not a 新能源 one."""
+    weights: dict[tuple[int, int], dict[int, float]] = {}
+    for idx, hits in per.items():
+        for pi, si, start, end, _, weight, keyword in hits:
+            key = (pi, si)
+            if keyword and key in lead_sentences and doc.accepts(pi, start, end):
+                by_sector = weights.setdefault(key, {})
+                by_sector[idx] = by_sector.get(idx, 0.0) + weight
+    owned: dict[int, set[tuple[int, int]]] = {}
+    for key, by_sector in weights.items():
+        top = max(by_sector.values())
+        for idx, weight in by_sector.items():
+            if weight == top:
+                owned.setdefault(idx, set()).add(key)
+    return owned
+
+
 def _body_sentences(doc: Doc) -> int:
     """How many non-blank sentences the body has."""
     body = doc.parts[-1].sentences
     return sum(1 for i in range(len(body)) if body.span(i)[1] > body.span(i)[0])
 
 
-def _bound(hits: list[_SectorHit], sector: SectorConfig, cap: int) -> float:
-    """The score the hits would give if every one were accepted and none damped."""
+def _bound(hits: list[_SectorHit], sector: SectorConfig, cap: int, boost: float) -> float:
+    """The score the hits would give if every one were accepted, none damped and every
+    body hit boosted by ``boost``."""
     title: dict[str, float] = {}
     body: dict[str, int] = {}
     for h in hits:
@@ -110,7 +142,7 @@ def _bound(hits: list[_SectorHit], sector: SectorConfig, cap: int) -> float:
             body[term] = body.get(term, 0) + 1
     weights = {h[4].term: h[5] for h in hits}
     return sum(
-        w * ((sector.title_boost if t in title else 0.0) + min(body.get(t, 0), cap))
+        w * ((sector.title_boost if t in title else 0.0) + min(body.get(t, 0) * boost, cap))
         for t, w in weights.items()
     )
 
@@ -122,17 +154,23 @@ def _score(
     hits: list[_SectorHit],
     listy: set[tuple[int, int]],
     matching: MatchingConfig,
+    lead_sentences: set[tuple[int, int]],
 ) -> SectorTag | None:
     if not any(h[6] for h in hits):
         return None  # weak terms never count alone
-    if _bound(hits, sector, matching.max_hits_per_term) < sector.min_score:
+    boost = matching.lead_boost if lead_sentences else 1.0
+    if _bound(hits, sector, matching.max_hits_per_term, boost) < sector.min_score:
         return None
     accepts = doc.accepts
     keywords = [h for h in hits if h[6] and accepts(h[0], h[2], h[3])]
     if not keywords:
         return None
     sentences = {(0, 0) if h[0] == 0 else (h[0], h[1]) for h in keywords}
-    if len(sentences) < matching.min_sentences and len(sentences) < _body_sentences(doc):
+    if (
+        len(sentences) < matching.min_sentences
+        and len(sentences) < _body_sentences(doc)
+        and sentences.isdisjoint(lead_sentences)
+    ):
         return None
     used = keywords + [h for h in hits if not h[6] and accepts(h[0], h[2], h[3])]
     title_hits: dict[Entry, int] = {}
@@ -147,6 +185,8 @@ def _score(
             gain = w * sector.title_boost
         else:
             factor = matching.list_damping if (pi, si) in listy else 1.0
+            if (pi, si) in lead_sentences:
+                factor *= matching.lead_boost
             body_hits[entry] = body_hits.get(entry, 0) + 1
             body_factor[entry] = body_factor.get(entry, 0.0) + factor
             gain = w * factor

@@ -305,7 +305,7 @@ def _check_leads(cfg: TaxonomyFile, f: Callable[[str], str]) -> list[Problem]:
             )
     # Words of one sentence-level list must not also be signals: the longer match wins
     # and the signal would silently vanish.
-    for group in ("hedges", "aspirations", "background", "statistics", "context"):
+    for group in ("hedges", "aspirations", "purposes", "background", "statistics", "context"):
         for j, word in enumerate(getattr(leads, group)):
             if f(word) in signal_owner:
                 problems.append(

@@ -837,3 +837,72 @@ def test_amount_may_follow_one_sentence_of_colour(clf: Classifier) -> None:
     result = clf.classify("项目投产", body)
     first = next(lead for lead in result.leads if "江苏泓光新能源有限公司" in lead.counterparts)
     assert first.amounts == []
+
+
+# --- rules found on real pages no rule was tuned on (tools/eval_realpages_classify.py)
+
+
+def test_an_event_an_article_prepares_is_no_lead(clf: Classifier) -> None:
+    prepared = clf.classify(
+        "海上平台离港启运",
+        "新华社青岛6月3日电 由江苏海工装备有限公司建造的海上平台3日离港启运，"
+        "为某油田二期开发项目年内投产奠定基础。",
+    )
+    assert prepared.leads == []
+    done = clf.classify(
+        "油田二期开发项目投产",
+        "6月3日，江苏海工装备有限公司承建的某油田二期开发项目正式投产。",
+    )
+    assert [lead.event for lead in done.leads] == ["landing"]
+
+
+def test_a_goal_or_the_work_of_landing_projects_is_no_lead(clf: Classifier) -> None:
+    result = clf.classify(
+        "全县招商引资工作综述",
+        "县里以狠抓项目落地为重点，构建高效的项目落地工作机制，取得显著成效。\n"
+        "江苏万康食品有限公司等企业到位资金43.4亿元。",
+    )
+    assert result.leads == []
+
+
+def test_a_project_named_clauses_after_the_event_does_not_make_it_a_lead(
+    clf: Classifier,
+) -> None:
+    later = clf.classify(
+        "电商进村",
+        "该县引进各大电商入驻村级便民服务点，构建“互联网+农产品直销基地”模式。",
+    )
+    assert later.leads == []
+    subject = clf.classify(
+        "储能项目开工",
+        "5月8日，周铁镇100兆瓦储能电站项目正式开工，建成后可满足周边企业用电需求。",
+    )
+    assert [lead.event for lead in subject.leads] == ["landing"]
+
+
+def test_a_spacecraft_is_not_low_altitude_economy(clf: Classifier) -> None:
+    result = clf.classify(
+        "交会对接任务取得成功",
+        "天宫目标飞行器与飞船再次成功交会对接。\n目标飞行器运行状态良好。\n"
+        "航天员在目标飞行器内开展了多项试验。",
+    )
+    assert "low_altitude" not in {s.id for s in result.sectors}
+
+
+def test_a_lead_sentence_tags_the_sector_it_is_about(clf: Classifier) -> None:
+    roundup = clf.classify(
+        "招商引资周报",
+        "本周全市共落地重点项目2个。\n"
+        "一、无锡翔云航空科技有限公司电动垂直起降飞行器总装项目落户丁蜀镇，计划投资3亿元。\n"
+        "二、江苏恒康医药有限公司制剂生产基地项目签约经开区，总投资5亿元。\n"
+        "下一步，各板块要加强项目跟踪服务。",
+    )
+    assert {s.id for s in roundup.sectors} == {"low_altitude", "biomed"}
+    side = clf.classify(
+        "电源系统一体化项目签约",
+        "近日，中讯邮电咨询设计院有限公司与经开区签约，新基建电源系统一体化项目计划落地经开区，"
+        "总投资3亿元，建设数据中心电源制造中心、研发中心以及储能电池检测中心。\n"
+        "该项目是经开区今年引进的又一个新基建项目。",
+    )
+    tags = {s.id for s in side.sectors}
+    assert "new_infra" in tags and "new_energy" not in tags  # a test lab is not the subject
