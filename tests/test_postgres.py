@@ -13,10 +13,12 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.request import urlopen
 
 import pytest
 from conftest import Instance, Mailbox, demo_sources, free_port, write_instance
@@ -143,6 +145,8 @@ def test_crawl_browse_and_digest_on_postgresql(
     assert "nothing new" in inst.run("digest", "--send").stdout
     assert len(smtp_server.messages) == 1
 
+    _check_web_view(inst, leads[0])
+
     engine = create_engine(postgres_url)
     with engine.connect() as conn:
         column = conn.execute(
@@ -162,3 +166,36 @@ def test_crawl_browse_and_digest_on_postgresql(
     assert 0 <= age_s < 600
     assert statuses == ["sent"]
     assert sent == len({item["id"] for item in leads})
+
+
+def _check_web_view(inst: Instance, lead: dict) -> None:
+    """The web view's pages render from PostgreSQL (plain HTTP; tests/test_web.py drives
+    a browser against SQLite)."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "crawler.cli", "--config", str(inst.config), "serve"]
+        + ["--port", str(port)],
+        cwd=inst.dir,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                home = urlopen(base + "/", timeout=10).read().decode("utf-8")
+                break
+            except OSError:
+                assert proc.poll() is None and time.monotonic() < deadline, "serve did not start"
+                time.sleep(0.2)
+        assert lead["title"] in home
+        article = urlopen(f"{base}/article/{lead['id']}", timeout=10).read().decode("utf-8")
+        assert lead["title"] in article
+        sources = urlopen(base + "/sources", timeout=10).read().decode("utf-8")
+        assert "demo-yixing" in sources
+    finally:
+        proc.terminate()
+        _, stderr = proc.communicate(timeout=30)
+    assert "Warning" not in stderr and "Traceback" not in stderr, stderr

@@ -341,7 +341,7 @@ def source_health(session: Session, config: Config, runs_per_source: int = 5) ->
     counts = dict(
         session.execute(select(Article.source, func.count()).group_by(Article.source)).all()
     )
-    seen_in_runs = set(session.scalars(select(distinct(CrawlRun.source))))
+    seen_in_runs = set(session.scalars(select(CrawlRun.source).distinct()))
     out = [
         SourceHealth(s.name, s.label, s.kind, True, s.enabled and s.verified)
         for s in config.sources
@@ -389,7 +389,7 @@ def deliveries(
     out = [SubscriptionDeliveries(s.name, s.title, list(s.recipients)) for s in subscriptions]
     known = {s.name for s in out}
     stored = session.scalars(
-        select(distinct(Delivery.subscription)).order_by(Delivery.subscription)
+        select(Delivery.subscription).distinct().order_by(Delivery.subscription)
     )
     out += [SubscriptionDeliveries(n, configured=False) for n in stored if n not in known]
     for sub in out:
