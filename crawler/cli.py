@@ -11,19 +11,30 @@ import importlib
 import json
 import sys
 from collections.abc import Callable, Sequence
+from contextlib import ExitStack
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from rich.text import Text
+
+from crawler.cli_browse import add_filters, filter_from_args
 from crawler.cli_common import (
     config_from_args,
     console,
+    count,
     err_console,
+    known_name,
     open_database,
-    partner_name,
-    sector_id,
-    time_option,
+    port,
+    read_text,
+    source_filter,
 )
 from crawler.config import DEFAULT_CONFIG
 from crawler.errors import LeadwatchError
+
+if TYPE_CHECKING:
+    from crawler.config import Config
+    from crawler.store import Database
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -31,10 +42,32 @@ def cmd_init(args: argparse.Namespace) -> int:
 
     path = Path(args.config)
     if write_default_config(path, force=args.force):
-        console.print(f"wrote {path}; edit recipients and SMTP, then run `leadwatch crawl`")
+        console.print(
+            f"wrote {path}; edit recipients and SMTP, then run `leadwatch crawl`", markup=False
+        )
+        _warn_missing_config_files(path)
         return 0
-    err_console.print(f"{path} exists; use --force to overwrite it")
+    err_console.print(
+        f"{path} exists (`make demo` writes one): edit it, "
+        "or use --force to replace it with the defaults",
+        markup=False,
+    )
     return 1
+
+
+def _warn_missing_config_files(path: Path) -> None:
+    """After `init` outside the repository: say which referenced files are not there."""
+    import tomllib
+
+    settings = tomllib.loads(path.read_text(encoding="utf-8")).get("leadwatch", {})
+    for key in ("sources", "taxonomy"):
+        target = path.parent / settings.get(key, "")
+        if key in settings and not target.exists():
+            err_console.print(
+                f"note: {target} does not exist yet; copy config/{target.name} from the "
+                f"leadwatch repository there, or point `{key}` in {path} at it",
+                markup=False,
+            )
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -47,25 +80,118 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     from crawler.crawl import crawl_sources
 
     config = config_from_args(args)
-    names = args.sources or [s.name for s in config.sources if s.enabled and s.verified]
+    known = [s.name for s in config.sources]
+    for name in args.sources:
+        if name not in known:
+            raise known_name("source", name, known, "leadwatch sources list")
+    names = list(dict.fromkeys(args.sources)) or [
+        s.name for s in config.sources if s.enabled and s.verified
+    ]
     if not names:
         err_console.print(
             "no enabled, verified sources to crawl; name one (see `leadwatch sources list`)"
         )
         return 1
     database = open_database(config)
-    console.print(f"crawling {len(names)} source(s): {', '.join(names)}")
-    outcomes = crawl_sources(
-        config,
-        database,
-        names,
-        full=args.full,
-        quiet=not args.verbose,
-        on_done=lambda o: console.print(f"  done {o.source}"),
-    )
+    with ExitStack() as locks:
+        busy = _lock_sources(config, names, locks)
+        busy |= _busy_sources(config, database, [n for n in names if n not in busy])
+        names = [n for n in names if n not in busy]
+        if not names:
+            return 1
+        console.print(f"crawling {len(names)} source(s): {', '.join(names)}", markup=False)
+        first_new_run = _next_run_id(database)
+        try:
+            outcomes = crawl_sources(
+                config,
+                database,
+                names,
+                full=args.full,
+                quiet=not args.verbose,
+                on_done=lambda o: console.print(f"  done {o.source}", markup=False),
+            )
+        except KeyboardInterrupt:
+            _fail_interrupted_runs(database, names, first_new_run)
+            raise
     for outcome in outcomes:
-        console.print(outcome.summary())
-    return 0 if all(o.ok for o in outcomes) else 1
+        console.print(outcome.summary(), markup=False)
+    return 0 if all(o.ok for o in outcomes) and not busy else 1
+
+
+def _lock_sources(config: Config, names: list[str], locks: ExitStack) -> set[str]:
+    """Lock each source for this `leadwatch crawl` (an flock on data/locks/, released
+    when the process ends, however it ends); the sources another one holds are returned
+    and named on stderr."""
+    import fcntl
+
+    directory = config.data_dir / "locks"
+    directory.mkdir(parents=True, exist_ok=True)
+    busy = set()
+    for name in names:
+        handle = locks.enter_context((directory / f"crawl-{name}.lock").open("a"))
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            busy.add(name)
+            err_console.print(
+                f"{name} is being crawled already by another `leadwatch crawl`; "
+                "not starting a second crawl of it",
+                markup=False,
+            )
+    return busy
+
+
+def _busy_sources(config: Config, database: Database, names: list[str]) -> set[str]:
+    """Sources another process is crawling now (the scheduler's rule: a run still
+    'running' within the crawl timeout); each is named on stderr. Two crawls of one
+    site would double the load on it."""
+    from datetime import UTC, datetime, timedelta
+
+    from crawler.store import repo
+    from crawler.timeutil import local
+
+    limit = timedelta(seconds=config.crawl.crawl_timeout_s)
+    busy = set()
+    with database.session() as session:
+        for name in names:
+            run = repo.last_run(session, name)
+            if run and run.status == "running" and datetime.now(UTC) - run.started_at < limit:
+                busy.add(name)
+                err_console.print(
+                    f"{name} is being crawled already (run {run.id}, started "
+                    f"{local(run.started_at)}); not starting a second crawl of it. "
+                    f"See `leadwatch runs --source {name}`",
+                    markup=False,
+                )
+    return busy
+
+
+def _next_run_id(database: Database) -> int:
+    from sqlalchemy import func, select
+
+    from crawler.store.models import CrawlRun
+
+    with database.session() as session:
+        return (session.scalar(select(func.max(CrawlRun.id))) or 0) + 1
+
+
+def _fail_interrupted_runs(database: Database, names: list[str], first: int) -> None:
+    """Ctrl-C killed the crawl process: its run must not stay 'running' (which would
+    also make the scheduler skip the source until the crawl timeout)."""
+    from sqlalchemy import select
+
+    from crawler.store import repo
+    from crawler.store.models import CrawlRun
+
+    with database.session() as session:
+        runs = session.scalars(
+            select(CrawlRun).where(
+                CrawlRun.id >= first, CrawlRun.source.in_(names), CrawlRun.status == "running"
+            )
+        )
+        for run in runs:
+            repo.finish_run(session, run.id, "failed", {}, "interrupted (Ctrl-C)")
+            err_console.print(f"{run.source}: run {run.id} stopped and marked failed", markup=False)
 
 
 def cmd_runs(args: argparse.Namespace) -> int:
@@ -73,34 +199,46 @@ def cmd_runs(args: argparse.Namespace) -> int:
     from crawler.views import run_dict, runs_table
 
     config = config_from_args(args)
-    with open_database(config).session() as session:
-        runs = list(repo.list_runs(session, args.source, args.limit))
+    database = open_database(config)
+    source = source_filter(config, database, args.source)
+    with database.session() as session:
+        runs = list(repo.list_runs(session, source, args.limit))
     if args.json:
         print(json.dumps([run_dict(r) for r in runs], ensure_ascii=False, indent=2))
+    elif not runs:
+        err_console.print(
+            "no crawl runs yet; start one with `leadwatch crawl SOURCE` (or `leadwatch demo`)"
+        )
     else:
         console.print(runs_table(runs))
     return 0
 
 
 def cmd_items(args: argparse.Namespace) -> int:
+    from sqlalchemy import func, select
+
     from crawler.store import browse
+    from crawler.store.models import Article
     from crawler.views import article_dict, leads_table
 
     config = config_from_args(args)
-    flt = browse.BrowseFilter(
-        sector=sector_id(config, args.sector),
-        partner=partner_name(config, args.partner),
-        since=time_option("--since", args.since),
-        leads_only=args.leads,
-        source=args.source,
-    )
-    with open_database(config).session() as session:
-        articles, _ = browse.list_articles(session, flt, limit=args.limit or None)
+    database = open_database(config)
+    flt = filter_from_args(config, args, database=database)
+    with database.session() as session:
+        articles, more = browse.list_articles(session, flt, limit=args.limit or None)
+        stored = session.scalar(select(func.count(Article.id))) if not articles else None
     if args.json:
         print(json.dumps([article_dict(a) for a in articles], ensure_ascii=False, indent=2))
+    elif stored == 0:
+        err_console.print("no articles stored yet; crawl with `leadwatch crawl SOURCE`")
+    elif not articles:
+        err_console.print(f"none of the {stored} stored articles match these filters")
     else:
         console.print(leads_table(articles))
-        console.print(f"{len(articles)} item(s)")
+        shown = f"{len(articles)} item(s)"
+        if more:
+            shown = f"the newest {len(articles)} item(s); more with --limit {args.limit * 2}"
+        console.print(shown)
     return 0
 
 
@@ -130,12 +268,12 @@ def cmd_extract(args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps(record, ensure_ascii=False))
         else:
-            console.print(f"[bold]{record.get('path')}[/bold]")
+            console.print(Text(str(record.get("path")), style="bold"))
             for key in ("title", "published_at", "source", "error"):
                 if key in record:
-                    console.print(f"  {key}: {record[key]}")
+                    console.print(f"  {key}: {record[key]}", markup=False)
             if "body" in record:
-                console.print(f"  body: {record['body'][:200]}…")
+                console.print(f"  body: {record['body'][:200]}…", markup=False)
     return status
 
 
@@ -144,31 +282,42 @@ def cmd_classify(args: argparse.Namespace) -> int:
 
     taxonomy_path = Path(args.taxonomy) if args.taxonomy else _taxonomy_path(args)
     classifier = Classifier(load_taxonomy(taxonomy_path))
-    targets = args.files or ["-"]
-    for target in targets:
-        if target == "-":
-            text = sys.stdin.read()
+    status = 0
+    for target in args.files or ["-"]:
+        try:
+            raw = sys.stdin.buffer.read() if target == "-" else Path(target).read_bytes()
+            text = read_text(raw)
+        except OSError as exc:
+            record: dict = {"path": target, "error": f"cannot read: {exc.strerror}"}
+        except ValueError as exc:
+            record = {"path": target, "error": str(exc)}
         else:
-            try:
-                text = Path(target).read_text(encoding="utf-8")
-            except OSError as exc:
-                raise LeadwatchError(f"cannot read {target}: {exc.strerror}") from None
-        title, _, body = text.strip().partition("\n")
-        result = classifier.classify(title.strip(), body.strip()).to_dict()
-        record = {"path": target, **result}
+            title, _, body = text.strip().partition("\n")
+            result = classifier.classify(title.strip(), body.strip()).to_dict()
+            record = {"path": target, **result}
+        if "error" in record:
+            status = 1
         if args.json:
             print(json.dumps(record, ensure_ascii=False))
+        elif "error" in record:
+            err_console.print(f"{target}: {record['error']}", markup=False)
         else:
-            console.print(f"[bold]{target}[/bold]: {title.strip()}")
-            for s in result["sectors"]:
-                console.print(f"  行业 {s['label']} ({s['score']:.1f})")
-            for p in result["partners"]:
-                console.print(f"  合作方 {p['name']} ({p['score']:.1f})")
-            for lead in result["leads"]:
-                console.print(
-                    f"  线索 {lead['event']} {lead['amount_yuan']} {lead['counterparts']}"
-                )
-    return 0
+            _print_classification(target, title.strip(), result)
+    return status
+
+
+def _print_classification(target: str, title: str, result: dict) -> None:
+    console.print(Text.assemble((target, "bold"), f": {title}"))
+    for s in result["sectors"]:
+        console.print(f"  行业 {s['label']} ({s['score']:.1f})", markup=False)
+    for p in result["partners"]:
+        console.print(f"  合作方 {p['name']} ({p['score']:.1f})", markup=False)
+    for lead in result["leads"]:
+        console.print(
+            f"  线索 {lead['event']} {lead['amount_yuan']} {lead['counterparts']}", markup=False
+        )
+    if not (result["sectors"] or result["partners"] or result["leads"]):
+        console.print("  (no sector, partner or lead found)")
 
 
 def _taxonomy_path(args: argparse.Namespace) -> Path:
@@ -181,7 +330,7 @@ def _taxonomy_path(args: argparse.Namespace) -> Path:
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
     config = config_from_args(args)
     open_database(config)
-    console.print(f"database at {config.database_url} is up to date")
+    console.print(f"database at {config.database_url} is up to date", markup=False)
     return 0
 
 
@@ -217,7 +366,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = add(
         "demo", cmd_demo, "serve the bundled demo site, crawl, classify, store, preview a digest"
     )
-    p.add_argument("--port", type=int, default=8765, help="demo site port (default 8765)")
+    p.add_argument("--port", type=port, default=8765, help="demo site port (default 8765)")
 
     p = add("crawl", cmd_crawl, "crawl sources (each in its own process)")
     p.add_argument(
@@ -228,23 +377,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("-v", "--verbose", action="store_true", help="show Scrapy's log")
 
-    p = add("runs", cmd_runs, "list crawl runs")
-    p.add_argument("--source")
-    p.add_argument("--limit", type=int, default=50)
-    p.add_argument("--json", action="store_true")
+    p = add("runs", cmd_runs, "list crawl runs, newest first")
+    p.add_argument("--source", help="only this source's runs")
+    p.add_argument("--limit", type=count(1), default=50, help="at most this many (default 50)")
+    p.add_argument("--json", action="store_true", help="runs as JSON, for scripts")
 
-    p = add("items", cmd_items, "list stored articles with their tags")
-    p.add_argument("--sector", help="sector id or label, e.g. low_altitude or 低空经济")
-    p.add_argument("--partner", help="partner name or alias, e.g. 国投")
-    p.add_argument("--since", help="7d, 12h or YYYY-MM-DD (publish time)")
-    p.add_argument("--source")
-    p.add_argument("--leads", action="store_true", help="only articles with a lead")
-    p.add_argument("--limit", type=int, default=50)
-    p.add_argument("--json", action="store_true")
+    p = add("items", cmd_items, "list stored articles with their tags, newest first")
+    add_filters(p)
+    p.add_argument(
+        "--limit", type=count(0), default=50, help="at most this many (default 50; 0: all)"
+    )
+    p.add_argument("--json", action="store_true", help="articles as JSON, for scripts")
 
     p = add("show", cmd_show, "show one stored article")
-    p.add_argument("id", type=int)
-    p.add_argument("--json", action="store_true")
+    p.add_argument("id", type=int, help="the article's ID, as `items` and `search` list it")
+    p.add_argument("--json", action="store_true", help="the article as JSON, with its body")
 
     p = add("extract", cmd_extract, "extract title, date, source and body from pages")
     p.add_argument("targets", nargs="+", metavar="PATH_OR_URL")
@@ -278,21 +425,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.func(args)
-    except LeadwatchError as exc:
-        if args.traceback:
-            raise
-        err_console.print(f"error: {exc}")
-        return exc.exit_code
     except KeyboardInterrupt:
         err_console.print("interrupted")
         return 130
     except Exception as exc:
-        from classifiers import TaxonomyError  # classifiers may not import our errors
+        if args.traceback:
+            raise
+        message, status = _error_message(exc)
+        if message is None:
+            raise
+        # markup=False: messages quote user input and crawled text ("[/]通知")
+        err_console.print(f"error: {message}", markup=False)
+        return status
 
-        if isinstance(exc, TaxonomyError) and not args.traceback:
-            err_console.print(f"error: {exc}")
-            return 2
-        raise
+
+def _error_message(exc: Exception) -> tuple[str | None, int]:
+    """The one-line message and exit status for an error a user can act on; (None, 1)
+    for a bug, which keeps its traceback."""
+    from classifiers import TaxonomyError  # classifiers may not import our errors
+
+    if isinstance(exc, LeadwatchError | TaxonomyError):
+        return str(exc), getattr(exc, "exit_code", 2)
+    if isinstance(exc, OSError) and exc.filename:
+        return f"{exc.filename}: {exc.strerror} (--traceback shows where)", 1
+    sa_exc = sys.modules.get("sqlalchemy.exc")
+    if sa_exc is not None and isinstance(exc, sa_exc.OperationalError):
+        return f"the database refused: {exc.orig} (--traceback shows where)", 1
+    return None, 1
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -13,10 +14,13 @@ from typing import TYPE_CHECKING
 from crawler.cli_common import (
     config_from_args,
     console,
+    count,
     err_console,
     open_database,
     partner_name,
+    port,
     sector_id,
+    source_filter,
     time_option,
 )
 from crawler.config import Config
@@ -33,7 +37,7 @@ PROGRESS_FROM = 200  # show a progress bar when this many articles wait for inde
 # --- shared argument handling ---------------------------------------------------------
 
 
-def _add_filters(p: argparse.ArgumentParser) -> None:
+def add_filters(p: argparse.ArgumentParser) -> None:
     p.add_argument("--sector", help="sector id or label, e.g. low_altitude or 低空经济")
     p.add_argument("--partner", help="partner name or alias, e.g. 国投")
     p.add_argument("--source", help="crawled source name, e.g. yixing-gov")
@@ -48,15 +52,18 @@ def _add_filters(p: argparse.ArgumentParser) -> None:
     )
 
 
-def filter_from_args(config: Config, args: argparse.Namespace, query: str = "") -> BrowseFilter:
-    """The command line's filters as a :class:`BrowseFilter` (names resolved, times parsed)."""
+def filter_from_args(
+    config: Config, args: argparse.Namespace, query: str = "", *, database: Database
+) -> BrowseFilter:
+    """The command line's filters as a :class:`BrowseFilter` (names resolved and checked,
+    times parsed)."""
     from crawler.store.browse import BrowseFilter
 
     return BrowseFilter(
         query=query,
         sector=sector_id(config, args.sector),
         partner=partner_name(config, args.partner),
-        source=args.source,
+        source=source_filter(config, database, args.source),
         event=args.event,
         since=time_option("--since", args.since),
         until=time_option("--until", args.until),
@@ -114,13 +121,13 @@ def cmd_search(args: argparse.Namespace) -> int:
     query = " ".join(args.query).strip()
     if not query and not args.reindex:
         raise LeadwatchError("give words to search for, e.g. `leadwatch search 低空经济 航天科技`")
-    flt = filter_from_args(config, args, query)
     _check_search_backend(config)
     database = open_database(config)
+    flt = filter_from_args(config, args, query, database=database)
     if args.reindex:
         with _progress("reindexing every article") as on_progress:
-            count = search.rebuild_index(database.session, on_progress)
-        err_console.print(f"reindexed {count} articles")
+            reindexed = search.rebuild_index(database.session, on_progress)
+        err_console.print(f"reindexed {reindexed} articles")
         if not query:
             return 0
     parsed = search.parse_query(query)
@@ -140,16 +147,31 @@ def cmd_search(args: argparse.Namespace) -> int:
         )
         return 0
     if not results.hits:
-        err_console.print(
-            f"no articles match {query!r}"
-            + (" with these filters; drop a filter or" if browse.conditions(flt) else ";")
-            + " try fewer or shorter words"
-        )
+        err_console.print(_no_hits(database, query, flt), markup=False)
         return 0
     console.print(search_table(results.hits, statuses))
     more = f"; more with --limit {args.limit * 2}" if results.more else ""
-    console.print(f"{len(results.hits)} result(s) for 「{query}」{more}")
+    console.print(f"{len(results.hits)} result(s) for 「{query}」{more}", markup=False)
     return 0
+
+
+def _no_hits(database: Database, query: str, flt: BrowseFilter) -> str:
+    """Why a search found nothing: an empty store, the filters, or the words."""
+    from sqlalchemy import func, select
+
+    from crawler.store import browse
+    from crawler.store.models import Article
+
+    with database.session() as session:
+        stored = session.scalar(select(func.count(Article.id)))
+    if not stored:
+        return "no articles stored yet; crawl with `leadwatch crawl SOURCE`"
+    if browse.conditions(flt):
+        return (
+            f"none of the {stored} stored articles match {query!r} with these filters; "
+            "drop a filter or try fewer or shorter words"
+        )
+    return f"none of the {stored} stored articles match {query!r}; try fewer or shorter words"
 
 
 # --- serve ----------------------------------------------------------------------------
@@ -165,6 +187,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
 # --- export ---------------------------------------------------------------------------
 
 
+STDOUT = "-"
+
+
 def _format(args: argparse.Namespace) -> str:
     from crawler.export import FORMATS
 
@@ -178,14 +203,8 @@ def _format(args: argparse.Namespace) -> str:
     )
 
 
-def cmd_export(args: argparse.Namespace) -> int:
-    from crawler.export import describe, export
-    from crawler.store import browse, search
-
-    config = config_from_args(args)
-    fmt = _format(args)
-    flt = filter_from_args(config, args, args.query or "")
-    out = Path(args.output)
+def _check_output(out: Path, fmt: str) -> None:
+    """Fail before querying when ``-o`` cannot be written."""
     if out.is_dir():
         raise LeadwatchError(
             f"{out} is a directory; give a file name, e.g. -o {out / f'leads.{fmt}'}"
@@ -194,11 +213,26 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise LeadwatchError(
             f"directory {out.parent} does not exist; create it or choose another -o"
         )
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from crawler.export import describe, export
+    from crawler.store import browse, search
+
+    config = config_from_args(args)
+    to_stdout = args.output == STDOUT
+    out = Path(args.output)
+    if not to_stdout:
+        _check_output(out, args.format or "xlsx")
+    fmt = _format(args)
+    if to_stdout and fmt == "xlsx" and sys.stdout.isatty():
+        raise LeadwatchError("an XLSX workbook is binary; redirect it (> leads.xlsx) or use -o")
     parsed = None
     if args.query:
         _check_search_backend(config)
         parsed = search.parse_query(args.query)
     database = open_database(config)
+    flt = filter_from_args(config, args, args.query or "", database=database)
     if parsed is not None:
         sync_search_index(database)
     now = datetime.now(UTC)
@@ -216,21 +250,45 @@ def cmd_export(args: argparse.Namespace) -> int:
             "仅线索": "是" if flt.leads_only else "",
             "跟进状态": flt.status,
         }
-        try:
-            export(out, fmt, articles, statuses, describe(filters, len(articles), now))
-        except OSError as exc:
-            raise LeadwatchError(f"cannot write {out}: {exc.strerror}; choose another -o") from None
-    console.print(f"wrote {len(articles)} article(s) to {out} ({fmt})")
+        about = describe(filters, len(articles), now)
+        if to_stdout:
+            _export_to_stdout(fmt, articles, statuses, about)
+        else:
+            try:
+                export(out, fmt, articles, statuses, about)
+            except OSError as exc:
+                raise LeadwatchError(
+                    f"cannot write {out}: {exc.strerror}; choose another -o"
+                ) from None
+    where = "standard output" if to_stdout else str(out)
+    # on stderr when the data itself goes to stdout
+    (err_console if to_stdout else console).print(
+        f"wrote {len(articles)} article(s) to {where} ({fmt})", markup=False
+    )
     return 0
+
+
+def _export_to_stdout(fmt: str, articles: list, statuses: dict, about: dict) -> None:
+    """``-o -``: the same bytes a file would get, written to standard output."""
+    import tempfile
+
+    from crawler.export import export
+
+    with tempfile.TemporaryDirectory(prefix="leadwatch-export-") as tmp:
+        path = Path(tmp, f"export.{fmt}")
+        export(path, fmt, articles, statuses, about)
+        sys.stdout.flush()
+        sys.stdout.buffer.write(path.read_bytes())
+        sys.stdout.buffer.flush()
 
 
 def register(add: Callable[..., argparse.ArgumentParser]) -> None:
     """Add search, serve and export to the `leadwatch` parser."""
     p = add("search", cmd_search, "full-text search (Chinese words), ranked, with snippets")
     p.add_argument("query", nargs="*", metavar="WORD", help="words that must all occur")
-    _add_filters(p)
+    add_filters(p)
     p.add_argument("--sort", choices=("relevance", "date"), default="relevance")
-    p.add_argument("--limit", type=int, default=20)
+    p.add_argument("--limit", type=count(1), default=20, help="at most this many (default 20)")
     p.add_argument("--json", action="store_true", help="results as JSON, for scripts")
     p.add_argument(
         "--reindex",
@@ -244,12 +302,16 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
         default="127.0.0.1",
         help="address to bind; anything but loopback needs LEADWATCH_WEB_TOKEN",
     )
-    p.add_argument("--port", type=int, default=8600, help="port (default 8600; 0 picks a free one)")
-    p.add_argument("--threads", type=int, default=4, help="worker threads (default 4)")
+    p.add_argument(
+        "--port", type=port, default=8600, help="port (default 8600; 0 picks a free one)"
+    )
+    p.add_argument("--threads", type=count(1), default=4, help="worker threads (default 4)")
 
     p = add("export", cmd_export, "write articles to CSV (Excel-ready), XLSX or JSON")
-    p.add_argument("-o", "--output", required=True, metavar="FILE", help="file to write")
+    p.add_argument(
+        "-o", "--output", required=True, metavar="FILE", help="file to write; - for stdout"
+    )
     p.add_argument("--format", choices=("csv", "xlsx", "json"), help="default: from FILE's suffix")
     p.add_argument("--query", help="only articles matching these words (full-text search)")
-    _add_filters(p)
-    p.add_argument("--limit", type=int, default=0, help="at most this many (default: all)")
+    add_filters(p)
+    p.add_argument("--limit", type=count(0), default=0, help="at most this many (default 0: all)")

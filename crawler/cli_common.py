@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import difflib
+import os
 import sys
+import warnings
+from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.console import Console
 
-from crawler.config import Config, load_config
+from crawler.config import DATABASE_ENV, Config, ConfigWarning, load_config
 from crawler.errors import LeadwatchError
 
 if TYPE_CHECKING:  # the store is imported lazily to keep `classify` light
@@ -22,15 +27,90 @@ err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def config_from_args(args: argparse.Namespace) -> Config:
-    """The instance config named by --config."""
-    return load_config(args.config)
+    """The instance config named by --config; replaced keys still in use are printed."""
+    if Path(args.config).is_dir():
+        raise LeadwatchError(
+            f"--config {args.config} is a directory; give the file, "
+            f"e.g. --config {Path(args.config) / 'leadwatch.toml'}"
+        )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConfigWarning)  # printed below, without a source line
+        config = load_config(args.config)
+    for warning in config.warnings:
+        err_console.print(f"warning: {warning}", markup=False)
+    return config
 
 
 def open_database(config: Config) -> Database:
-    """The store, migrated to the current schema."""
+    """The store, migrated to the current schema; a store that cannot be opened is a
+    one-line error saying which URL (and where it came from) and what to check."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, OperationalError
+
     from crawler.store import Database
 
-    return Database(config.database_url)
+    url = config.database_url
+    origin = DATABASE_ENV if os.environ.get(DATABASE_ENV) else f"database_url in {config.path}"
+    try:
+        return Database(url)
+    except ArgumentError:
+        raise LeadwatchError(
+            f"{url!r} ({origin}) is not a database URL; use e.g. sqlite:///data/leadwatch.db"
+        ) from None
+    except ModuleNotFoundError as exc:
+        if (exc.name or "").split(".")[0] in ("crawler", "classifiers", "alerts", "spiders"):
+            raise
+        raise LeadwatchError(
+            f"the database driver {exc.name!r} for {make_url(url).get_backend_name()} "
+            f"({origin}) is not installed; install it into .venv or use SQLite"
+        ) from None
+    except (OSError, OperationalError) as exc:  # not a failed migration: that is a bug
+        problem = exc.strerror if isinstance(exc, OSError) else str(getattr(exc, "orig", exc))
+        parsed = make_url(url)
+        hint = "check the URL, the server and the credentials (--traceback shows more)"
+        cannot_write = isinstance(exc, OSError) or any(
+            words in problem for words in ("unable to open", "readonly", "read-only")
+        )
+        if parsed.get_backend_name() == "sqlite" and parsed.database and cannot_write:
+            directory = Path(parsed.database).resolve().parent
+            hint = (
+                f"SQLite writes the database and its -wal/-shm files in {directory}: "
+                "that directory must exist and be writable by this user"
+            )
+        raise LeadwatchError(
+            f"cannot open the database {url} ({origin}): {problem}; {hint}"
+        ) from None
+
+
+def known_name(kind: str, value: str, known: list[str], listed_by: str) -> LeadwatchError:
+    """An 'unknown NAME' error that suggests the closest known names."""
+    close = difflib.get_close_matches(value, known, n=3, cutoff=0.7)
+    hint = f"did you mean {' or '.join(close)}? " if close else ""
+    return LeadwatchError(
+        f"unknown {kind} {value!r}; {hint}known: {', '.join(known) or '(none)'} (see `{listed_by}`)"
+    )
+
+
+def source_filter(config: Config, database: Database, value: str | None) -> str | None:
+    """A --source filter: a configured source, or one whose runs or articles are stored
+    (a source removed from sources.toml keeps its history); a typo is an error."""
+    if not value:
+        return None
+    configured = [s.name for s in config.sources]
+    if value in configured:
+        return value
+    from sqlalchemy import select, union
+
+    from crawler.store.models import Article, CrawlRun
+
+    with database.session() as session:
+        stored = set(
+            session.scalars(union(select(Article.source).distinct(), select(CrawlRun.source)))
+        )
+    if value in stored:
+        return value
+    known = configured + sorted(stored - set(configured))
+    raise known_name("source", value, known, "leadwatch sources list")
 
 
 def sector_id(config: Config, value: str | None) -> str | None:
@@ -67,3 +147,41 @@ def time_option(option: str, value: str | None) -> datetime | None:
         return parse_since(value)
     except ValueError:
         raise LeadwatchError(f"{option} {value!r}: use 7d, 12h, 2w or YYYY-MM-DD") from None
+
+
+def count(minimum: int) -> Callable[[str], int]:
+    """An argparse type: an integer of at least ``minimum`` (--limit, --batch-size …)."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"{value} is too small; use {minimum} or more")
+        return value
+
+    return parse
+
+
+def port(text: str) -> int:
+    """An argparse type: a TCP port, 0 (any free port) to 65535."""
+    value = count(0)(text)
+    if value > 65535:
+        raise argparse.ArgumentTypeError(f"{value} is not a port; use 0 to 65535")
+    return value
+
+
+def read_text(data: bytes) -> str:
+    """A text file's bytes as str: UTF-8 (with or without BOM) or GBK/GB18030, as saved
+    by Windows Notepad or Word on a Chinese system; anything else is a ValueError."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    if b"\x00" in data:
+        raise ValueError("not a text file (it has NUL bytes); save the text as UTF-8")
+    for codec in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+    raise ValueError("neither UTF-8 nor GBK text; save it as UTF-8")

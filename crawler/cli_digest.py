@@ -7,12 +7,24 @@ import json
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from rich.table import Table
 
-from crawler.cli_common import config_from_args, console, err_console, open_database
+from crawler.cli_common import (
+    config_from_args,
+    console,
+    count,
+    err_console,
+    known_name,
+    open_database,
+)
 from crawler.errors import LeadwatchError
+
+if TYPE_CHECKING:
+    from crawler.config import Config
+    from crawler.store import Database
 from crawler.timeutil import local
 
 
@@ -30,7 +42,7 @@ def cmd_digest(args: argparse.Namespace) -> int:
         for sub in subs:
             directory = Path(args.preview) if len(subs) == 1 else Path(args.preview) / sub.name
             for path in write_preview(config, database, sub, directory, now):
-                console.print(f"wrote {path}")
+                console.print(f"wrote {path}", markup=False)
         return 0
     tz = ZoneInfo(config.settings.timezone)
     grace = timedelta(hours=config.schedule.digest_grace_hours)
@@ -43,9 +55,9 @@ def cmd_digest(args: argparse.Namespace) -> int:
         period = slot_period(slot, tz) if slot else None
         results = send_digest(config, database, sub, now, period=period, slot=slot)
         if not results:
-            console.print(f"{sub.name}: nothing new, nothing sent")
+            console.print(f"{sub.name}: nothing new, nothing sent", markup=False)
         for result in results:
-            console.print(result.summary())
+            console.print(result.summary(), markup=False)
             unsent += not result.sent
     if unsent:
         err_console.print(
@@ -60,7 +72,10 @@ def cmd_deliveries(args: argparse.Namespace) -> int:
 
     config = config_from_args(args)
     status = "pending" if args.pending else None
-    with open_database(config).session() as session:
+    database = open_database(config)
+    if args.subscription and args.subscription not in {s.name for s in config.subscriptions}:
+        _stored_subscription(database, config, args.subscription)
+    with database.session() as session:
         rows = [
             delivery_dict(d)
             for d in list_deliveries(session, args.subscription, status, args.limit)
@@ -79,6 +94,20 @@ def cmd_deliveries(args: argparse.Namespace) -> int:
     console.print(table)
     console.print(f"{len(rows)} deliver{'y' if len(rows) == 1 else 'ies'}")
     return 0
+
+
+def _stored_subscription(database: Database, config: Config, name: str) -> None:
+    """A --subscription that is not configured must at least have deliveries (one removed
+    from leadwatch.toml keeps its history); otherwise it is a typo."""
+    from sqlalchemy import exists, select
+
+    from crawler.store.models import Delivery
+
+    with database.session() as session:
+        if session.scalar(select(exists().where(Delivery.subscription == name))):
+            return
+    known = [s.name for s in config.subscriptions]
+    raise known_name("subscription", name, known, f"[[subscriptions]] in {config.path}")
 
 
 def cmd_schedule_list(args: argparse.Namespace) -> int:
@@ -121,11 +150,11 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
     mode.add_argument("--send", action="store_true", help="send (email, webhooks) and record it")
 
     p = add("deliveries", cmd_deliveries, "list digests sent: to whom, how many items")
-    p.add_argument("--subscription")
+    p.add_argument("--subscription", help="only this subscription's digests")
     p.add_argument("--pending", action="store_true", help="only deliveries not sent yet")
     p.add_argument("--all", action="store_true", help="include scheduled digests with nothing new")
-    p.add_argument("--limit", type=int, default=50)
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--limit", type=count(1), default=50, help="at most this many (default 50)")
+    p.add_argument("--json", action="store_true", help="deliveries as JSON, for scripts")
 
     p = add("schedule", lambda a: cmd_schedule_list(a), "run or list the crawl and digest jobs")
     sub = p.add_subparsers(dest="schedule_command", metavar="ACTION", required=True)

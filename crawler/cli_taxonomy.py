@@ -10,11 +10,12 @@ from pathlib import Path
 from crawler.cli_common import (
     config_from_args,
     console,
+    count,
     err_console,
     open_database,
+    source_filter,
     time_option,
 )
-from crawler.errors import LeadwatchError
 
 # Exit statuses of `taxonomy check`.
 CLEAN, WARNINGS, ERRORS = 0, 1, 2
@@ -46,9 +47,11 @@ def cmd_taxonomy_check(args: argparse.Namespace) -> int:
         for p in problems:
             console.print(f"{p.severity}: {format_problem(str(path), p)}", markup=False)
         if problems:
-            console.print(f"{path}: {len(errors)} error(s), {len(warnings)} warning(s)")
+            console.print(
+                f"{path}: {len(errors)} error(s), {len(warnings)} warning(s)", markup=False
+            )
         else:
-            console.print(f"{path}: ok")
+            console.print(f"{path}: ok", markup=False)
     return ERRORS if errors else WARNINGS if warnings else CLEAN
 
 
@@ -60,10 +63,9 @@ def cmd_reclassify(args: argparse.Namespace) -> int:
     config = config_from_args(args)
     taxonomy = Path(args.taxonomy) if args.taxonomy else config.taxonomy_path
     since = time_option("--since", args.since)
-    if args.batch_size < 1:
-        raise LeadwatchError("--batch-size must be at least 1")
     database = open_database(config)
-    total = count_articles(database, since, args.source)
+    source = source_filter(config, database, args.source)
+    total = count_articles(database, since, source)
     if total == 0:
         console.print("no stored articles match; nothing to re-tag")
         return 0
@@ -79,12 +81,12 @@ def cmd_reclassify(args: argparse.Namespace) -> int:
             database,
             taxonomy,
             since=since,
-            source=args.source,
+            source=source,
             workers=args.workers,
             batch_size=args.batch_size,
             progress=lambda n: progress.advance(task, n),
         )
-    console.print(result.summary())
+    console.print(result.summary(), markup=False)
     return 0
 
 
@@ -109,8 +111,10 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
     p.add_argument("--taxonomy", help="taxonomy file (default: the config's)")
     p.add_argument(
         "--workers",
-        type=int,
+        type=count(0),
         default=None,
         help="classifying processes (default: one per core; 0 = in this process)",
     )
-    p.add_argument("--batch-size", type=int, default=2000, help="articles per transaction")
+    p.add_argument(
+        "--batch-size", type=count(1), default=2000, help="articles per transaction (2000)"
+    )

@@ -32,18 +32,33 @@ def _record(path: str, body: bytes, url: str, content_type: str | None) -> dict[
 def fetch_urls(urls: list[str]) -> list[tuple[bytes, dict[str, Any]]]:
     """Fetch ``urls`` in a Scrapy child process; (body, meta) per URL, in order."""
     with tempfile.TemporaryDirectory(prefix="leadwatch-fetch-") as tmp:
-        subprocess.run([sys.executable, "-m", "crawler.fetch_job", tmp, *urls], check=False)
+        # Scrapy's log (retries, robots.txt, tracebacks of refused connections) is not for
+        # the user: each URL's error is in its record. It is shown only if the fetch
+        # process itself failed.
+        proc = subprocess.run(
+            [sys.executable, "-m", "crawler.fetch_job", tmp, *urls],
+            check=False,
+            capture_output=True,
+            text=True,
+            errors="replace",
+        )
+        crashed = _last_line(proc.stderr) if proc.returncode != 0 else ""
         results = []
         for i, url in enumerate(urls):
             meta_path, body_path = Path(tmp, f"{i}.json"), Path(tmp, f"{i}.body")
             meta = (
                 json.loads(meta_path.read_text())
                 if meta_path.exists()
-                else {"url": url, "error": "not fetched"}
+                else {"url": url, "error": f"not fetched: {crashed or 'no response'}"}
             )
             body = body_path.read_bytes() if body_path.exists() else b""
             results.append((body, meta))
         return results
+
+
+def _last_line(log: str) -> str:
+    lines = [line.strip() for line in log.splitlines() if line.strip()]
+    return lines[-1] if lines else ""
 
 
 def extract_targets(targets: list[str], url: str | None = None) -> Iterator[dict[str, Any]]:

@@ -33,6 +33,7 @@ def run_dict(run: CrawlRun) -> dict[str, Any]:
         "articles_new": run.articles_new,
         "articles_updated": run.articles_updated,
         "errors": run.errors,
+        "counters": run.counters or {},
         "message": run.message,
     }
 
