@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
@@ -40,6 +41,17 @@ def format_yuan(amount: int | None, currency: str = "CNY", text: str | None = No
             value = Decimal(amount) / size
             return f"{value.normalize():f}{unit}"
     return f"{amount}元"
+
+
+def lead_amounts(lead: Any) -> str:
+    """Every investment amount of a lead (8亿元、6亿元), or its headline amount when it
+    lists none (leads stored before they listed them)."""
+    amounts = getattr(lead, "amounts", None) or []
+    if len(amounts) <= 1:
+        return format_yuan(lead.amount_yuan, lead.currency, lead.amount_text)
+    return "、".join(
+        format_yuan(a.get("value"), a.get("currency") or "CNY", a.get("text")) for a in amounts
+    )
 
 
 def safe_url(url: str) -> str:
@@ -79,9 +91,7 @@ def _environment(tz: ZoneInfo, signals: dict[str, list[str]]) -> Environment:
         article = entry.lead_article or entry.article
         return highlight(lead.sentence, evidence_terms(article, [lead], signals))
 
-    env.filters["yuan"] = lambda lead: format_yuan(
-        lead.amount_yuan, lead.currency, lead.amount_text
-    )
+    env.filters["yuan"] = lead_amounts
     env.filters["local"] = lambda dt, fmt="%Y-%m-%d": dt.astimezone(tz).strftime(fmt) if dt else ""
     env.filters["safe_url"] = safe_url
     env.filters["md"] = md_escape

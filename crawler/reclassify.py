@@ -45,8 +45,9 @@ LEAD_COLUMNS = (
     "place",
     "sentence",
     "score",
+    "amounts",
 )
-_JSON_COLUMNS = frozenset(("evidence", "counterparts"))
+_JSON_COLUMNS = frozenset(("evidence", "counterparts", "amounts"))
 Rows = tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], int]  # tags, leads, articles
 
 

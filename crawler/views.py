@@ -48,6 +48,7 @@ def lead_dict(lead: Lead) -> dict[str, Any]:
         "place": lead.place,
         "sentence": lead.sentence,
         "score": lead.score,
+        "amounts": lead.amounts or [],
     }
 
 

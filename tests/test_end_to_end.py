@@ -6,6 +6,7 @@ real HTTP server on 127.0.0.1, a real SQLite file, a real aiosmtpd server.
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 
@@ -13,8 +14,6 @@ from conftest import Instance, Mailbox, load_truth
 
 
 def _lead_titles(inst: Instance) -> list[str]:
-    import json
-
     items = json.loads(inst.run("items", "--leads", "--limit", "0", "--json").stdout)
     return [i["title"] for i in items]
 
@@ -57,6 +56,20 @@ def test_crawl_classify_store_and_send_digest(demo_instance: Instance, smtp_serv
         assert title in text, title
         assert title.replace("&", "&amp;") in html, title
     assert int(match[1]) == len(set(shown))
+    # a lead with two investment amounts shows both (总投资8亿元，协议引资额6亿元)
+    assert "8亿元、6亿元" in text and "8亿元、6亿元" in html
+    with sqlite3.connect(inst.db) as db:
+        (amounts,) = db.execute(
+            "select l.amounts from leads l join articles a on a.id = l.article_id "
+            "where a.url like '%/1108913.shtml' and l.amount_yuan = 800000000"
+        ).fetchone()
+    assert [(a["value"], a["text"]) for a in json.loads(amounts)] == [
+        (800000000, "8亿元"),
+        (600000000, "6亿元"),
+    ]
+    (item,) = [i for i in json.loads(inst.run("items", "--json").stdout) if "eVTOL" in i["title"]]
+    shown = json.loads(inst.run("show", str(item["id"]), "--json").stdout)
+    assert [a["text"] for lead in shown["leads"] for a in lead["amounts"]] == ["8亿元", "6亿元"]
 
     second = inst.run("digest", "--send").stdout
     assert "nothing new" in second

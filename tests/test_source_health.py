@@ -313,24 +313,38 @@ download_delay = 0
     }
 
 
-def test_runs_recorded_before_revision_0004_get_empty_counters(tmp_path: Path):
+def test_a_populated_store_upgrades_runs_get_empty_counters_and_leads_no_amounts_list(
+    tmp_path: Path,
+):
+    """Revisions 0004 (crawl_runs.counters) and 0005 (leads.amounts) on a store with rows
+    in it: an article pointing at its run, and a lead (a rebuild of crawl_runs would be
+    refused by the foreign key)."""
     from crawler.store import Database
     from crawler.store.db import upgrade
+    from crawler.store.models import Lead
 
     url = f"sqlite:///{tmp_path / 'old.db'}"
     engine = sqlalchemy.create_engine(url)
     upgrade(engine, "0003")
     with engine.begin() as conn:
-        conn.execute(
-            sqlalchemy.text(
-                "insert into crawl_runs (source, status, started_at, pages_fetched,"
-                " articles_fetched, articles_new, articles_updated, errors, message)"
-                " values ('old', 'completed', '2026-01-01 00:00:00', 3, 2, 2, 0, 0, 'finished')"
-            )
-        )
+        conn.exec_driver_sql("PRAGMA foreign_keys = ON")
+        for sql in (
+            "insert into crawl_runs (source, status, started_at, pages_fetched,"
+            " articles_fetched, articles_new, articles_updated, errors, message)"
+            " values ('old', 'completed', '2026-01-01 00:00:00', 3, 2, 2, 0, 0, 'finished')",
+            "insert into articles (url, source, title, publisher, body, fingerprint,"
+            " first_seen_at, updated_at, run_id) values ('http://127.0.0.1/a.html', 'old',"
+            " '签约', '', '正文', 'h', '2026-01-01 00:00:00', '2026-01-01 00:00:00', 1)",
+            "insert into leads (article_id, event, amount_yuan, currency, amount_text,"
+            " counterparts, sentence, score) values (1, 'signing', 300000000, 'CNY',"
+            " '3亿元', '[]', '签约。', 5.0)",
+        ):
+            conn.execute(sqlalchemy.text(sql))
     engine.dispose()
-    database = Database(url)  # upgrades on open
+    database = Database(url)  # upgrades on open, foreign keys on
     with database.session() as session:
         (run,) = session.scalars(sqlalchemy.select(CrawlRun)).all()
         assert run.counters == {} and run.articles_new == 2
+        (lead,) = session.scalars(sqlalchemy.select(Lead)).all()
+        assert lead.amounts == [] and lead.amount_yuan == 300_000_000
     database.close()

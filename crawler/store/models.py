@@ -120,6 +120,8 @@ class Lead(Base):
     place: Mapped[str | None] = mapped_column(String(100), nullable=True)
     sentence: Mapped[str] = mapped_column(Text, default="")
     score: Mapped[float] = mapped_column(Float, default=0.0)
+    # every investment amount of the sentence: [{"value", "currency", "text"}, …]
+    amounts: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
 
     article: Mapped[Article] = relationship(back_populates="leads")
 

@@ -103,6 +103,7 @@ def _lead_rows(article_id: int, classification: dict[str, Any]) -> list[dict[str
             "place": lead.get("place"),
             "sentence": lead.get("sentence", ""),
             "score": lead.get("score", 0.0),
+            "amounts": list(lead.get("amounts", [])),
         }
         for lead in classification.get("leads", [])
     ]

@@ -22,7 +22,7 @@ from urllib.parse import urlencode
 from flask import Flask, Response, abort, redirect, render_template, request, url_for
 from markupsafe import Markup, escape
 
-from alerts.render import EVENT_LABELS, format_yuan, safe_url
+from alerts.render import EVENT_LABELS, lead_amounts, safe_url
 from crawler.config import Config
 from crawler.store import Database, browse, search
 from crawler.store.models import Article, Tag
@@ -78,7 +78,7 @@ def create_app(
         local=lambda dt, fmt="%Y-%m-%d %H:%M": local(dt, fmt=fmt),
         safe_url=safe_url,
         event=lambda e: EVENT_LABELS.get(e, e),
-        yuan=lambda lead: format_yuan(lead.amount_yuan, lead.currency, lead.amount_text),
+        yuan=lead_amounts,
         segments=_segments,
         marked=_marked,
         status_label=lambda s: STATUS_LABELS.get(s, s),

@@ -20,10 +20,12 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("crawl_runs", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("counters", sa.JSON(), nullable=False, server_default=sa.text("'{}'"))
-        )
+    # A plain ADD COLUMN: a batch rebuild would drop and re-create the table, which
+    # SQLite refuses while other tables' rows point at it (articles.run_id).
+    op.add_column(
+        "crawl_runs",
+        sa.Column("counters", sa.JSON(), nullable=False, server_default=sa.text("'{}'")),
+    )
 
 
 def downgrade() -> None:
