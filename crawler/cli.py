@@ -13,7 +13,6 @@ import sys
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from rich.text import Text
 
@@ -31,10 +30,6 @@ from crawler.cli_common import (
 )
 from crawler.config import DEFAULT_CONFIG
 from crawler.errors import LeadwatchError
-
-if TYPE_CHECKING:
-    from crawler.config import Config
-    from crawler.store import Database
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -77,7 +72,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_crawl(args: argparse.Namespace) -> int:
-    from crawler.crawl import crawl_sources
+    from crawler.crawl import CrawlInterrupted, claim, crawl_sources
 
     config = config_from_args(args)
     known = [s.name for s in config.sources]
@@ -94,13 +89,13 @@ def cmd_crawl(args: argparse.Namespace) -> int:
         return 1
     database = open_database(config)
     with ExitStack() as locks:
-        busy = _lock_sources(config, names, locks)
-        busy |= _busy_sources(config, database, [n for n in names if n not in busy])
+        busy = {n: why for n in names if (why := claim(config, database, n, locks))}
+        for name, why in busy.items():
+            err_console.print(f"{name} is {why}; not starting a second crawl of it", markup=False)
         names = [n for n in names if n not in busy]
         if not names:
             return 1
         console.print(f"crawling {len(names)} source(s): {', '.join(names)}", markup=False)
-        first_new_run = _next_run_id(database)
         try:
             outcomes = crawl_sources(
                 config,
@@ -108,90 +103,15 @@ def cmd_crawl(args: argparse.Namespace) -> int:
                 names,
                 full=args.full,
                 quiet=not args.verbose,
+                claimed=True,
                 on_done=lambda o: console.print(f"  done {o.source}", markup=False),
             )
-        except KeyboardInterrupt:
-            _fail_interrupted_runs(database, names, first_new_run)
+        except CrawlInterrupted as stopped:
+            err_console.print(str(stopped), markup=False)
             raise
     for outcome in outcomes:
         console.print(outcome.summary(), markup=False)
     return 0 if all(o.ok for o in outcomes) and not busy else 1
-
-
-def _lock_sources(config: Config, names: list[str], locks: ExitStack) -> set[str]:
-    """Lock each source for this `leadwatch crawl` (an flock on data/locks/, released
-    when the process ends, however it ends); the sources another one holds are returned
-    and named on stderr."""
-    import fcntl
-
-    directory = config.data_dir / "locks"
-    directory.mkdir(parents=True, exist_ok=True)
-    busy = set()
-    for name in names:
-        handle = locks.enter_context((directory / f"crawl-{name}.lock").open("a"))
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            busy.add(name)
-            err_console.print(
-                f"{name} is being crawled already by another `leadwatch crawl`; "
-                "not starting a second crawl of it",
-                markup=False,
-            )
-    return busy
-
-
-def _busy_sources(config: Config, database: Database, names: list[str]) -> set[str]:
-    """Sources another process is crawling now (the scheduler's rule: a run still
-    'running' within the crawl timeout); each is named on stderr. Two crawls of one
-    site would double the load on it."""
-    from datetime import UTC, datetime, timedelta
-
-    from crawler.store import repo
-    from crawler.timeutil import local
-
-    limit = timedelta(seconds=config.crawl.crawl_timeout_s)
-    busy = set()
-    with database.session() as session:
-        for name in names:
-            run = repo.last_run(session, name)
-            if run and run.status == "running" and datetime.now(UTC) - run.started_at < limit:
-                busy.add(name)
-                err_console.print(
-                    f"{name} is being crawled already (run {run.id}, started "
-                    f"{local(run.started_at)}); not starting a second crawl of it. "
-                    f"See `leadwatch runs --source {name}`",
-                    markup=False,
-                )
-    return busy
-
-
-def _next_run_id(database: Database) -> int:
-    from sqlalchemy import func, select
-
-    from crawler.store.models import CrawlRun
-
-    with database.session() as session:
-        return (session.scalar(select(func.max(CrawlRun.id))) or 0) + 1
-
-
-def _fail_interrupted_runs(database: Database, names: list[str], first: int) -> None:
-    """Ctrl-C killed the crawl process: its run must not stay 'running' (which would
-    also make the scheduler skip the source until the crawl timeout)."""
-    from sqlalchemy import select
-
-    from crawler.store import repo
-    from crawler.store.models import CrawlRun
-
-    with database.session() as session:
-        runs = session.scalars(
-            select(CrawlRun).where(
-                CrawlRun.id >= first, CrawlRun.source.in_(names), CrawlRun.status == "running"
-            )
-        )
-        for run in runs:
-            repo.finish_run(session, run.id, "failed", {}, "interrupted (Ctrl-C)")
-            err_console.print(f"{run.source}: run {run.id} stopped and marked failed", markup=False)
 
 
 def cmd_runs(args: argparse.Namespace) -> int:

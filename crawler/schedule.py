@@ -199,14 +199,10 @@ def run_crawl(config: Config, database: Database, name: str, stop: threading.Eve
 
     if stop.is_set():
         return
-    now = datetime.now(UTC)
-    with database.session() as session:
-        last = repo.last_run(session, name)
-    limit = timedelta(seconds=config.crawl.crawl_timeout_s)
-    if last is not None and last.status == "running" and now - last.started_at < limit:
-        log.info("crawl %s skipped: run %d is still running", name, last.id)
-        return
     outcome = crawl_source(config, database, name)
+    if outcome.busy:
+        log.info("crawl %s skipped: %s", name, outcome.busy)
+        return
     (log.info if outcome.ok else log.warning)("crawl %s", outcome.summary())
 
 
