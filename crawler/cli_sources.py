@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from rich.markup import escape
+from rich.text import Text
 
 from crawler.cli_common import config_from_args, console, open_database
 
@@ -74,31 +75,34 @@ def _print_report(report: Any) -> None:
     from crawler.sources_check import SHOWN_LINKS
 
     s = report.source
-    console.print(f"[bold]{s.name}[/bold] ({s.type}, max_pages {s.max_pages}) {s.label}")
+    console.print(Text(s.name, style="bold") + f" ({s.type}, max_pages {s.max_pages}) {s.label}")
     status = f"HTTP {report.list_status}" if report.list_status else "not fetched"
-    console.print(f"list page: {report.list_url} ({status})")
+    console.print(f"list page: {report.list_url} ({status})", markup=False)
     if report.list_status:
-        console.print(f"  article links: {report.link_count}")
+        console.print(f"  article links: {report.link_count}", markup=False)
         for url in report.links:
-            console.print(f"    {url}")
+            console.print(f"    {url}", markup=False)
         if report.link_count > SHOWN_LINKS:
-            console.print(f"    … and {report.link_count - SHOWN_LINKS} more")
-        console.print(f"  next page: {report.next_page or '(none found)'}")
+            console.print(f"    … and {report.link_count - SHOWN_LINKS} more", markup=False)
+        console.print(f"  next page: {report.next_page or '(none found)'}", markup=False)
     if report.article_url:
         status = f"HTTP {report.article_status}" if report.article_status else "not fetched"
-        console.print(f"article: {report.article_url} ({status})")
+        console.print(f"article: {report.article_url} ({status})", markup=False)
         for key in ("title", "published_at", "source"):
             if key in report.fields:
-                console.print(f"  {key}: {report.fields[key] or '(empty)'}")
+                console.print(f"  {key}: {report.fields[key] or '(empty)'}", markup=False)
         if "body" in report.fields:
             body = report.fields["body"]
             first = body.replace("\n", " ")[:80]
-            console.print(f"  body: {len(body)} characters: {first}{'…' if len(body) > 80 else ''}")
+            console.print(
+                f"  body: {len(body)} characters: {first}{'…' if len(body) > 80 else ''}",
+                markup=False,
+            )
     findings = report.findings
     if findings:
         console.print("warnings:")
         for f in findings:
-            console.print(f"  {'!' if f.action else '-'} {f.text}")
+            console.print(f"  {'!' if f.action else '-'} {f.text}", markup=False)
     if report.healthy:
         console.print("[green]healthy[/green]" + (" (notes above)" if findings else ""))
     else:

@@ -192,3 +192,24 @@ def test_sources_list_shows_last_run_and_health(tmp_path: Path, sites: dict[str,
     for text in ("ok", "stale: nothing new for 30 days", "failing: last run failed", "never run"):
         assert text in table
     assert inst.run("sources").stdout == table  # `sources` alone lists them too
+
+
+def test_check_prints_bracketed_crawled_text_as_text(tmp_path: Path):
+    """A title such as "[/]…" is the site's text, not terminal markup (it crashed rich)."""
+    site = tmp_path / "brackets"
+    (site / "news").mkdir(parents=True)
+    title = "[/]关于[bold]低空经济项目的通知"
+    (site / "index.html").write_text(
+        list_html("通知公告", [("/news/content_1000002.shtml", title)], None), encoding="utf-8"
+    )
+    page = article_html(title, "2025-06-01", "低空经济项目通知正文。" * 5)
+    (site / "news" / "content_1000002.shtml").write_text(page, encoding="utf-8")
+    with BadServer(site) as server:
+        inst = write_instance(
+            tmp_path,
+            f'[[sources]]\nname = "brackets"\nkind = "municipal"\n'
+            f'start_urls = ["{server.url}/index.html"]\ndownload_delay = 0\n',
+        )
+        proc = inst.run("sources", "check", "brackets", check=False)
+    assert "Traceback" not in proc.stderr, proc.stderr
+    assert f"title: {title}" in proc.stdout
