@@ -333,6 +333,10 @@ def _read_toml(path: Path, what: str) -> dict[str, Any]:
             "run `leadwatch init` to create it" if what == "config" else "create it or fix the path"
         )
         raise ConfigError(str(path), None, f"{what} file not found", fix) from None
+    except IsADirectoryError:
+        raise ConfigError(
+            str(path), None, "is a directory", f"give the {what} file inside it"
+        ) from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(str(path), None, f"not valid TOML: {exc}", "fix the syntax") from None
 

@@ -11,7 +11,8 @@ _RELATIVE = re.compile(r"^(\d+)([dhw])$")
 
 
 def parse_since(value: str, now: datetime | None = None, tz: ZoneInfo = SHANGHAI) -> datetime:
-    """`7d`, `12h`, `2w` or `YYYY-MM-DD` (midnight in ``tz``) -> aware datetime."""
+    """`7d`, `12h`, `2w` or a day (`YYYY-MM-DD`, `YYYY/MM/DD`, `YYYY年M月D日`; midnight in
+    ``tz``) -> aware datetime."""
     now = now or datetime.now(UTC)
     match = _RELATIVE.match(value.strip())
     if match:
@@ -19,11 +20,13 @@ def parse_since(value: str, now: datetime | None = None, tz: ZoneInfo = SHANGHAI
         return (
             now - {"d": timedelta(days=n), "h": timedelta(hours=n), "w": timedelta(weeks=n)}[unit]
         )
-    try:
-        day = datetime.strptime(value.strip(), "%Y-%m-%d")
-    except ValueError:
-        raise ValueError(f"--since {value!r}: use 7d, 12h, 2w or YYYY-MM-DD") from None
-    return day.replace(tzinfo=tz)
+    text = value.strip()
+    for fmt in ("%Y-%m-%d", "%Y/%m/%d", "%Y年%m月%d日"):  # the forms government pages use
+        try:
+            return datetime.strptime(text, fmt).replace(tzinfo=tz)
+        except ValueError:
+            continue
+    raise ValueError(f"--since {value!r}: use 7d, 12h, 2w or YYYY-MM-DD")
 
 
 def local(dt: datetime | None, tz: ZoneInfo = SHANGHAI, fmt: str = "%Y-%m-%d %H:%M") -> str:

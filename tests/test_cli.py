@@ -84,6 +84,9 @@ def test_items_filters_and_show(tmp_path: Path):
     assert by_label == items
     assert [i["title"] for i in items] == ["<script>alert('x')</script>低空经济项目签约落户丁蜀"]
     assert json.loads(inst.run("items", "--since", "2099-01-01", "--json").stdout) == []
+    for day in ("2000/01/01", "2000年1月1日"):  # as government pages write dates
+        assert len(json.loads(inst.run("items", "--since", day, "--json").stdout)) == 2
+    assert json.loads(inst.run("items", "--since", "2099/01/01", "--json").stdout) == []
     leads = json.loads(inst.run("items", "--leads", "--json").stdout)
     assert len(leads) == 2 and all(i["leads"] for i in leads)
     shown = inst.run("show", str(items[0]["id"])).stdout
