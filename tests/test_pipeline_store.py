@@ -109,4 +109,3 @@ def test_stored_times_are_utc_and_new_rows_reach_search(tmp_path: Path):
     # the search index is fed by triggers on articles: bulk inserts must fire them too
     assert rows(path, "select article_id from articles_fts_pending") == [(1,)]
     db.close()
-
