@@ -117,9 +117,24 @@ include_news = true
 """
 
 
+# The shipped sources and taxonomy, next to the package in a source checkout.
+BUNDLED_CONFIG = Path(__file__).resolve().parents[1] / "config"
+_REFERENCED = ("sources.toml", "taxonomy.toml")  # what TEMPLATE names under config/
+
+
 def write_default_config(path: Path, *, force: bool = False) -> bool:
-    """Write the default leadwatch.toml; False when it exists and ``force`` is off."""
+    """Write the default leadwatch.toml; False when it exists and ``force`` is off.
+
+    The sources and taxonomy files it names (config/*.toml beside it) are copied from
+    the shipped ones when they are missing, so a new directory works at once; existing
+    ones are never overwritten."""
     if path.exists() and not force:
         return False
     path.write_text(TEMPLATE, encoding="utf-8")
+    target = path.parent / "config"
+    for name in _REFERENCED:
+        shipped = BUNDLED_CONFIG / name
+        if shipped.is_file() and not (target / name).exists():
+            target.mkdir(parents=True, exist_ok=True)
+            (target / name).write_bytes(shipped.read_bytes())
     return True

@@ -227,11 +227,21 @@ def test_extract_of_a_refused_url_is_one_record_without_scrapy_logs():
     assert proc.stderr == ""  # no Scrapy retry/robots log, no traceback
 
 
-def test_init_elsewhere_names_the_files_still_missing(tmp_path: Path):
+def test_init_in_a_new_directory_gives_a_working_instance(tmp_path: Path):
     config = tmp_path / "leadwatch.toml"
     proc = leadwatch("--config", str(config), "init", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
-    assert f"{tmp_path / 'config' / 'sources.toml'} does not exist" in proc.stderr
+    assert "does not exist" not in proc.stderr  # the shipped sources and taxonomy were copied
+    for name in ("sources.toml", "taxonomy.toml"):
+        shipped = (REPO / "config" / name).read_bytes()
+        assert (tmp_path / "config" / name).read_bytes() == shipped
+    assert leadwatch("--config", str(config), "taxonomy", "check", cwd=tmp_path).returncode == 0
+    listed = leadwatch("--config", str(config), "sources", "list", cwd=tmp_path)
+    assert listed.returncode == 0 and "demo-yixing" in listed.stdout
+    (tmp_path / "config" / "sources.toml").write_text("# ours\n", encoding="utf-8")
+    forced = leadwatch("--config", str(config), "init", "--force", cwd=tmp_path)
+    assert forced.returncode == 0  # leadwatch.toml replaced, an edited sources file kept
+    assert (tmp_path / "config" / "sources.toml").read_text(encoding="utf-8") == "# ours\n"
     again = leadwatch("--config", str(config), "init", cwd=tmp_path)
     assert again.returncode == 1 and "edit it, or use --force" in again.stderr
 
