@@ -299,15 +299,19 @@ def test_schedule_run_crawls_sends_owed_digest_and_stops_cleanly_on_sigterm(
     finally:
         if proc.poll() is None:
             proc.kill()
-    assert proc.returncode == 0, stderr
-    assert "SIGTERM: no new jobs; waiting for running jobs to finish" in stderr
-    assert "scheduler stopped" in stderr
+    # Everything the scheduler said goes with each assertion: this test failed once in a
+    # slow run and nobody saw why.
+    runs = rows(inst, "select source, status, articles_new, message from crawl_runs")
+    said = f"runs: {runs}\nstderr:\n{stderr[-4000:]}"
+    assert proc.returncode == 0, said
+    assert "SIGTERM: no new jobs; waiting for running jobs to finish" in stderr, said
+    assert "scheduler stopped" in stderr, said
     # the digest that was in flight finished and was recorded, exactly once
-    assert len(mailbox.messages) == 1
-    assert rows(inst, "select period, status from deliveries") == [(period(hhmm="0000"), "sent")]
+    assert len(mailbox.messages) == 1, said
+    sent = rows(inst, "select period, status from deliveries")
+    assert sent == [(period(hhmm="0000"), "sent")], said
     # the crawl that had started ran to completion in its subprocess; the queued one did not start
-    runs = rows(inst, "select source, status, articles_new from crawl_runs")
-    assert len(runs) == 1 and runs[0][1] == "completed" and runs[0][2] > 0
+    assert len(runs) == 1 and runs[0][1] == "completed" and runs[0][2] > 0, said
 
 
 @pytest.mark.parametrize(
