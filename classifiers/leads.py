@@ -51,25 +51,6 @@ LARGE_AMOUNT = 10**8  # 1亿元: amounts from here on add ``score.amount_large``
 POST_LABEL_WINDOW = 4  # 30亿元产值: an ignore label this close after an amount drops it
 PROJECT_NAME_MIN = 4  # characters of name before 项目 for it to be a named project
 PROJECT_NAME_SCAN = 12  # characters before 项目 searched for a public-facility word
-# Public facilities the city builds for itself: a project named after one (…医院东院区项目,
-# …小学新建项目) is no cooperation lead unless an organisation is named with it.
-PUBLIC_WORKS = (
-    "医院",
-    "院区",
-    "卫生院",
-    "学校",
-    "小学",
-    "中学",
-    "幼儿园",
-    "道路",
-    "公园",
-    "安置房",
-    "保障房",
-    "体育馆",
-    "图书馆",
-    "污水",
-    "管网",
-)
 _BY = "由"
 SENTENCE_LIMIT = 500
 _CLAUSE_END = frozenset("，,；;：:")
@@ -262,7 +243,8 @@ class LeadFinder:
             i = s
             while i > facts.lo and s - PROJECT_NAME_SCAN < i and text[i - 1].isalnum():
                 i -= 1
-            if s - i >= PROJECT_NAME_MIN and not any(w in text[i:s] for w in PUBLIC_WORKS):
+            name = text[i:s]
+            if s - i >= PROJECT_NAME_MIN and not any(w in name for w in self.cfg.public_works):
                 return True
         return False
 

@@ -148,6 +148,7 @@ class LeadsConfig(_Model):
     context: list[Term] = Field(default_factory=list)
     project_words: list[Term] = Field(default_factory=list)
     generic_projects: list[Term] = Field(default_factory=list)
+    public_works: list[Term] = Field(default_factory=list)
     org_suffixes: list[Term] = Field(min_length=1)
     weak_org_suffixes: list[Term] = Field(default_factory=list)
     legal_suffixes: list[Term] = Field(default_factory=list)
