@@ -37,6 +37,7 @@ TAXONOMY = ROOT / "config" / "taxonomy.toml"
 LABELLED = ROOT / "tests" / "data" / "labelled"
 HELDOUT = LABELLED / "heldout"
 HELDOUT2 = LABELLED / "heldout2"
+HELDOUT3 = LABELLED / "heldout3"
 DEMO_TRUTH = ROOT / "tests" / "data" / "demo_truth.json"
 DEMO = ROOT / "demo" / "site"
 SEED = Path(os.environ.get("LEADWATCH_SEED_ARTICLE", ROOT.parent / "shared" / "seed-article.txt"))
@@ -173,6 +174,7 @@ def quality() -> None:
         ("labelled", str(LABELLED.relative_to(ROOT)), load_labelled(LABELLED)),
         ("heldout", str(HELDOUT.relative_to(ROOT)), load_labelled(HELDOUT)),
         ("heldout2", str(HELDOUT2.relative_to(ROOT)), load_labelled(HELDOUT2)),
+        ("heldout3", str(HELDOUT3.relative_to(ROOT)), load_labelled(HELDOUT3)),
     ]
     if DEMO_TRUTH.is_file():
         sets.append(("demo site", "the team's tests/data/demo_truth.json", demo_truth()))
