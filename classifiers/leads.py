@@ -52,6 +52,8 @@ POST_LABEL_WINDOW = 4  # 30亿元产值: an ignore label this close after an amo
 PROJECT_NAME_MIN = 4  # characters of name before 项目 for it to be a named project
 PROJECT_NAME_SCAN = 12  # characters before 项目 searched for a public-facility word
 _BY = "由"
+_FUTURE = ("将", "计划", "预计", "拟")
+_TALKS = ("洽谈", "交流", "座谈", "探讨", "磋商", "商谈", "会谈", "对接")
 SENTENCE_LIMIT = 500
 _CLAUSE_END = frozenset("，,；;：:")
 _COUNT = re.compile(
@@ -270,6 +272,10 @@ class LeadFinder:
                 continue
             if any(b == facts.lo or clause <= b < sig.start for b in background):
                 continue
+            if text[sig.end : sig.end + 1] == "的":
+                continue  # 对新落户的…项目给予补助: a kind of project, not an event
+            if sig.event != "visit" and _talked_about(text, facts.lo, facts.hi, sig):
+                continue  # 就在宜兴投资建设…进行洽谈: the subject of talks, not an event
             # 为…年内投产奠定基础: the event is what the news prepares, not what happened.
             if any(sig.end <= p < _clause_end(text, facts.hi, sig.end) for p in purposes):
                 continue
@@ -314,6 +320,8 @@ class LeadFinder:
                 continue
             seen.add(dedupe)
             found.append((lead.score, key, lead, own))
+        signed = {key for _, key, lead, _ in found if lead.event == "signing"}
+        found = [item for item in found if not self._terms_of_signing(item[1], item[2], signed)]
         kept = []
         for score, key, lead, own in found:
             if not own and any(
@@ -338,6 +346,29 @@ class LeadFinder:
             out.append(lead)
             self.lead_sentences.add(key)
         return out
+
+    def _terms_of_signing(self, key: Key, lead: Lead, signed: set[Key]) -> bool:
+        """Whether a landing is what the signing just before it agreed: 签署…协议。项目将
+        落户…园 / 根据协议，…计划明年开工 (planned, right after the signing sentence)."""
+        return (
+            lead.event == "landing"
+            and self._neighbour(key, -1) in signed
+            and self._planned_landing(key)
+        )
+
+    def _planned_landing(self, key: Key) -> bool:
+        """Whether sentence ``key`` tells only of landings still to come (将/计划/拟 …
+        before the signal in its clause)."""
+        text = self.doc.parts[key[0]].text
+        facts = self.facts(key)
+        usable = self._usable(key, facts)
+        return bool(usable) and all(
+            sig.event == "landing"
+            and any(
+                w in text[_clause_start(text, facts.lo, sig.start) : sig.start] for w in _FUTURE
+            )
+            for sig in usable
+        )
 
     def _drop_title_echoes(
         self, leads: list[tuple[float, Key, Lead]]
@@ -399,8 +430,14 @@ class LeadFinder:
             amounts = self.amounts(key, event, labelled_only=False)
             orgs = own_orgs
             nxt = self._neighbour(key, 1)
-            if nxt is not None and self._reports(nxt):
-                nxt = None  # only a sentence that continues this one (项目由…投资建设)
+            # Only a sentence that continues this one (项目由…投资建设), or tells what the
+            # signing agreed (项目将落户…，总投资5亿元), lends its figures.
+            if (
+                nxt is not None
+                and self._reports(nxt)
+                and not (event == "signing" and self._planned_landing(nxt))
+            ):
+                nxt = None
             if not orgs and event != "visit":
                 prev = self._neighbour(key, -1)
                 orgs = self.orgs(prev) if prev else []
@@ -487,6 +524,12 @@ def _distinct(amounts: list[Amount]) -> list[dict[str, Any]]:
             seen.add((a.currency, a.value))
             out.append({"value": a.value, "currency": a.currency, "text": a.text})
     return out
+
+
+def _talked_about(text: str, lo: int, hi: int, sig: _Signal) -> bool:
+    """Whether the signal is the topic of talks: 就…落户事宜进行洽谈 (a 就 before it in
+    its sentence, a talk word after it)."""
+    return "就" in text[lo : sig.start] and any(w in text[sig.end : hi] for w in _TALKS)
 
 
 def _clause_end(text: str, hi: int, pos: int) -> int:

@@ -906,3 +906,46 @@ def test_a_lead_sentence_tags_the_sector_it_is_about(clf: Classifier) -> None:
     )
     tags = {s.id for s in side.sectors}
     assert "new_infra" in tags and "new_energy" not in tags  # a test lab is not the subject
+
+
+# --- rules from tests/data/labelled/heldout3 (after its first contact was recorded)
+
+
+def test_rail_equipment_and_intelligent_driving_are_transport_tech(clf: Classifier) -> None:
+    rail = clf.classify(
+        "轨道交通装备产线投产",
+        "5月6日，常州某轨道装备有限公司动车组转向架智能产线投产。\n"
+        "市里将继续支持轨道交通装备企业智能化改造。",
+    )
+    assert "transport_tech" in {s.id for s in rail.sectors}
+    driving = clf.classify(
+        "智能驾驶零部件项目开工",
+        "江苏某汽车电子有限公司智能驾驶域控制器项目开工。\n园区将集聚智能网联汽车上下游企业。",
+    )
+    assert "transport_tech" in {s.id for s in driving.sectors}
+
+
+def test_a_signal_used_as_an_attribute_is_no_event(clf: Classifier) -> None:
+    policy = clf.classify(
+        "合成生物产业政策",
+        "对新落户的合成生物产业化项目，按照设备投资额的10%给予补助，单个项目最高2000万元。",
+    )
+    assert policy.leads == []
+
+
+def test_a_landing_talked_about_is_a_visit_not_a_landing(clf: Classifier) -> None:
+    talks = clf.classify(
+        "颐养集团来宜考察",
+        "10月9日，江苏福寿颐养集团有限公司负责人一行来宜考察，就在宜兴投资建设康养社区进行洽谈。",
+    )
+    assert [lead.event for lead in talks.leads] == ["visit"]
+
+
+def test_a_planned_landing_after_a_signing_is_its_terms(clf: Classifier) -> None:
+    result = clf.classify(
+        "生物医药项目签约",
+        "6月18日，锡山区人民政府与苏州博泰生物技术有限公司签署生物医药基地项目协议。\n"
+        "根据协议，该公司将在锡山经开区建设生产基地，项目总投资20亿元，计划明年开工建设。",
+    )
+    assert [lead.event for lead in result.leads] == ["signing"]
+    assert result.leads[0].amount_yuan == 2_000_000_000  # the terms lend their figures
