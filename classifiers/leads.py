@@ -5,15 +5,20 @@ state them (the word lists live in config/taxonomy.toml, ``[leads]``):
 
 - a signal counts only as a word (word boundaries), not inside an excluded phrase
   (落地窗, 开工率, 签约服务), not after a goal word in its clause (推动…落地, 力争…开工) and
-  not after a background word in its sentence (此前, 早在, 于2012年落户);
+  not after a background word in its sentence (此前, 早在, 于2012年落户), not before a
+  purpose word in its clause (为…投产奠定基础), not as an attribute (新落户的…项目) and not
+  as the topic of talks (就…落户事宜进行洽谈: that is a visit);
 - a sentence about a period (今年以来, 前三季度, 同比) or counting projects or firms without
   a day (新签约项目156个) is a statistic, not a lead;
 - a visit needs an organisation in its own sentence; a weak visit word (考察, 调研, 参观)
   also needs a cooperation word (合作, 投资, 项目 …);
 - a signing or landing needs an organisation (in its sentence, the one before, or the
   one after when that one tells no event of its own) or a named project (…储能电池项目,
-  not 重点项目); a signing also counts with its amount alone (集中签约…签约总额112.6亿元),
-  a landing does not (a school the city builds, with its budget, is no lead);
+  not 重点项目, named no later than the event's clause); a signing also counts with its
+  amount alone (集中签约…签约总额112.6亿元), a landing does not (a school the city builds,
+  with its budget, is no lead);
+- a planned landing right after a signing (根据协议，…将…建设，计划明年开工) is the
+  signing's terms: no lead of its own, and its figures go to the signing;
 - one lead per sentence: the event with the highest weight wins (signing before landing
   before visit); a wish or a stated intention (希望…, …表示，将…) halves the score;
   leads below ``min_score`` are dropped.
