@@ -14,7 +14,7 @@ from pathlib import Path
 from urllib.parse import parse_qs
 
 import pytest
-from badserver import BadServer, crawl_stats
+from badserver import BadServer, crawl_stats, set_crawl_options
 from conftest import DEMO_SITE, SITES, Instance, write_instance
 
 
@@ -139,6 +139,11 @@ def _expected_urls(server: BadServer, family: Family) -> set[str]:
 
 def test_every_family_is_crawled_completely(tmp_path: Path, servers: dict[str, BadServer]):
     inst = _instance(tmp_path, servers, max_pages=10)
+    # Twice in some twenty full CI runs one request to the loopback fixture server ended
+    # in "Connection was closed cleanly" before any response; a crawl retries that (the
+    # default is 2 retries), and this test is about paging, not transport errors
+    # (tests/test_bad_cases.py counts those with retries off).
+    set_crawl_options(inst.config, retries=1)
     inst.run("crawl", *FAMILIES)
     runs = {r["source"]: r for r in inst.runs()}
     for name, family in FAMILIES.items():
@@ -146,7 +151,7 @@ def test_every_family_is_crawled_completely(tmp_path: Path, servers: dict[str, B
         expected = _expected_urls(server, family)
         assert len(expected) == sum(family.per_page), name
         assert run["status"] == "completed", (name, run)
-        assert run["errors"] == 0, (name, run, _problems(inst, name))
+        assert run["errors"] == 0, f"{name}: {run['errors']} error(s)\n{_problems(inst, name)}"
         stored = _stored(inst, name)
         assert {row[0] for row in stored} == expected, name
         for url, title, published_at, body in stored:
