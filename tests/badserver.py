@@ -204,6 +204,10 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(data)))
+        # http.server answers HTTP/1.0 and closes the connection, but says nothing; Twisted
+        # then keeps the connection for the next request, and a POST sent on it as the
+        # close arrives fails with "Connection was closed cleanly" (a GET is retried).
+        self.send_header("Connection", "close")
         for name, value in headers.items():
             self.send_header(name.replace("_", "-"), value)
         self.end_headers()

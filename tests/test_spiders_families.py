@@ -14,7 +14,7 @@ from pathlib import Path
 from urllib.parse import parse_qs
 
 import pytest
-from badserver import BadServer, crawl_stats, set_crawl_options
+from badserver import BadServer, crawl_stats
 from conftest import DEMO_SITE, SITES, Instance, write_instance
 
 
@@ -139,11 +139,6 @@ def _expected_urls(server: BadServer, family: Family) -> set[str]:
 
 def test_every_family_is_crawled_completely(tmp_path: Path, servers: dict[str, BadServer]):
     inst = _instance(tmp_path, servers, max_pages=10)
-    # Twice in some twenty full CI runs one request to the loopback fixture server ended
-    # in "Connection was closed cleanly" before any response; a crawl retries that (the
-    # default is 2 retries), and this test is about paging, not transport errors
-    # (tests/test_bad_cases.py counts those with retries off).
-    set_crawl_options(inst.config, retries=1)
     inst.run("crawl", *FAMILIES)
     runs = {r["source"]: r for r in inst.runs()}
     for name, family in FAMILIES.items():
