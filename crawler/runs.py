@@ -75,9 +75,9 @@ class RunRecorder:
             # Nothing to list means nothing was checked: the site is down, moved or
             # forbids us, and "completed" would hide that from the operator.
             kinds = ", ".join(
-                f"{key.rpartition('/')[2]} x{n}"
-                for key, n in sorted(stats.items())
-                if key.startswith("leadwatch/errors/")
+                f"{key.removeprefix('errors/')} x{n}"
+                for key, n in detail_counters(stats).items()
+                if key.startswith("errors/") or key == "robots_forbidden"
             )
             status = "failed"
             reason = f"no list page could be fetched ({kinds or 'no error recorded'})"

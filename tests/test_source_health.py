@@ -304,6 +304,7 @@ download_delay = 0
         assert server.paths("/private/") == []
     (run,) = inst.runs()
     assert run["counters"]["robots_forbidden"] == 1 and "list_pages" not in run["counters"]
+    assert run["status"] == "failed" and "robots_forbidden x1" in run["message"]
     (listed,) = json.loads(inst.run("sources", "list", "--json").stdout)
     assert listed["health"] == "failing: robots.txt forbids the list pages"
     inst.run("digest", "--preview", str(tmp_path / "preview"))
