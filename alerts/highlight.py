@@ -43,6 +43,6 @@ def evidence_terms(
     for lead in leads:
         terms.extend(lead.counterparts or [])
         terms.extend(t for t in (lead.amount_text, lead.place) if t)
-        terms.extend(a["text"] for a in getattr(lead, "amounts", None) or [] if a.get("text"))
+        terms.extend(a["text"] for a in lead.amounts or [] if a.get("text"))
         terms.extend((signals or {}).get(lead.event, []))
     return terms

@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
@@ -43,10 +42,10 @@ def format_yuan(amount: int | None, currency: str = "CNY", text: str | None = No
     return f"{amount}元"
 
 
-def lead_amounts(lead: Any) -> str:
+def lead_amounts(lead: Lead) -> str:
     """Every investment amount of a lead (8亿元、6亿元), or its headline amount when it
     lists none (leads stored before they listed them)."""
-    amounts = getattr(lead, "amounts", None) or []
+    amounts = lead.amounts or []
     if len(amounts) <= 1:
         return format_yuan(lead.amount_yuan, lead.currency, lead.amount_text)
     return "、".join(
