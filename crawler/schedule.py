@@ -35,6 +35,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from alerts.digest import DeliveryResult, retry_pending, send_new
 from alerts.slots import digest_trigger, owed_slot, slot_period
 from crawler.config import Config, Source, Subscription
+from crawler.sources_health import STUCK_GRACE
 from crawler.store import Database, repo
 
 log = logging.getLogger("leadwatch.schedule")
@@ -208,7 +209,7 @@ def run_crawl(config: Config, database: Database, name: str, stop: threading.Eve
 
 def fail_abandoned_runs(config: Config, database: Database, now: datetime) -> int:
     """Runs still 'running' long after any crawl would have timed out: the process died."""
-    limit = timedelta(seconds=config.crawl.crawl_timeout_s) + timedelta(minutes=10)
+    limit = timedelta(seconds=config.crawl.crawl_timeout_s) + STUCK_GRACE
     count = 0
     with database.session() as session:
         for run in repo.list_runs(session, None, 1000):
