@@ -126,6 +126,7 @@ class LeadFinder:
         self._orgs: dict[Key, list[OrgMention]] = {}
         self._amounts: dict[tuple[Key, bool, bool], list[Amount]] = {}
         self.lead_sentences: set[Key] = set()  # the sentences of the leads found
+        self._usable_cache: dict[Key, list[_Signal]] = {}
 
     # ------------------------------------------------------------ per sentence facts
 
@@ -264,7 +265,14 @@ class LeadFinder:
         return bool(_COUNT.search(sentence)) and not _DAY.search(sentence)
 
     def _usable(self, key: Key, facts: _Facts) -> list[_Signal]:
-        """The sentence's signals that report an event (not a goal, not background)."""
+        """The sentence's signals that report an event (not a goal, not background),
+        cached: a sentence is asked about as a lead and as its neighbours' context."""
+        found = self._usable_cache.get(key)
+        if found is None:
+            found = self._usable_cache[key] = self._find_usable(key, facts)
+        return found
+
+    def _find_usable(self, key: Key, facts: _Facts) -> list[_Signal]:
         text = self.doc.parts[key[0]].text
         goals = facts.marks.get(ASPIRATION, ())
         purposes = facts.marks.get(PURPOSE, ())
