@@ -21,8 +21,8 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from crawler.config import Source
-from crawler.encoding import decode_html
 from crawler.extract import ArticleSelectors
+from crawler.extract.encoding import decode_html
 from crawler.items import ArticlePage
 from spiders import hanweb, heuristics, pagers, quality
 from spiders.failures import classify_failure

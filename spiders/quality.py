@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from crawler.encoding import declared_charsets, normalize_charset
+from crawler.extract.encoding import declared_charsets, normalize_charset
 
 # Counter names (Scrapy stats, prefixed with "leadwatch/pages/").
 CHARSET_MISMATCH = "charset_mismatch"  # declares one charset, the bytes are another

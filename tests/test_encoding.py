@@ -1,4 +1,4 @@
-"""Tests for crawler.encoding.decode_html."""
+"""Tests for crawler.extract.encoding.decode_html."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import codecs
 
 import pytest
 
-from crawler.encoding import declared_charsets, decode_html, normalize_charset
+from crawler.extract.encoding import declared_charsets, decode_html, normalize_charset
 
 TEXT = "示例市招商引资项目签约仪式在市民中心举行"
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from crawler.dates import SHANGHAI
 from crawler.extract import ArticleSelectors, Extracted, extract_article
+from crawler.extract.dates import SHANGHAI
 
 PAGES = Path(__file__).parent / "data" / "pages"
 

@@ -1,4 +1,4 @@
-"""Tests for crawler.dates and the <title> suffix rules."""
+"""Tests for crawler.extract.dates and the <title> suffix rules."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ from datetime import datetime
 
 import pytest
 
-from crawler.dates import SHANGHAI, date_from_url, find_dates, parse_date, parse_meta_date
-from crawler.extract_dom import fold, fold_title
-from crawler.extract_title import strip_site_suffix
+from crawler.extract.dates import SHANGHAI, date_from_url, find_dates, parse_date, parse_meta_date
+from crawler.extract.dom import fold, fold_title
+from crawler.extract.title import strip_site_suffix
 
 
 def at(*parts: int) -> datetime:

@@ -22,12 +22,12 @@ from datetime import datetime
 from lxml import etree
 from parsel import Selector
 
-from crawler.dates import date_from_url, parse_meta_date
-from crawler.encoding import decode_html
-from crawler.extract_body import body_text, find_body
-from crawler.extract_date import choose_published, find_source
-from crawler.extract_dom import fold, fold_title, parse_document, render, render_lines
-from crawler.extract_title import (
+from crawler.extract.body import body_text, find_body
+from crawler.extract.dateline import choose_published, find_source
+from crawler.extract.dates import date_from_url, parse_meta_date
+from crawler.extract.dom import fold, fold_title, parse_document, render, render_lines
+from crawler.extract.encoding import decode_html
+from crawler.extract.title import (
     find_headings,
     page_title,
     read_meta,
@@ -99,7 +99,7 @@ def extract_article(
 ) -> Extracted:
     """Extract title, publish time (Asia/Shanghai), source, body and warnings.
 
-    ``html`` may be bytes (decoded with :func:`crawler.encoding.decode_html`,
+    ``html`` may be bytes (decoded with :func:`crawler.extract.encoding.decode_html`,
     using ``content_type`` when given).  Never raises on malformed pages; what
     could not be found is empty and explained in ``warnings``.
     """

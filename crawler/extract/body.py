@@ -11,8 +11,8 @@ import re
 
 from lxml import etree
 
-from crawler.dates import find_dates
-from crawler.extract_dom import Line, Rendering, parse_fragment, render_lines
+from crawler.extract.dates import find_dates
+from crawler.extract.dom import Line, Rendering, parse_fragment, render_lines
 
 __all__ = ["find_body", "hanweb_fragment", "body_text"]
 

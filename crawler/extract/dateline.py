@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from crawler.dates import DateMatch, date_from_url, find_dates, parse_meta_date
-from crawler.extract_dom import Line
+from crawler.extract.dates import DateMatch, date_from_url, find_dates, parse_meta_date
+from crawler.extract.dom import Line
 
 __all__ = [
     "DateCandidate",

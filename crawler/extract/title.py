@@ -14,8 +14,8 @@ from difflib import SequenceMatcher
 
 from lxml import etree
 
-from crawler.dates import find_dates
-from crawler.extract_dom import HEADING_TAGS, Line, Rendering, fold_title, render_lines
+from crawler.extract.dates import find_dates
+from crawler.extract.dom import HEADING_TAGS, Line, Rendering, fold_title, render_lines
 
 __all__ = ["read_meta", "page_title", "strip_site_suffix", "TitleCandidate", "find_headings"]
 
