@@ -26,8 +26,6 @@ class RedirectLoop(IgnoreRequest):
     crawler.crawl.redirect; the spider logs and counts it)."""
 
 
-
-
 @dataclass(frozen=True)
 class FailureKind:
     name: str  # e.g. "http_404", "timeout", "too_large", "robots_forbidden"
