@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from badserver import BadServer, list_html, set_crawl_options
-from conftest import TAXONOMY, write_instance
-
 from crawler.config import load_config
 from crawler.crawl.job import scrapy_settings
+from tests.helpers.badserver import BadServer, list_html, set_crawl_options
+from tests.helpers.instance import write_instance
+from tests.helpers.paths import TAXONOMY
 
 
 def _config(tmp_path: Path, crawl: str = "", source: str = "") -> Path:
