@@ -183,7 +183,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
     from crawler.cli.extract import extract_targets
 
     status = 0
-    for record in extract_targets(args.targets, url=args.url):
+    config_path = Path(args.config) if Path(args.config).is_file() else None
+    for record in extract_targets(args.targets, url=args.url, config_path=config_path):
         if "error" in record:
             status = 1
         if args.json:
