@@ -143,6 +143,14 @@ def test_crawl_browse_and_digest_on_postgresql(
     shown = inst.run("show", str(leads[0]["id"])).stdout
     assert leads[0]["title"] in shown
 
+    # re-tagging replaces every tag and lead through the same portable statements
+    retagged = inst.run("reclassify").stdout
+    assert "re-tagged 36 article(s)" in retagged, retagged
+    again = json.loads(inst.run("items", "--leads", "--json", "--limit", "100").stdout)
+    assert [(a["id"], a["leads"], a["sectors"]) for a in again] == [
+        (a["id"], a["leads"], a["sectors"]) for a in leads
+    ]
+
     inst.run("digest", "--send")
     assert len(smtp_server.messages) == 1
     assert "nothing new" in inst.run("digest", "--send").stdout
