@@ -61,6 +61,14 @@ def _environment(cwd: Path, env: Mapping[str, str] | None) -> Iterator[None]:
         os.environ.update(old_env)
 
 
+def _python_default_warning_filters() -> None:
+    """The filters a plain ``python`` process starts with (see the warnings docs)."""
+    warnings.resetwarnings()
+    warnings.filterwarnings("default", category=DeprecationWarning, module="__main__")
+    for category in (DeprecationWarning, PendingDeprecationWarning, ImportWarning, ResourceWarning):
+        warnings.filterwarnings("ignore", category=category, append=True)
+
+
 def run_cli(
     args: Sequence[str],
     *,
@@ -77,8 +85,7 @@ def run_cli(
         # a child process would run with Python's default warning filters, not the
         # suite's "error" (a library's DeprecationWarning is not a failed command)
         with _environment(cwd, env), warnings.catch_warnings():
-            warnings.resetwarnings()
-            warnings.simplefilter("default")
+            _python_default_warning_filters()
             try:
                 code = main(list(args))
             except SystemExit as exc:  # argparse: --help, usage errors
