@@ -25,8 +25,9 @@ from parsel import Selector
 from crawler.extract.body import body_text, find_body
 from crawler.extract.dateline import choose_published, find_source
 from crawler.extract.dates import date_from_url, parse_meta_date
-from crawler.extract.dom import fold, fold_title, parse_document, render, render_lines
-from crawler.extract.encoding import decode_html
+from crawler.extract.dom import fold, fold_title, parse_page, render, render_lines
+from crawler.extract.encoding import decode_page
+from crawler.extract.limits import cap_bytes, cap_text, trim_attributes
 from crawler.extract.title import (
     find_headings,
     page_title,
@@ -90,6 +91,19 @@ def _clean_meta_source(value: str) -> str:
     return value
 
 
+def _page_text(html: str | bytes, content_type: str | None) -> tuple[str, list[str]]:
+    """The page as text, within the size and attribute bounds, and what was done to it."""
+    if isinstance(html, bytes):
+        body, warnings = cap_bytes(html)
+        decoded = decode_page(body, content_type)
+        text = decoded.text
+        warnings += decoded.warnings
+    else:
+        text, warnings = cap_text(html or "")
+    text, trimmed = trim_attributes(text)
+    return text, warnings + trimmed
+
+
 def extract_article(
     html: str | bytes,
     url: str = "",
@@ -103,16 +117,17 @@ def extract_article(
     using ``content_type`` when given).  Never raises on malformed pages; what
     could not be found is empty and explained in ``warnings``.
     """
-    text = decode_html(html, content_type) if isinstance(html, bytes) else html
+    text, warnings = _page_text(html, content_type)
     sel = selectors or ArticleSelectors()
-    warnings: list[str] = []
-    root = parse_document(text)
+    root, parse_warnings = parse_page(text)
+    warnings += parse_warnings
     if root is None:
         guessed = date_from_url(url)
-        return Extracted("", guessed, "", "", ["empty or unparseable page"])
+        return Extracted("", guessed, "", "", [*warnings, "empty or unparseable page"])
 
     meta = read_meta(root)
     rendering = render(root, drop_noise=True)
+    warnings += rendering.warnings
     lines = rendering.lines
     doc_title = page_title(root)
     site_names = tuple(meta.get(k, "") for k in ("sitename", "og:site_name", "columnname"))

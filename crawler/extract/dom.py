@@ -10,15 +10,18 @@ list item, or a zone such as comments, related news, navigation or footer.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from lxml import etree
+
+from crawler.extract.limits import MAX_TEXT_CHARS, TEXT_CUT, flatten_deep
 
 __all__ = [
     "Line",
     "Rendering",
     "render",
     "parse_document",
+    "parse_page",
     "parse_fragment",
     "fold",
     "fold_title",
@@ -97,7 +100,12 @@ _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _DIGIT_GAP = re.compile(rf"(?<=\d)[\u3000\r\n][\s\u3000]*(?=[{_CJK}])")
 
 
-_PARSER = etree.HTMLParser(remove_comments=False, no_network=True, default_doctype=False)
+# huge_tree lifts libxml2's 10 MB text-node limit (past it the node, and the body,
+# was dropped) and its 256-level nesting limit (2,048 instead); page size is bounded
+# before parsing (crawler.extract.limits), so nothing here can grow without bound.
+_PARSER = etree.HTMLParser(
+    remove_comments=False, no_network=True, default_doctype=False, huge_tree=True
+)
 
 
 def parse_fragment(html: str) -> etree._Element | None:
@@ -112,7 +120,7 @@ def parse_fragment(html: str) -> etree._Element | None:
     return doc.find("body/div")
 
 
-@dataclass
+@dataclass(slots=True)
 class Line:
     """One visible line of the page."""
 
@@ -169,6 +177,30 @@ def parse_document(html: str) -> etree._Element | None:
     # in <!-- 文章来源 begin --> … markers); drop them, keeping the text.
     etree.strip_tags(root, etree.Comment, etree.ProcessingInstruction)
     return root
+
+
+def _too_deep() -> bool:
+    """True when the last parse stopped at libxml2's nesting limit (a fatal, last error)."""
+    last = _PARSER.error_log.last_error
+    return last is not None and last.type_name == "ERR_RESOURCE_LIMIT" and "depth" in last.message
+
+
+def parse_page(html: str) -> tuple[etree._Element | None, list[str]]:
+    """Parse a whole page, unwrapping nesting the parser cannot take; ``(root, warnings)``.
+
+    libxml2 gives up at 2,048 nested elements and drops the rest of the page; then
+    the page is parsed again with elements deeper than
+    :data:`crawler.extract.limits.FLATTEN_DEPTH` unwrapped (their text kept).
+    """
+    root = parse_document(html)
+    if root is None or not _too_deep():
+        return root, []
+    flat, warnings = flatten_deep(html)
+    if warnings:
+        again = parse_document(flat)
+        if again is not None:
+            root = again
+    return root, warnings
 
 
 def is_hidden(el: etree._Element) -> bool:
@@ -248,6 +280,7 @@ class Rendering:
     spans: dict[int, tuple[etree._Element, int, int]]
     titles: list[etree._Element]
     containers: list[tuple[int, etree._Element]]
+    warnings: list[str] = field(default_factory=list)
 
     def lines_of(self, el: etree._Element) -> list[Line] | None:
         """The lines of a block element seen during this rendering, or None."""
@@ -269,6 +302,7 @@ def render(root: etree._Element, *, drop_noise: bool = False) -> Rendering:
     titles: list[etree._Element] = []
     containers: list[tuple[int, etree._Element]] = []
     pieces: list[str] = []
+    cut: list[int] = []  # lengths of text nodes cut to MAX_TEXT_CHARS
     state: dict = {"link": 0, "block": root, "has_text": False, "noise": False, "li": False}
     # Stack entries: (element, is_block, noise, in_link, in_li, first line)
     base = (root, True, False, False, False, 0)
@@ -299,6 +333,9 @@ def render(root: etree._Element, *, drop_noise: bool = False) -> Rendering:
     def add(text: str | None, in_link: bool) -> None:
         if not text:
             return
+        if len(text) > MAX_TEXT_CHARS:
+            cut.append(len(text))
+            text = text[:MAX_TEXT_CHARS]
         if not state["has_text"] and not text.isspace():
             # The line's owner is the innermost block open when text starts.
             state["block"] = next((e[0] for e in reversed(stack) if e[1]), root)
@@ -374,7 +411,10 @@ def render(root: etree._Element, *, drop_noise: bool = False) -> Rendering:
             if el is not root:
                 add(el.tail, parent[3])
     flush()
-    return Rendering(lines, spans, titles, containers)
+    warnings = [
+        f"{TEXT_CUT}: a text node of {n:,} characters cut to {MAX_TEXT_CHARS:,}" for n in cut[:3]
+    ]
+    return Rendering(lines, spans, titles, containers, warnings)
 
 
 def render_lines(root: etree._Element, *, drop_noise: bool = False) -> list[Line]:
