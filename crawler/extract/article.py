@@ -23,17 +23,19 @@ from lxml import etree
 from parsel import Selector
 
 from crawler.extract.body import body_text, find_body
-from crawler.extract.dateline import choose_published, find_source
+from crawler.extract.dateline import choose_published, find_source, structured_dates
 from crawler.extract.dates import date_from_url, parse_meta_date
 from crawler.extract.dom import fold, fold_title, parse_page, render, render_lines
 from crawler.extract.encoding import decode_page
 from crawler.extract.limits import cap_bytes, cap_text, trim_attributes
 from crawler.extract.title import (
     find_headings,
+    is_column_name,
     page_title,
     read_meta,
     score_headings,
     strip_site_suffix,
+    title_above,
     two_line_title,
 )
 
@@ -132,7 +134,13 @@ def extract_article(
     doc_title = page_title(root)
     site_names = tuple(meta.get(k, "") for k in ("sitename", "og:site_name", "columnname"))
     stripped = strip_site_suffix(doc_title, site_names) if doc_title else ""
-    references = [r for r in (meta.get("articletitle"), meta.get("og:title"), doc_title) if r]
+    column_title = bool(stripped) and is_column_name(stripped, root)
+    references = [meta["articletitle"]] if meta.get("articletitle") else []
+    og_title = meta.get("og:title")
+    if og_title and not is_column_name(strip_site_suffix(og_title, site_names), root):
+        references.append(og_title)
+    if doc_title and not column_title:
+        references.append(doc_title)
     headings = find_headings(rendering)
 
     # Title, pass 1 (no date known yet) gives the anchor for date scoring.
@@ -149,7 +157,8 @@ def extract_article(
         if published is None:
             warnings.append(f"date selector {sel.date!r} matched no date")
     if published is None:
-        published, date_line = choose_published(meta, lines, title_line, url, warnings)
+        dated = {**meta, **structured_dates(root)}
+        published, date_line = choose_published(dated, lines, title_line, url, warnings)
 
     # Title, pass 2.
     title = ""
@@ -164,9 +173,16 @@ def extract_article(
         if best is not None:
             title = two_line_title(best)
             title_line = best.line_index
-    if not title and stripped:
+    if not title and stripped and not column_title:
         title = stripped
         warnings.append("no article heading; used <title> without the site suffix")
+    if not title and date_line is not None:
+        title = title_above(lines, date_line)
+        if title:
+            warnings.append("no article heading; used the line above the date")
+    if not title and stripped:
+        title = stripped
+        warnings.append("no article heading; used <title>, which names a column")
     if not title:
         warnings.append("no title found")
 
@@ -199,7 +215,7 @@ def extract_article(
             warnings.append("no body container; used text-density fallback")
         elif not how:
             warnings.append("no body found")
-    body = body_text(container, title, rendering)
+    body = body_text(container, title, rendering, date_line)
     if container is not None and not body:
         warnings.append("body container is empty")
 

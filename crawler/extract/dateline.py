@@ -9,16 +9,31 @@ links, footers, body paragraphs, print-edition lines and CMS records
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from crawler.extract.dates import DateMatch, date_from_url, find_dates, parse_meta_date
-from crawler.extract.dom import Line
+from lxml import etree
+
+from crawler.extract.dates import (
+    DateMatch,
+    YearlessMatch,
+    date_from_url,
+    find_dates,
+    find_yearless,
+    parse_meta_date,
+    years_in,
+)
+from crawler.extract.dom import Line, is_noise_zone
 
 __all__ = [
     "DateCandidate",
+    "YearlessCandidate",
     "best_visible_date",
+    "best_yearless_date",
+    "structured_dates",
     "choose_published",
     "meta_date",
     "find_source",
@@ -44,6 +59,14 @@ _LABELS = {
     "产生日期": 7.0,
     "成文日期": 6.0,
     "更新时间": 4.0,
+    "更新日期": 4.0,
+    "发布": 6.0,
+    "发布于": 8.0,
+    "Published": 8.0,
+    "Updated": 6.0,
+    "Posted": 8.0,
+    "Date": 6.0,
+    "Time": 4.0,
 }
 _LABEL_RE = re.compile(
     r"(?:^|(?<=[\s|｜/】\]）)>·:：,，;；]))("
@@ -54,19 +77,52 @@ _LABEL_ONLY = re.compile(r"(" + "|".join(_LABELS) + r")\s*[:：]\s*$")
 _CMS_RECORD_BEFORE = re.compile(r"\d{5,}\s*$")
 _CMS_RECORD_AFTER = re.compile(r"^\.\d\b")
 _PRINT_EDITION = re.compile(r"^\s*\d{0,3}\s*版\s*[）)]")
-_SKIP_LINE = re.compile(r"页面生成时间|copyright|©|版权所有|备案|ICP", re.I)
+_SKIP_LINE = re.compile(
+    r"页面生成时间|网站更新|页面更新|最后更新|copyright|©|版权所有|备案|ICP", re.I
+)
 _SOURCE_HINT = re.compile(r"来源|稿件|出处|作者|编辑")
+# Meta names (lower-cased, stray spaces stripped) and the structured dates read by
+# structured_dates(), in order of trust.
 _META_DATE_KEYS = (
     "pubdate",
     "publishdate",
     "firstpublishedtime",
     "article:published_time",
     "og:release_date",
+    "datepublished",
+    "ld:datepublished",
+    "og:published_time",
+    "og:time",
+    "og:pubdate",
     "apub:time",
     "publish_time",
     "publishtime",
+    "publishedtime",
+    "publish-date",
+    "published-date",
+    "publication_date",
+    "pubtime",
+    "_pubtime",
+    "rnews:datepublished",
+    "dc.date.issued",
+    "dcterms.issued",
+    "dcterms.created",
+    "dc.date",
+    "parsely-pub-date",
+    "sailthru.date",
+    "date_published",
+    "published_at",
+    "originalpublicationdate",
+    "article_date_original",
+    "bt:pubdate",
     "weibo: article:create_at",
+    "weibo:article:create_at",
+    "itemprop:datepublished",
+    "time:datetime",
+    "ld:datecreated",
 )
+# Meta names whose value may carry the year of a date shown without one.
+_YEAR_KEY = re.compile(r"date|time|pub|creat", re.I)
 _SOURCE_LABEL = re.compile(
     r"(?:本文来源于|(?:^|(?<=[\s|｜/】\]）)>·:：,，;；\d日]))"
     r"(?:稿件来源|信息来源|文章来源|新闻来源|来源于|来源))\s*[:：]?\s*"
@@ -99,7 +155,9 @@ def _label_before(text: str, match: DateMatch, prev: Line | None) -> str | None:
     return None
 
 
-def _score(line: Line, match: DateMatch, label: str | None, near_source: bool) -> float | None:
+def _score(
+    line: Line, match: DateMatch | YearlessMatch, label: str | None, near_source: bool
+) -> float | None:
     """Score of a date on a line, before its position relative to the title counts."""
     text = line.text
     if _SKIP_LINE.search(text):
@@ -113,6 +171,8 @@ def _score(line: Line, match: DateMatch, label: str | None, near_source: bool) -
         score += 3.0
     if near_source:
         score += 3.0
+    if line.date_hint:
+        score += 3.0  # class/id "time", "date", "publish" …, or a <time>
     if len(text) <= 60:
         score += 2.0
     elif len(text) > 150 and not label:
@@ -122,13 +182,18 @@ def _score(line: Line, match: DateMatch, label: str | None, near_source: bool) -
     if line.noise:
         score -= 8.0
     if line.link_ratio > 0.5:
-        score -= 7.0
+        # A related-news item is a link with a date; a date line that is itself a
+        # link (to the day's archive) is short and holds little besides the date.
+        short = len(text) - (match.end - match.start) <= 12 and not line.in_li
+        score -= 2.0 if short else 7.0
     elif line.in_li and line.link_chars:
         score -= 5.0
     return score
 
 
-def _apply_position(cands: list[DateCandidate], title_line: int | None) -> None:
+def _apply_position(
+    cands: list[DateCandidate] | list[YearlessCandidate], title_line: int | None
+) -> None:
     """The first plausible date line right below the title gets the bonus."""
     if title_line is None:
         return
@@ -142,8 +207,20 @@ def _apply_position(cands: list[DateCandidate], title_line: int | None) -> None:
             c.score += 5.0
         elif 0 < gap <= 6:
             c.score += 1.0
-        elif (gap > 60 and not c.label) or gap < -2:
-            c.score -= 2.0
+        elif (gap > 60 and not c.label) or (gap < -4 and not c.label) or gap < -8:
+            c.score -= 2.0  # far below the title, or above it (a date just above is fine)
+
+
+def _near_source(lines: list[Line], line: Line) -> bool:
+    """A 来源/作者 on the line, or on a short neighbouring line (separate elements)."""
+    if _SOURCE_HINT.search(line.text):
+        return True
+    if len(line.text) > 40:
+        return False
+    i = line.index
+    after = i + 1 < len(lines) and bool(_SOURCE_HINT.search(lines[i + 1].text[:12]))
+    before = i > 0 and len(lines[i - 1].text) <= 40 and bool(_SOURCE_HINT.search(lines[i - 1].text))
+    return after or before
 
 
 def best_visible_date(lines: list[Line], title_line: int | None) -> DateCandidate | None:
@@ -153,10 +230,7 @@ def best_visible_date(lines: list[Line], title_line: int | None) -> DateCandidat
     for line in lines:
         for match in find_dates(line.text):
             label = _label_before(line.text, match, prev)
-            near_source = bool(_SOURCE_HINT.search(line.text))
-            if not near_source and len(line.text) <= 40 and line.index + 1 < len(lines):
-                near_source = bool(_SOURCE_HINT.search(lines[line.index + 1].text[:12]))
-            score = _score(line, match, label, near_source)
+            score = _score(line, match, label, _near_source(lines, line))
             if score is not None:
                 cands.append(DateCandidate(match.value, match.has_time, line.index, score, label))
         prev = line
@@ -167,13 +241,154 @@ def best_visible_date(lines: list[Line], title_line: int | None) -> DateCandidat
     return best
 
 
+@dataclass
+class YearlessCandidate:
+    """A visible month-day date (``05-13 10:20``) with its line and score."""
+
+    match: YearlessMatch
+    line_index: int
+    score: float
+    label: str | None = None
+
+
+def best_yearless_date(lines: list[Line], title_line: int | None) -> YearlessCandidate | None:
+    """The best visible date written without a year, on a short date-like line near the title.
+
+    Without a year a date is easily something else (10-12岁, 3/4), so only short
+    lines count, and a time, a label, a 来源 or a date class/id must back it up.
+    """
+    if title_line is None:
+        return None
+    cands: list[YearlessCandidate] = []
+    lo, hi = max(0, title_line - 4), min(len(lines), title_line + 9)
+    for line in lines[lo:hi]:
+        if len(line.text) > 60 or line.noise or line.in_li:
+            continue
+        for match in find_yearless(line.text):
+            prev = lines[line.index - 1] if line.index else None
+            label = _label_before(line.text, match, prev)  # type: ignore[arg-type]
+            backed = match.has_time or label or line.date_hint
+            score = _score(line, match, label, _near_source(lines, line))
+            if score is None or not backed:
+                continue
+            cands.append(YearlessCandidate(match, line.index, score, label))
+    _apply_position(cands, title_line)
+    best = max(cands, key=lambda c: c.score, default=None)
+    if best is None or best.score < WEAK:
+        return None
+    return best
+
+
 def meta_date(meta: dict[str, str]) -> tuple[str, datetime, bool] | None:
-    """The first parseable publish date in meta tags: ``(name, datetime, has_time)``."""
+    """The first parseable publish date in meta tags: ``(name, datetime, has_time)``.
+
+    When it has no time of day and a later one names the same day with a time
+    (``publishdate`` 2024-05-13 and ``og:time`` 2024-05-13 10:20), the time is taken.
+    """
+    found: list[tuple[str, datetime, bool]] = []
     for key in _META_DATE_KEYS:
         parsed = parse_meta_date(meta.get(key))
         if parsed:
-            return key, parsed[0], parsed[1]
+            found.append((key, parsed[0], parsed[1]))
+    if not found:
+        return None
+    key, first, has_time = found[0]
+    if not has_time:
+        for _, other, other_has_time in found[1:]:
+            if other_has_time and other.date() == first.date():
+                return key, other, True
+    return found[0]
+
+
+def structured_dates(root: etree._Element) -> dict[str, str]:
+    """Publish dates given as data rather than text, keyed like meta names.
+
+    ``ld:datepublished`` / ``ld:datecreated`` from JSON-LD, ``itemprop:datepublished``
+    from an element's ``content``/``datetime``/text, and ``time:datetime`` when the
+    ``<time datetime>`` elements outside comment/related zones name one day (or one
+    is marked ``pubdate``).
+    """
+    out: dict[str, str] = {}
+    for script in root.iter("script"):
+        if "ld+json" not in (script.get("type") or "").lower() or not script.text:
+            continue
+        for key in ("datePublished", "dateCreated"):
+            value = _json_ld_value(script.text, key)
+            if value and f"ld:{key.lower()}" not in out:
+                out[f"ld:{key.lower()}"] = value
+    for el in root.xpath('//*[@itemprop="datePublished"][not(self::meta)]'):
+        value = el.get("content") or el.get("datetime") or "".join(el.itertext())
+        if value.strip() and not _in_noise(el):
+            out.setdefault("itemprop:datepublished", value.strip())
+            break
+    days: dict[str, str] = {}
+    for el in root.xpath("//time[@datetime]"):
+        if _in_noise(el):
+            continue
+        value = el.get("datetime") or ""
+        if el.get("pubdate") is not None:
+            days = {"pubdate": value}
+            break
+        parsed = parse_meta_date(value)
+        if parsed:
+            days.setdefault(str(parsed[0].date()), value)
+    if len(days) == 1:
+        out["time:datetime"] = next(iter(days.values()))
+    return out
+
+
+def _in_noise(el: etree._Element) -> bool:
+    return any(is_noise_zone(a) for a in el.iterancestors()) or is_noise_zone(el)
+
+
+_JSON_LD_MAX = 200_000
+
+
+def _json_ld_value(text: str, key: str) -> str | None:
+    """The first string value of ``key`` anywhere in a JSON-LD script, or None."""
+    if len(text) > _JSON_LD_MAX:
+        return None
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return None
+    for found in _walk(data, key, 0):
+        return found
     return None
+
+
+def _walk(data: object, key: str, depth: int) -> Iterator[str]:
+    if depth > 6:
+        return
+    if isinstance(data, dict):
+        value = data.get(key)
+        if isinstance(value, str) and value.strip():
+            yield value.strip()
+        for child in data.values():
+            if isinstance(child, dict | list):
+                yield from _walk(child, key, depth + 1)
+    elif isinstance(data, list):
+        for child in data[:50]:
+            yield from _walk(child, key, depth + 1)
+
+
+def _year_for(match: YearlessMatch, meta: dict[str, str], url: str) -> int | None:
+    """The one year the page's metadata or URL gives a month-day date, or None.
+
+    A URL date must name the same month (and day, when it has one); meta values
+    of date-like names (``weibo:article:create_at`` = ``13 05 2024 09:36:26``)
+    give their years. Disagreeing years give none.
+    """
+    years: set[int] = set()
+    from_url = date_from_url(url)
+    if from_url is not None and from_url.month == match.month:
+        years.add(from_url.year)
+    for key, value in meta.items():
+        if _YEAR_KEY.search(key):
+            years.update(years_in(value))
+    if len(years) != 1:
+        return None
+    return years.pop()
 
 
 def _fmt(dt: datetime) -> str:
@@ -219,6 +434,22 @@ def choose_published(
         return mdt, None
     if visible is not None:
         return visible.value, visible.line_index
+    yearless = best_yearless_date(lines, title_line)
+    if yearless is not None:
+        match = yearless.match
+        if from_meta is not None and (from_meta[1].month, from_meta[1].day) == (
+            match.month,
+            match.day,
+        ):
+            # Same day: the visible time wins when the meta has none.
+            year_value = match.with_year(from_meta[1].year)
+            if year_value is not None and match.has_time and not from_meta[2]:
+                return year_value, yearless.line_index
+            return from_meta[1], yearless.line_index
+        year = _year_for(match, meta, url) if from_meta is None else None
+        value = match.with_year(year) if year is not None else None
+        if value is not None:
+            return value, yearless.line_index
     if from_meta is not None:
         return from_meta[1], None
     guessed = date_from_url(url)

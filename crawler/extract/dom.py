@@ -96,6 +96,10 @@ _WORD_JUNK = re.compile(
 _HIDDEN_CLASS_HINT = re.compile(r"hid|sr-only")
 _CONTAINER_HINT = re.compile(r"trs_editor|ucap|show_|content|zoom|detail|rm_txt|left_zw")
 _TITLE_ATTRS = re.compile(r"tit|biaoti|headline|content_sec|(?:^|\s)d?bt(?:\s|$)")
+# class/id of an element holding a date: pubtime, news-date, publish_time, fbsj (发布时间), rq …
+_DATE_HINT = re.compile(
+    r"time|date|publish|fbsj|fbrq|riqi|shijian|(?:^|[\s_-])(?:rq|sj|pub)(?:$|[\s_-])"
+)
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _DIGIT_GAP = re.compile(rf"(?<=\d)[\u3000\r\n][\s\u3000]*(?=[{_CJK}])")
 
@@ -130,6 +134,9 @@ class Line:
     link_chars: int = 0
     noise: bool = False
     in_li: bool = False
+    # Some text of the line sits in an element marked as a date (class/id "time",
+    # "date", "publish" …, a <time>, itemprop=datePublished).
+    date_hint: bool = False
 
     @property
     def link_ratio(self) -> float:
@@ -303,10 +310,18 @@ def render(root: etree._Element, *, drop_noise: bool = False) -> Rendering:
     containers: list[tuple[int, etree._Element]] = []
     pieces: list[str] = []
     cut: list[int] = []  # lengths of text nodes cut to MAX_TEXT_CHARS
-    state: dict = {"link": 0, "block": root, "has_text": False, "noise": False, "li": False}
-    # Stack entries: (element, is_block, noise, in_link, in_li, first line)
-    base = (root, True, False, False, False, 0)
-    stack: list[tuple[etree._Element, bool, bool, bool, bool, int]] = []
+    state: dict = {
+        "link": 0,
+        "block": root,
+        "has_text": False,
+        "noise": False,
+        "li": False,
+        "hint": False,
+    }
+    # Stack entries: (element, is_block, noise, in_link, in_li, first line, date hint,
+    # innermost block element open).
+    base = (root, True, False, False, False, 0, False, root)
+    stack: list[tuple[etree._Element, bool, bool, bool, bool, int, bool, etree._Element]] = []
 
     def flush() -> None:
         if not pieces:
@@ -315,22 +330,23 @@ def render(root: etree._Element, *, drop_noise: bool = False) -> Rendering:
         if "MicrosoftInternetExplorer4" in text:
             text = fold(_WORD_JUNK.sub(" ", text))
         if text:
-            block = state["block"]
             lines.append(
                 Line(
                     text=text,
-                    block=block,
+                    block=state["block"],
                     index=len(lines),
                     link_chars=min(state["link"], len(text)),
                     noise=state["noise"],
                     in_li=state["li"],
+                    date_hint=state["hint"],
                 )
             )
         pieces.clear()
         state["link"] = 0
         state["has_text"] = False
+        state["hint"] = False
 
-    def add(text: str | None, in_link: bool) -> None:
+    def add(text: str | None, entry: tuple) -> None:
         if not text:
             return
         if len(text) > MAX_TEXT_CHARS:
@@ -338,12 +354,13 @@ def render(root: etree._Element, *, drop_noise: bool = False) -> Rendering:
             text = text[:MAX_TEXT_CHARS]
         if not state["has_text"] and not text.isspace():
             # The line's owner is the innermost block open when text starts.
-            state["block"] = next((e[0] for e in reversed(stack) if e[1]), root)
+            state["block"] = entry[7]
             state["has_text"] = True
-            top = stack[-1] if stack else base
-            state["noise"], state["li"] = top[2], top[4]
+            state["noise"], state["li"] = entry[2], entry[4]
         pieces.append(text)
-        if in_link:
+        if entry[6] and not text.isspace():
+            state["hint"] = True
+        if entry[3]:
             state["link"] += len(text.strip())
 
     walker = etree.iterwalk(root, events=("start", "end"))
@@ -353,12 +370,13 @@ def render(root: etree._Element, *, drop_noise: bool = False) -> Rendering:
             parent = stack[-1] if stack else base
             if not isinstance(tag, str) or tag in SKIP_TAGS or ":" in tag:
                 walker.skip_subtree()
-                stack.append((el, False, parent[2], parent[3], parent[4], -1))
+                stack.append((el, False, *parent[2:5], -1, *parent[6:8]))
                 continue
             cls = el.get("class")
             ident = el.get("id")
             style = el.get("style")
             noise = parent[2]
+            hint = parent[6] or tag == "time" or el.get("itemprop") == "datePublished"
             if cls or ident or style or el.get("hidden") is not None:
                 lcls = cls.lower() if cls else ""
                 if (
@@ -367,7 +385,7 @@ def render(root: etree._Element, *, drop_noise: bool = False) -> Rendering:
                     or (lcls and _HIDDEN_CLASS_HINT.search(lcls) and is_hidden(el))
                 ):
                     walker.skip_subtree()
-                    stack.append((el, False, parent[2], parent[3], parent[4], -1))
+                    stack.append((el, False, *parent[2:5], -1, *parent[6:8]))
                     continue
                 lid = ident.lower() if ident else ""
                 attrs = f"{lcls} {lid}"
@@ -375,7 +393,7 @@ def render(root: etree._Element, *, drop_noise: bool = False) -> Rendering:
                     noise = _noise_attrs(attrs)
                     if drop_noise and noise:
                         walker.skip_subtree()
-                        stack.append((el, False, noise, parent[3], parent[4], -1))
+                        stack.append((el, False, noise, *parent[3:5], -1, *parent[6:8]))
                         continue
                 if not noise and (lcls or lid):
                     if _CONTAINER_HINT.search(attrs):
@@ -384,6 +402,8 @@ def render(root: etree._Element, *, drop_noise: bool = False) -> Rendering:
                             containers.append((rank, el))
                     if _is_title_like(tag, attrs):
                         titles.append(el)
+                    if not hint and _DATE_HINT.search(attrs):
+                        hint = True
                 elif not noise and tag in HEADING_TAGS:
                     titles.append(el)
             elif tag in HEADING_TAGS and not noise:
@@ -395,21 +415,28 @@ def render(root: etree._Element, *, drop_noise: bool = False) -> Rendering:
                 flush()
             elif tag in CELL_TAGS:
                 pieces.append(" ")
-            stack.append(
-                (el, is_block, noise, parent[3] or tag == "a", parent[4] or tag == "li", len(lines))
+            entry = (
+                el,
+                is_block,
+                noise,
+                parent[3] or tag == "a",
+                parent[4] or tag == "li",
+                len(lines),
+                hint,
+                el if is_block else parent[7],
             )
+            stack.append(entry)
             if tag == "br":
                 continue
-            add(el.text, stack[-1][3])
+            add(el.text, entry)
         else:
             entry = stack[-1]
             if entry[1]:
                 flush()
                 spans[id(el)] = (el, entry[5], len(lines))
             stack.pop()
-            parent = stack[-1] if stack else base
             if el is not root:
-                add(el.tail, parent[3])
+                add(el.tail, stack[-1] if stack else base)
     flush()
     warnings = [
         f"{TEXT_CUT}: a text node of {n:,} characters cut to {MAX_TEXT_CHARS:,}" for n in cut[:3]
