@@ -191,8 +191,10 @@ def body_text(
     lines = rendering.lines_of(container) if rendering is not None else None
     if lines is None:
         lines = render_lines(container, drop_noise=True)
-    elif date_line is not None and lines and 0 <= date_line - lines[0].index < _HEAD_LINES:
-        lines = lines[date_line - lines[0].index + 1 :]
+    elif date_line is not None and lines:
+        head = date_line - lines[0].index
+        if 0 <= head < min(_HEAD_LINES, len(lines) - 1):
+            lines = lines[head + 1 :]
     out: list[str] = []
     lead = True
     for line in lines:

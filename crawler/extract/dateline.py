@@ -80,6 +80,10 @@ _PRINT_EDITION = re.compile(r"^\s*\d{0,3}\s*版\s*[）)]")
 _SKIP_LINE = re.compile(
     r"页面生成时间|网站更新|页面更新|最后更新|copyright|©|版权所有|备案|ICP", re.I
 )
+_RELATED_HEADING = re.compile(
+    r"^\s*[【\[]?\s*(?:相关|延伸|推荐|热门|热点|猜你|为你推荐|更多|最新|往期|精彩|今日|排行)"
+    r".{0,6}$"
+)
 _SOURCE_HINT = re.compile(r"来源|稿件|出处|作者|编辑")
 # Meta names (lower-cased, stray spaces stripped) and the structured dates read by
 # structured_dates(), in order of trust.
@@ -120,7 +124,11 @@ _META_DATE_KEYS = (
     "itemprop:datepublished",
     "time:datetime",
     "ld:datecreated",
+    "script:pubtime",
+    "hidden:date",
 )
+# Structured dates too indirect to outweigh a visible date that disagrees.
+_INDIRECT_KEYS = frozenset(("script:pubtime", "hidden:date"))
 # Meta names whose value may carry the year of a date shown without one.
 _YEAR_KEY = re.compile(r"date|time|pub|creat", re.I)
 _SOURCE_LABEL = re.compile(
@@ -187,14 +195,33 @@ def _score(
         short = len(text) - (match.end - match.start) <= 12 and not line.in_li
         score -= 2.0 if short else 7.0
     elif line.in_li and line.link_chars:
-        score -= 5.0
+        score -= 8.0  # an item of a news list
     return score
 
 
 def _apply_position(
-    cands: list[DateCandidate] | list[YearlessCandidate], title_line: int | None
+    cands: list[DateCandidate] | list[YearlessCandidate],
+    title_line: int | None,
+    lines: list[Line] | None = None,
 ) -> None:
-    """The first plausible date line right below the title gets the bonus."""
+    """The first plausible date line right below the title gets the bonus.
+
+    Dates below a 相关新闻/猜你喜欢/推荐阅读 heading are a list of other articles.
+    """
+    if lines is not None and cands:
+        start = title_line if title_line is not None else 0
+        related = next(
+            (
+                ln.index
+                for ln in lines[start : max(c.line_index for c in cands)]
+                if len(ln.text) <= 12 and _RELATED_HEADING.match(ln.text)
+            ),
+            None,
+        )
+        if related is not None:
+            for c in cands:
+                if c.line_index > related:
+                    c.score -= 6.0
     if title_line is None:
         return
     first_after = next(
@@ -234,7 +261,7 @@ def best_visible_date(lines: list[Line], title_line: int | None) -> DateCandidat
             if score is not None:
                 cands.append(DateCandidate(match.value, match.has_time, line.index, score, label))
         prev = line
-    _apply_position(cands, title_line)
+    _apply_position(cands, title_line, lines)
     best = max(cands, key=lambda c: c.score, default=None)  # first of equals wins
     if best is None or best.score < WEAK:
         return None
@@ -272,7 +299,7 @@ def best_yearless_date(lines: list[Line], title_line: int | None) -> YearlessCan
             if score is None or not backed:
                 continue
             cands.append(YearlessCandidate(match, line.index, score, label))
-    _apply_position(cands, title_line)
+    _apply_position(cands, title_line, lines)
     best = max(cands, key=lambda c: c.score, default=None)
     if best is None or best.score < WEAK:
         return None
@@ -306,23 +333,35 @@ def structured_dates(root: etree._Element) -> dict[str, str]:
     ``ld:datepublished`` / ``ld:datecreated`` from JSON-LD, ``itemprop:datepublished``
     from an element's ``content``/``datetime``/text, and ``time:datetime`` when the
     ``<time datetime>`` elements outside comment/related zones name one day (or one
-    is marked ``pubdate``).
+    is marked ``pubdate``); weaker, used only when nothing is visible:
+    ``script:pubtime`` (``pubtime: "…"`` in a page script) and ``hidden:date`` (a
+    hidden input or textarea named for a date, filled in by script).
     """
     out: dict[str, str] = {}
     for script in root.iter("script"):
-        if "ld+json" not in (script.get("type") or "").lower() or not script.text:
+        if not script.text:
+            continue
+        if "ld+json" not in (script.get("type") or "").lower():
+            if "script:pubtime" not in out and (m := _SCRIPT_DATE.search(script.text)):
+                out["script:pubtime"] = m.group(1)
             continue
         for key in ("datePublished", "dateCreated"):
             value = _json_ld_value(script.text, key)
             if value and f"ld:{key.lower()}" not in out:
                 out[f"ld:{key.lower()}"] = value
-    for el in root.xpath('//*[@itemprop="datePublished"][not(self::meta)]'):
+    for el in root.xpath('//input[@type="hidden"] | //textarea')[:_MAX_ELEMENTS]:
+        names = f"{el.get('name') or ''} {el.get('id') or ''} {el.get('class') or ''}".lower()
+        value = el.get("value") if el.tag == "input" else el.text
+        if value and _DATE_NAME.search(names) and parse_meta_date(value[:40]):
+            out["hidden:date"] = value[:40]
+            break
+    for el in root.xpath('//*[@itemprop="datePublished"][not(self::meta)]')[:_MAX_ELEMENTS]:
         value = el.get("content") or el.get("datetime") or "".join(el.itertext())
         if value.strip() and not _in_noise(el):
             out.setdefault("itemprop:datepublished", value.strip())
             break
     days: dict[str, str] = {}
-    for el in root.xpath("//time[@datetime]"):
+    for el in root.xpath("//time[@datetime]")[:_MAX_ELEMENTS]:
         if _in_noise(el):
             continue
         value = el.get("datetime") or ""
@@ -335,6 +374,17 @@ def structured_dates(root: etree._Element) -> dict[str, str]:
     if len(days) == 1:
         out["time:datetime"] = next(iter(days.values()))
     return out
+
+
+# How many <time>, hidden-input or itemprop elements are looked at.
+_MAX_ELEMENTS = 50
+# "pubtime": "2024-05-13 10:20:30", publish_time = 1715566800 … in a page script.
+_SCRIPT_DATE = re.compile(
+    r"""["']?\b(?:pub_?time|publish_?time|publish_?date|pub_?date|ptime|published_?time)\b["']?"""
+    r"""\s*[:=]\s*["']?\s*((?:19|20)\d{2}[-/年.]\d{1,2}[-/月.]\d{1,2}[^"'\n,;}<]{0,16}|\d{10}(?:\d{3})?)""",
+    re.I,
+)
+_DATE_NAME = re.compile(r"pub|time|date|fbsj|fbrq")
 
 
 def _in_noise(el: etree._Element) -> bool:
@@ -420,7 +470,7 @@ def choose_published(
             if m_has_time and not visible.has_time and not is_regen:
                 return mdt, visible.line_index
             return visible.value, visible.line_index
-        if visible.score >= STRONG or is_regen:
+        if visible.score >= STRONG or is_regen or key in _INDIRECT_KEYS:
             name = {"pubdate": "PubDate"}.get(key, key)
             warnings.append(
                 f"{name} {mdt.date()} disagrees with the visible date "
