@@ -24,7 +24,7 @@ from parsel import Selector
 
 from crawler.extract.body import body_text, find_body
 from crawler.extract.dateline import choose_published, find_source, structured_dates
-from crawler.extract.dates import date_from_url, parse_meta_date
+from crawler.extract.dates import parse_meta_date, url_date
 from crawler.extract.dom import fold, fold_title, parse_page, render, render_lines
 from crawler.extract.encoding import decode_page
 from crawler.extract.limits import cap_bytes, cap_text, trim_attributes
@@ -124,8 +124,9 @@ def extract_article(
     root, parse_warnings = parse_page(text)
     warnings += parse_warnings
     if root is None:
-        guessed = date_from_url(url)
-        return Extracted("", guessed, "", "", [*warnings, "empty or unparseable page"])
+        guessed = url_date(url)
+        day = guessed[0] if guessed and guessed[1] else None
+        return Extracted("", day, "", "", [*warnings, "empty or unparseable page"])
 
     meta = read_meta(root)
     rendering = render(root, drop_noise=True)

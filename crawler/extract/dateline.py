@@ -20,10 +20,10 @@ from lxml import etree
 from crawler.extract.dates import (
     DateMatch,
     YearlessMatch,
-    date_from_url,
     find_dates,
     find_yearless,
     parse_meta_date,
+    url_date,
     years_in,
 )
 from crawler.extract.dom import Line, is_noise_zone
@@ -430,9 +430,9 @@ def _year_for(match: YearlessMatch, meta: dict[str, str], url: str) -> int | Non
     give their years. Disagreeing years give none.
     """
     years: set[int] = set()
-    from_url = date_from_url(url)
-    if from_url is not None and from_url.month == match.month:
-        years.add(from_url.year)
+    from_url = url_date(url)
+    if from_url is not None and from_url[0].month == match.month:
+        years.add(from_url[0].year)
     for key, value in meta.items():
         if _YEAR_KEY.search(key):
             years.update(years_in(value))
@@ -502,10 +502,15 @@ def choose_published(
             return value, yearless.line_index
     if from_meta is not None:
         return from_meta[1], None
-    guessed = date_from_url(url)
+    guessed = url_date(url)
+    if guessed is not None and guessed[1]:
+        warnings.append(f"no date on the page; using the date in the URL ({_fmt(guessed[0])})")
+        return guessed[0], None
     if guessed is not None:
-        warnings.append(f"no date on the page; using the date in the URL ({_fmt(guessed)})")
-        return guessed, None
+        # Only the month: its 1st would be a wrong date, which is worse than none.
+        warnings.append("no date found")
+        warnings.append(f"the URL names only the month {guessed[0]:%Y-%m}; not used as a date")
+        return None, None
     warnings.append("no date found")
     return None, None
 

@@ -29,6 +29,7 @@ __all__ = [
     "parse_date",
     "parse_meta_date",
     "date_from_url",
+    "url_date",
     "years_in",
 ]
 
@@ -124,6 +125,7 @@ _URL_PATTERNS = (
     re.compile(r"/((?:19|20)\d{2})(\d{2})(\d{2})[A-Z]\w{4,}"),
     re.compile(r"/((?:19|20)\d{2})(\d{2})/"),
     re.compile(r"/((?:19|20)\d{2})-(\d{2})/"),
+    re.compile(r"/((?:19|20)\d{2})/(\d{2})/"),
 )
 
 
@@ -338,8 +340,13 @@ def parse_meta_date(text: str | None) -> tuple[datetime, bool] | None:
     return found[0].value, found[0].has_time
 
 
-def date_from_url(url: str) -> datetime | None:
-    """Guess a date from an article URL (``/t20250226_``, ``/2025/02/26/``, ``/202502/``)."""
+def url_date(url: str) -> tuple[datetime, bool] | None:
+    """A date in an article URL and whether it names the day: ``(datetime, has_day)``.
+
+    ``/t20250226_``, ``/2025/02/26/``, ``/20240513A01XYZ00`` name the day;
+    ``/202502/`` and ``/2025/02/`` only the month (the datetime is then its 1st).
+    Dates after tomorrow are not dates.
+    """
     if not url:
         return None
     path = re.sub(r"^[a-z]+://[^/]+", "", url, flags=re.I)
@@ -348,9 +355,19 @@ def date_from_url(url: str) -> datetime | None:
         m = pattern.search(path)
         if m:
             parts = [int(p) for p in m.groups()]
-            if len(parts) == 2:
+            has_day = len(parts) == 3
+            if not has_day:
                 parts.append(1)
             dt = _build(*parts)
             if dt is not None and dt <= now + timedelta(days=1):
-                return dt
+                return dt, has_day
     return None
+
+
+def date_from_url(url: str) -> datetime | None:
+    """Guess a date from an article URL (``/t20250226_``, ``/2025/02/26/``, ``/202502/``).
+
+    A URL naming only the month gives its 1st; see :func:`url_date` to tell.
+    """
+    found = url_date(url)
+    return found[0] if found else None
