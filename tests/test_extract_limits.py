@@ -122,7 +122,7 @@ def test_a_one_line_page_over_the_cap_is_cut_with_a_warning() -> None:
     assert r.body.startswith(PARAGRAPH)
     assert len(r.body.encode()) < MAX_PAGE_BYTES
     cut = [w for w in r.warnings if w.startswith(PAGE_CUT)]
-    assert cut == [f"{PAGE_CUT}: 12.0 MB page cut to its first 4.0 MB"]
+    assert f"{PAGE_CUT}: 12.0 MB page cut to its first 4.0 MB" in cut
 
 
 def test_scripts_go_before_the_article_is_cut() -> None:

@@ -26,8 +26,8 @@ from crawler.extract.body import body_text, find_body
 from crawler.extract.dateline import choose_published, find_source, structured_dates
 from crawler.extract.dates import parse_meta_date, url_date
 from crawler.extract.dom import fold, fold_title, parse_page, render, render_lines
-from crawler.extract.encoding import decode_page
-from crawler.extract.limits import cap_bytes, cap_text, trim_attributes
+from crawler.extract.encoding import byte_order, decode_page
+from crawler.extract.limits import cap_bytes, cap_tags, cap_text, trim_attributes
 from crawler.extract.title import (
     find_headings,
     is_column_name,
@@ -96,14 +96,17 @@ def _clean_meta_source(value: str) -> str:
 def _page_text(html: str | bytes, content_type: str | None) -> tuple[str, list[str]]:
     """The page as text, within the size and attribute bounds, and what was done to it."""
     if isinstance(html, bytes):
-        body, warnings = cap_bytes(html)
+        wide = byte_order(html)
+        unit = 4 if wide and "32" in wide else 2 if wide else 1
+        body, warnings = cap_bytes(html, unit=unit)
         decoded = decode_page(body, content_type)
         text = decoded.text
         warnings += decoded.warnings
     else:
         text, warnings = cap_text(html or "")
+    text, cut = cap_tags(text)
     text, trimmed = trim_attributes(text)
-    return text, warnings + trimmed
+    return text, warnings + cut + trimmed
 
 
 def extract_article(

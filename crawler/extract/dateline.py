@@ -9,9 +9,7 @@ links, footers, body paragraphs, print-edition lines and CMS records
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -73,9 +71,13 @@ _LABEL_RE = re.compile(
     + "|".join(sorted(_LABELS, key=len, reverse=True))
     + r")\s*[:：]?\s*$"
 )
+# Dates are looked for in the first _DATE_SCAN characters of a line, at most
+# _DATES_PER_LINE of them (a date line is short; a huge line must stay cheap).
+_DATE_SCAN = 400
+_DATES_PER_LINE = 8
 _LABEL_ONLY = re.compile(r"(" + "|".join(_LABELS) + r")\s*[:：]\s*$")
 _CMS_RECORD_BEFORE = re.compile(r"\d{5,}\s*$")
-_CMS_RECORD_AFTER = re.compile(r"^\.\d\b")
+_CMS_RECORD_AFTER = re.compile(r"\.\d\b")  # used with .match at the date's end
 _PRINT_EDITION = re.compile(r"^\s*\d{0,3}\s*版\s*[）)]")
 _SKIP_LINE = re.compile(
     r"页面生成时间|网站更新|页面更新|最后更新|copyright|©|版权所有|备案|ICP", re.I
@@ -151,14 +153,14 @@ class DateCandidate:
     label: str | None
 
 
-def _label_before(text: str, match: DateMatch, prev: Line | None) -> str | None:
+def _label_before(text: str, match: DateMatch | YearlessMatch, prev: Line | None) -> str | None:
     before = text[max(0, match.start - 12) : match.start]
     m = _LABEL_RE.search(before)
     if m:
         return m.group(1)
-    if not text[: match.start].strip() and prev is not None:
+    if match.start <= 12 and not before.strip() and prev is not None:
         m2 = _LABEL_ONLY.search(prev.text[-8:])
-        if m2 and not find_dates(prev.text):
+        if m2 and not find_dates(prev.text[-_DATE_SCAN:]):
             return m2.group(1)
     return None
 
@@ -166,12 +168,17 @@ def _label_before(text: str, match: DateMatch, prev: Line | None) -> str | None:
 def _score(
     line: Line, match: DateMatch | YearlessMatch, label: str | None, near_source: bool
 ) -> float | None:
-    """Score of a date on a line, before its position relative to the title counts."""
-    text = line.text
+    """Score of a date on a line, before its position relative to the title counts.
+
+    Only the first :data:`_DATE_SCAN` characters of a line are looked at: a date
+    line is short, and a huge line must not cost more per date it holds.
+    """
+    full = len(line.text)
+    text = line.text[:_DATE_SCAN]
     if _SKIP_LINE.search(text):
         return None
-    if _CMS_RECORD_BEFORE.search(text[: match.start]) or _CMS_RECORD_AFTER.search(
-        text[match.end :]
+    if _CMS_RECORD_BEFORE.search(text, max(0, match.start - 40), match.start) or (
+        _CMS_RECORD_AFTER.match(text, match.end)
     ):
         return None
     score = _LABELS[label] if label else 0.0
@@ -181,9 +188,9 @@ def _score(
         score += 3.0
     if line.date_hint:
         score += 3.0  # class/id "time", "date", "publish" …, or a <time>
-    if len(text) <= 60:
+    if full <= 60:
         score += 2.0
-    elif len(text) > 150 and not label:
+    elif full > 150 and not label:
         score -= 6.0
     if _PRINT_EDITION.search(text[match.end : match.end + 8]):
         score -= 8.0
@@ -192,7 +199,7 @@ def _score(
     if line.link_ratio > 0.5:
         # A related-news item is a link with a date; a date line that is itself a
         # link (to the day's archive) is short and holds little besides the date.
-        short = len(text) - (match.end - match.start) <= 12 and not line.in_li
+        short = full - (match.end - match.start) <= 12 and not line.in_li
         score -= 2.0 if short else 7.0
     elif line.in_li and line.link_chars:
         score -= 8.0  # an item of a news list
@@ -240,7 +247,7 @@ def _apply_position(
 
 def _near_source(lines: list[Line], line: Line) -> bool:
     """A 来源/作者 on the line, or on a short neighbouring line (separate elements)."""
-    if _SOURCE_HINT.search(line.text):
+    if _SOURCE_HINT.search(line.text, 0, _DATE_SCAN):
         return True
     if len(line.text) > 40:
         return False
@@ -255,9 +262,11 @@ def best_visible_date(lines: list[Line], title_line: int | None) -> DateCandidat
     cands: list[DateCandidate] = []
     prev: Line | None = None
     for line in lines:
-        for match in find_dates(line.text):
+        matches = find_dates(line.text[:_DATE_SCAN])[:_DATES_PER_LINE]
+        near_source = bool(matches) and _near_source(lines, line)
+        for match in matches:
             label = _label_before(line.text, match, prev)
-            score = _score(line, match, label, _near_source(lines, line))
+            score = _score(line, match, label, near_source)
             if score is not None:
                 cands.append(DateCandidate(match.value, match.has_time, line.index, score, label))
         prev = line
@@ -349,19 +358,25 @@ def structured_dates(root: etree._Element) -> dict[str, str]:
             value = _json_ld_value(script.text, key)
             if value and f"ld:{key.lower()}" not in out:
                 out[f"ld:{key.lower()}"] = value
-    for el in root.xpath('//input[@type="hidden"] | //textarea')[:_MAX_ELEMENTS]:
+    hidden = [
+        *root.xpath(f'(//input[@type="hidden"])[position() <= {_MAX_ELEMENTS}]'),
+        *root.xpath(f"(//textarea)[position() <= {_MAX_ELEMENTS}]"),
+    ]
+    for el in hidden:
         names = f"{el.get('name') or ''} {el.get('id') or ''} {el.get('class') or ''}".lower()
         value = el.get("value") if el.tag == "input" else el.text
         if value and _DATE_NAME.search(names) and parse_meta_date(value[:40]):
             out["hidden:date"] = value[:40]
             break
-    for el in root.xpath('//*[@itemprop="datePublished"][not(self::meta)]')[:_MAX_ELEMENTS]:
+    for el in root.xpath(
+        f'(//*[@itemprop="datePublished"][not(self::meta)])[position() <= {_MAX_ELEMENTS}]'
+    ):
         value = el.get("content") or el.get("datetime") or "".join(el.itertext())
         if value.strip() and not _in_noise(el):
             out.setdefault("itemprop:datepublished", value.strip())
             break
     days: dict[str, str] = {}
-    for el in root.xpath("//time[@datetime]")[:_MAX_ELEMENTS]:
+    for el in root.xpath(f"(//time[@datetime])[position() <= {_MAX_ELEMENTS}]"):
         if _in_noise(el):
             continue
         value = el.get("datetime") or ""
@@ -392,34 +407,20 @@ def _in_noise(el: etree._Element) -> bool:
 
 
 _JSON_LD_MAX = 200_000
+_JSON_LD_KEY = {
+    key: re.compile(rf'"{key}"\s*:\s*"([^"]{{4,60}})"') for key in ("datePublished", "dateCreated")
+}
 
 
 def _json_ld_value(text: str, key: str) -> str | None:
-    """The first string value of ``key`` anywhere in a JSON-LD script, or None."""
-    if len(text) > _JSON_LD_MAX:
-        return None
-    try:
-        data = json.loads(text)
-    except ValueError:
-        return None
-    for found in _walk(data, key, 0):
-        return found
-    return None
+    """The first string value of ``key`` in a JSON-LD script, or None.
 
-
-def _walk(data: object, key: str, depth: int) -> Iterator[str]:
-    if depth > 6:
-        return
-    if isinstance(data, dict):
-        value = data.get(key)
-        if isinstance(value, str) and value.strip():
-            yield value.strip()
-        for child in data.values():
-            if isinstance(child, dict | list):
-                yield from _walk(child, key, depth + 1)
-    elif isinstance(data, list):
-        for child in data[:50]:
-            yield from _walk(child, key, depth + 1)
+    Read with a pattern, not a JSON parser: sites often ship JSON-LD that is not
+    valid JSON (trailing commas, raw newlines), and a parser can be made to
+    recurse without end.
+    """
+    m = _JSON_LD_KEY[key].search(text, 0, _JSON_LD_MAX)
+    return m.group(1).strip() if m else None
 
 
 def _year_for(match: YearlessMatch, meta: dict[str, str], url: str) -> int | None:

@@ -89,6 +89,7 @@ _MONTHS = {
 }
 _MONTH = r"(?P<mon>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")(?![a-z])\.?"
 _HAS_FULLWIDTH = re.compile("[０-９]")
+_HAS_DIGIT = re.compile("[0-9０-９]")
 _HAS_LETTERS = re.compile(r"[A-Za-z]{3}")  # a cheap test before the English-month pattern
 _EN_TIME = (
     r"(?:\s*[,，]?\s*(?:at\s+)?(?P<H>[01]?\d|2[0-3])\s*[:.]\s*(?P<M>[0-5]\d)"
@@ -255,6 +256,8 @@ def _english_dates(text: str) -> list[DateMatch]:
 
 def find_dates(text: str) -> list[DateMatch]:
     """Return every valid date (with time when written) in ``text``, in order."""
+    if not _HAS_DIGIT.search(text):
+        return []
     if _HAS_FULLWIDTH.search(text):
         text = text.translate(_FULLWIDTH)
     found = _numeric_dates(text)
@@ -273,9 +276,12 @@ def find_yearless(text: str) -> list[YearlessMatch]:
         text = text.translate(_FULLWIDTH)
     full = [(d.start, d.end) for d in find_dates(text)]
     out: list[YearlessMatch] = []
+    k = 0
     for m in _YEARLESS_RE.finditer(text):
-        if any(s <= m.start() < e for s, e in full):
-            continue
+        while k < len(full) and full[k][1] <= m.start():
+            k += 1
+        if k < len(full) and full[k][0] <= m.start():
+            continue  # inside a full date
         g = m.groupdict()
         month, day = int(g["m1"] or g["m2"]), int(g["d1"] or g["d2"])
         if not (1 <= month <= 12 and 1 <= day <= 31):

@@ -33,6 +33,7 @@ __all__ = [
     "decode_page",
     "declared_charsets",
     "normalize_charset",
+    "byte_order",
 ]
 
 # Warning prefixes (Extracted.warnings), stable so the crawl can count them.
@@ -46,11 +47,13 @@ _META_CHARSET = re.compile(rb"""charset\s*=\s*["']?\s*([\w.:-]+)""", re.I)
 _META_SCAN_BYTES = 64 * 1024
 _UTF16_SAMPLE_BYTES = 4096
 # A page no single codec reads is decoded run by run (runs of non-ASCII bytes);
-# which codec reads most of it is judged on its first _RUN_SAMPLE_BYTES, and a page
-# with more than _MAX_RUNS runs there is junk read with one codec.
+# which codec reads most of it is judged on its first _RUN_SAMPLE_COUNT runs, and a
+# page with more than _MAX_RUNS runs (estimated from its first _RUN_SAMPLE_BYTES) is
+# junk read with one codec.
 _HIGH_RUN = re.compile(rb"[\x80-\xff]+")
 _RUN_SAMPLE_BYTES = 1 << 20
-_MAX_RUNS = 200_000
+_RUN_SAMPLE_COUNT = 2_000
+_MAX_RUNS = 100_000
 
 _GB_FAMILY = {"gb2312", "gbk", "gb18030", "x-gbk", "cp936", "ms936", "windows-936"}
 _ALIASES = {
@@ -147,6 +150,15 @@ def _utf16_without_bom(body: bytes) -> str | None:
     return None
 
 
+def byte_order(body: bytes) -> str | None:
+    """``utf-16-le``/``-be`` or ``utf-32-le``/``-be`` when the bytes are one of those
+    (by their BOM, or by the NUL bytes of UTF-16 without one), else None."""
+    bom = _bom_codec(body)
+    if bom and bom != "utf-8":
+        return bom
+    return None if bom else _utf16_without_bom(body)
+
+
 def _utf8_truncated(body: bytes) -> str | None:
     """Strict UTF-8 of a body whose last character was cut off, else None."""
     for cut in (1, 2, 3):
@@ -223,18 +235,20 @@ def _mixed(body: bytes, declared: list[str]) -> Decoded:
     runs the primary cannot read.
     """
     runs = _HIGH_RUN.findall(body, 0, _RUN_SAMPLE_BYTES)
-    utf8_ok = sum(len(r) for r in runs if _strict(r, "utf-8") is not None)
-    gb_ok = sum(len(r) for r in runs if _strict(r, "gb18030") is not None)
-    prefer_gb = gb_ok > utf8_ok or (gb_ok == utf8_ok and "gb18030" in declared)
-    primary, secondary = ("gb18030", "utf-8") if prefer_gb else ("utf-8", "gb18030")
     if len(runs) * max(1, len(body) // _RUN_SAMPLE_BYTES) > _MAX_RUNS:
         # Too many runs to look at one by one (binary junk): one codec, replaced.
-        text = body.decode(primary, errors="replace")
+        codec = "gb18030" if "gb18030" in declared else "utf-8"
+        text = body.decode(codec, errors="replace")
         return Decoded(
             _strip_bom(text),
-            primary,
-            [f"{UNDECODABLE}: {text.count(chr(0xFFFD))} bytes not valid {primary} replaced"],
+            codec,
+            [f"{UNDECODABLE}: {text.count(chr(0xFFFD))} bytes not valid {codec} replaced"],
         )
+    sample = runs[:_RUN_SAMPLE_COUNT]
+    utf8_ok = sum(len(r) for r in sample if _strict(r, "utf-8") is not None)
+    gb_ok = sum(len(r) for r in sample if _strict(r, "gb18030") is not None)
+    prefer_gb = gb_ok > utf8_ok or (gb_ok == utf8_ok and "gb18030" in declared)
+    primary, secondary = ("gb18030", "utf-8") if prefer_gb else ("utf-8", "gb18030")
     text, switched, bad = _decode_runs(body, primary, secondary)
     warnings: list[str] = []
     if switched:

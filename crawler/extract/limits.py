@@ -7,7 +7,8 @@ much as an ordinary one of the same size:
 
 * :func:`cap_bytes` / :func:`cap_text`: the page is cut to :data:`MAX_PAGE_BYTES`
   (scripts and styles removed first, so the article's text goes further), because
-  parsing a dense page takes ~17 times its size in memory;
+  parsing a dense page takes ~15 times its size in memory; :func:`cap_tags` cuts it
+  after :data:`MAX_TAGS` tags, as every element costs time to render;
 * :func:`trim_attributes`: libxml2 checks each new attribute of a tag against all the
   earlier ones (time grows with the square of their number: 250,000 attributes took
   minutes), so a tag keeps its first :data:`MAX_ATTRIBUTES`;
@@ -29,11 +30,13 @@ __all__ = [
     "NESTING_FLATTENED",
     "TEXT_CUT",
     "MAX_PAGE_BYTES",
+    "MAX_TAGS",
     "MAX_ATTRIBUTES",
     "FLATTEN_DEPTH",
     "MAX_TEXT_CHARS",
     "cap_bytes",
     "cap_text",
+    "cap_tags",
     "trim_attributes",
     "flatten_deep",
 ]
@@ -45,6 +48,8 @@ NESTING_FLATTENED = "nesting flattened"
 TEXT_CUT = "text cut"
 
 MAX_PAGE_BYTES = 4 * 1024 * 1024
+# Real article pages have a few thousand tags (the largest saved one, 6,663).
+MAX_TAGS = 60_000
 MAX_ATTRIBUTES = 100
 FLATTEN_DEPTH = 200
 MAX_TEXT_CHARS = 1_000_000
@@ -121,10 +126,19 @@ def _cut_at_tag(text, limit: int, lt):
     return text[: at if at > 0 else limit]
 
 
-def cap_bytes(body: bytes, limit: int = MAX_PAGE_BYTES) -> tuple[bytes, list[str]]:
-    """Cut a page's bytes to ``limit`` (scripts and styles dropped first when over it)."""
+def cap_bytes(
+    body: bytes, limit: int = MAX_PAGE_BYTES, *, unit: int = 1
+) -> tuple[bytes, list[str]]:
+    """Cut a page's bytes to ``limit`` (scripts and styles dropped first when over it).
+
+    ``unit`` is the code unit of a UTF-16 (2) or UTF-32 (4) page: such a page is
+    cut at a multiple of it, as it is (its scripts cannot be found as bytes).
+    """
     if len(body) <= limit:
         return body, []
+    if unit > 1:
+        cut = body[: limit - limit % unit]
+        return cut, [f"{PAGE_CUT}: {_mb(len(body))} page cut to its first {_mb(len(cut))}"]
     # Only the first part can survive the cut, so only that is looked at.
     window = _without_scripts(body[: 2 * limit], _SCRIPT_OPEN_B, _KEEP_SCRIPT_B, _CLOSERS_B)
     cut = _cut_at_tag(window, limit, b"<")
@@ -142,6 +156,17 @@ def cap_text(html: str, limit: int = MAX_PAGE_BYTES) -> tuple[str, list[str]]:
     if len(cut) == len(window) and len(html) <= 2 * limit:
         return cut, []
     return cut, [f"{PAGE_CUT}: page of {len(html):,} characters cut to its first {len(cut):,}"]
+
+
+def cap_tags(html: str, limit: int = MAX_TAGS) -> tuple[str, list[str]]:
+    """Cut a page after its first ``limit`` tags (each element costs time to render)."""
+    total = html.count("<")
+    if total <= limit:
+        return html, []
+    at = -1
+    for _ in range(limit + 1):
+        at = html.find("<", at + 1)
+    return html[:at], [f"{PAGE_CUT}: page of {total:,} tags cut after its first {limit:,}"]
 
 
 def trim_attributes(html: str) -> tuple[str, list[str]]:

@@ -184,7 +184,20 @@ def similarity(candidate: str, references: list[str]) -> float:
     return best
 
 
+# A heading is short: an inline title-like element with more text than this is not
+# one (and is not rendered, so nested title-like elements cost no more than the page).
+_HEADING_TEXT_MAX = 400
+# Title-like elements looked at, in page order (a page has a few dozen at most).
+_MAX_CANDIDATES = 300
+
+
 def _joined(el: etree._Element) -> str:
+    """The visible text of a small inline element, or "" when it holds too much text."""
+    size = 0
+    for piece in el.itertext():
+        size += len(piece)
+        if size > _HEADING_TEXT_MAX:
+            return ""
     return fold_title(" ".join(ln.text for ln in render_lines(el)))
 
 
@@ -225,7 +238,7 @@ def clean_heading(parts: list[str]) -> str:
 def find_headings(rendering: Rendering) -> list[TitleCandidate]:
     """Heading-like, visible elements with their first line index."""
     out: list[TitleCandidate] = []
-    for el in rendering.titles:
+    for el in rendering.titles[:_MAX_CANDIDATES]:
         own = rendering.lines_of(el)
         if own is not None:
             if not own or len(own) > 4:
