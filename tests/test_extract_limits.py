@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from crawler.extract import extract_article
+from crawler.extract import WARNING_KINDS, extract_article, warning_kind
 from crawler.extract.dom import parse_page
 from crawler.extract.limits import (
     ATTRIBUTES_CUT,
@@ -147,3 +147,22 @@ def test_cut_falls_between_tags_and_characters() -> None:
     assert warnings
     text, text_warnings = cap_text(raw.decode("gbk"), limit=10_000)
     assert text.endswith("</p>") and text_warnings
+
+
+def test_warning_kinds_name_every_bound_and_encoding_warning() -> None:
+    attrs = " ".join(f"a{i}='v'" for i in range(300))
+    deep = "<div>" * 3_000 + "<p>x</p>" + "</div>" * 3_000
+    html = article(f"<div {attrs}>{deep}</div>")
+    raw = b'<meta charset="utf-8">' + html.encode("gbk") + b"\xff"
+    r = extract_article(raw)
+    counted = {warning_kind(w) for w in r.warnings} - {None}
+    assert {"charset_mismatch", "attributes_cut", "nesting_flattened"} <= counted
+    assert warning_kind("no date found") is None
+    assert set(WARNING_KINDS.values()) == {
+        "charset_mismatch",
+        "undecodable_bytes",
+        "page_cut",
+        "attributes_cut",
+        "nesting_flattened",
+        "text_cut",
+    }

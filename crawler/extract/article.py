@@ -1,14 +1,25 @@
 """Article extraction: page -> title, publish time, source, body, warnings.
 
+Before parsing, a page is bounded (:mod:`crawler.extract.limits`): cut to 4 MB and
+60,000 tags, tags to 100 attributes, nesting unwrapped past what the parser takes;
+it is decoded by what its bytes are (:mod:`crawler.extract.encoding`). What was cut
+or mis-declared is said in ``warnings``; :func:`warning_kind` names the kind, for
+counting.
+
 Order of evidence for each field:
 
 * title: configured selector → ``ArticleTitle`` meta → the article's own
-  heading (best match to ``<title>``, just above the date line) → ``<title>``
-  without the site suffix;
+  heading (best match to ``<title>``/``og:title``, just above the date line; a
+  strong h1/h2/title-class heading when no reference matches; buttons and date
+  lines inside it left out) → ``<title>`` without the site suffix, unless it only
+  names a column (要闻, 通知公告) → the line above the date line → that ``<title>``;
 * published_at: configured selector → the visible date line weighed against
-  meta ``PubDate``/``publishdate``/``firstpublishedtime``/… (the visible date
-  wins a disagreement: ``PubDate`` is sometimes the page regeneration time) →
-  a date in the URL;
+  meta ``PubDate``/``publishdate``/``article:published_time``/``og:time``/JSON-LD/
+  ``<time datetime>``/… (the visible date wins a disagreement when strong:
+  ``PubDate`` is sometimes the page regeneration time) → a date shown without a
+  year, completed from the meta or the URL → a date in page scripts → a date in
+  the URL (only one that names the day); an explicit zone is honoured, none means
+  Asia/Shanghai;
 * source: ``ContentSource`` meta and the visible 来源 line (the visible one
   wins when longer or more specific);
 * body: configured selector → known CMS containers → text-density fallback.
@@ -26,8 +37,17 @@ from crawler.extract.body import body_text, find_body
 from crawler.extract.dateline import choose_published, find_source, structured_dates
 from crawler.extract.dates import parse_meta_date, url_date
 from crawler.extract.dom import fold, fold_title, parse_page, render, render_lines
-from crawler.extract.encoding import byte_order, decode_page
-from crawler.extract.limits import cap_bytes, cap_tags, cap_text, trim_attributes
+from crawler.extract.encoding import CHARSET_MISMATCH, UNDECODABLE, byte_order, decode_page
+from crawler.extract.limits import (
+    ATTRIBUTES_CUT,
+    NESTING_FLATTENED,
+    PAGE_CUT,
+    TEXT_CUT,
+    cap_bytes,
+    cap_tags,
+    cap_text,
+    trim_attributes,
+)
 from crawler.extract.title import (
     find_headings,
     is_column_name,
@@ -39,7 +59,23 @@ from crawler.extract.title import (
     two_line_title,
 )
 
-__all__ = ["ArticleSelectors", "Extracted", "extract_article"]
+__all__ = ["ArticleSelectors", "Extracted", "extract_article", "warning_kind", "WARNING_KINDS"]
+
+# Warnings worth counting in a crawl, by their stable prefix -> counter name.
+WARNING_KINDS = {
+    CHARSET_MISMATCH: "charset_mismatch",
+    UNDECODABLE: "undecodable_bytes",
+    PAGE_CUT: "page_cut",
+    ATTRIBUTES_CUT: "attributes_cut",
+    NESTING_FLATTENED: "nesting_flattened",
+    TEXT_CUT: "text_cut",
+}
+
+
+def warning_kind(warning: str) -> str | None:
+    """The counter name of an extraction warning (``"page_cut"`` …), or None."""
+    prefix = warning.split(":", 1)[0]
+    return WARNING_KINDS.get(prefix)
 
 
 @dataclass

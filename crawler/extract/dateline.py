@@ -61,13 +61,16 @@ _LABELS = {
     "发布": 6.0,
     "发布于": 8.0,
     "Published": 8.0,
+    "Published on": 8.0,
     "Updated": 6.0,
+    "Updated on": 6.0,
     "Posted": 8.0,
+    "Posted on": 8.0,
     "Date": 6.0,
     "Time": 4.0,
 }
 _LABEL_RE = re.compile(
-    r"(?:^|(?<=[\s|｜/】\]）)>·:：,，;；]))("
+    r"(?:^|(?<=[\s|｜/【\[（(】\]）)>·:：,，;；]))("
     + "|".join(sorted(_LABELS, key=len, reverse=True))
     + r")\s*[:：]?\s*$"
 )
@@ -273,8 +276,28 @@ def best_visible_date(lines: list[Line], title_line: int | None) -> DateCandidat
     _apply_position(cands, title_line, lines)
     best = max(cands, key=lambda c: c.score, default=None)  # first of equals wins
     if best is None or best.score < WEAK:
-        return None
+        return _only_date(cands, lines)
     return best
+
+
+def _only_date(cands: list[DateCandidate], lines: list[Line]) -> DateCandidate | None:
+    """The page's one date, when every date it shows on a short line is the same day.
+
+    A page that shows a single date (once, or repeated at the top and bottom) shows
+    its publish date, even with no label or title next to it; dates in body
+    paragraphs, lists, links and page furniture do not count.
+    """
+    shown = [
+        c
+        for c in cands
+        if c.score >= 2.0  # a short line with nothing against it (not far below the title)
+        and len(lines[c.line_index].text) <= 60
+        and lines[c.line_index].link_ratio <= 0.5
+        and not lines[c.line_index].in_li
+    ]
+    if not shown or len(shown) > 3 or len({c.value.date() for c in shown}) != 1:
+        return None
+    return max(shown, key=lambda c: (c.has_time, c.score))
 
 
 @dataclass
@@ -351,8 +374,11 @@ def structured_dates(root: etree._Element) -> dict[str, str]:
         if not script.text:
             continue
         if "ld+json" not in (script.get("type") or "").lower():
-            if "script:pubtime" not in out and (m := _SCRIPT_DATE.search(script.text)):
-                out["script:pubtime"] = m.group(1)
+            text = script.text
+            if "script:pubtime" not in out and _mentions_pubtime(text):
+                m = _SCRIPT_DATE.search(text)
+                if m:
+                    out["script:pubtime"] = m.group(1)
             continue
         for key in ("datePublished", "dateCreated"):
             value = _json_ld_value(script.text, key)
@@ -395,11 +421,17 @@ def structured_dates(root: etree._Element) -> dict[str, str]:
 _MAX_ELEMENTS = 50
 # "pubtime": "2024-05-13 10:20:30", publish_time = 1715566800 … in a page script.
 _SCRIPT_DATE = re.compile(
-    r"""["']?\b(?:pub_?time|publish_?time|publish_?date|pub_?date|ptime|published_?time)\b["']?"""
+    r"""(?:pub_?time|publish_?time|publish_?date|pub_?date|ptime|published_?time)["']?"""
     r"""\s*[:=]\s*["']?\s*((?:19|20)\d{2}[-/年.]\d{1,2}[-/月.]\d{1,2}[^"'\n,;}<]{0,16}|\d{10}(?:\d{3})?)""",
     re.I,
 )
 _DATE_NAME = re.compile(r"pub|time|date|fbsj|fbrq")
+
+
+def _mentions_pubtime(text: str) -> bool:
+    """A cheap test before :data:`_SCRIPT_DATE` (which is slow on long scripts)."""
+    low = text.lower()
+    return "pub" in low or "ptime" in low
 
 
 def _in_noise(el: etree._Element) -> bool:

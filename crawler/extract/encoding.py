@@ -137,6 +137,8 @@ def _utf16_without_bom(body: bytes) -> str | None:
     an ordinary page has none (and random bytes have them on both sides).
     """
     sample = body[:_UTF16_SAMPLE_BYTES]
+    if b"\x00" not in sample:
+        return None
     sample = sample[: len(sample) // 2 * 2]
     pairs = len(sample) // 2
     if pairs < 4:
