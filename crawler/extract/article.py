@@ -197,7 +197,7 @@ def extract_article(
         if published is None:
             warnings.append(f"date selector {sel.date!r} matched no date")
     if published is None:
-        dated = {**meta, **structured_dates(root)}
+        dated = {**meta, **structured_dates(root, text)}
         published, date_line = choose_published(dated, lines, title_line, url, warnings)
 
     # Title, pass 2.

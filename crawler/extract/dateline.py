@@ -359,7 +359,7 @@ def meta_date(meta: dict[str, str]) -> tuple[str, datetime, bool] | None:
     return found[0]
 
 
-def structured_dates(root: etree._Element) -> dict[str, str]:
+def structured_dates(root: etree._Element, html: str | None = None) -> dict[str, str]:
     """Publish dates given as data rather than text, keyed like meta names.
 
     ``ld:datepublished`` / ``ld:datecreated`` from JSON-LD, ``itemprop:datepublished``
@@ -384,25 +384,31 @@ def structured_dates(root: etree._Element) -> dict[str, str]:
             value = _json_ld_value(script.text, key)
             if value and f"ld:{key.lower()}" not in out:
                 out[f"ld:{key.lower()}"] = value
-    hidden = [
-        *root.xpath(f'(//input[@type="hidden"])[position() <= {_MAX_ELEMENTS}]'),
-        *root.xpath(f"(//textarea)[position() <= {_MAX_ELEMENTS}]"),
-    ]
+
+    hidden: list[etree._Element] = []
+    times: list[etree._Element] = []
+    for el in root.iter("input", "textarea", "time"):
+        if el.tag == "time":
+            if el.get("datetime") is not None and len(times) < _MAX_ELEMENTS:
+                times.append(el)
+        elif (el.tag == "textarea" or (el.get("type") or "").lower() == "hidden") and len(
+            hidden
+        ) < _MAX_ELEMENTS:
+            hidden.append(el)
     for el in hidden:
         names = f"{el.get('name') or ''} {el.get('id') or ''} {el.get('class') or ''}".lower()
         value = el.get("value") if el.tag == "input" else el.text
         if value and _DATE_NAME.search(names) and parse_meta_date(value[:40]):
             out["hidden:date"] = value[:40]
             break
-    for el in root.xpath(
-        f'(//*[@itemprop="datePublished"][not(self::meta)])[position() <= {_MAX_ELEMENTS}]'
-    ):
+    itemprops = _ITEMPROP_DATE(root) if html is None or "datePublished" in html else []
+    for el in itemprops[:_MAX_ELEMENTS]:
         value = el.get("content") or el.get("datetime") or "".join(el.itertext())
         if value.strip() and not _in_noise(el):
             out.setdefault("itemprop:datepublished", value.strip())
             break
     days: dict[str, str] = {}
-    for el in root.xpath(f"(//time[@datetime])[position() <= {_MAX_ELEMENTS}]"):
+    for el in times:
         if _in_noise(el):
             continue
         value = el.get("datetime") or ""
@@ -419,6 +425,9 @@ def structured_dates(root: etree._Element) -> dict[str, str]:
 
 # How many <time>, hidden-input or itemprop elements are looked at.
 _MAX_ELEMENTS = 50
+_ITEMPROP_DATE = etree.XPath(
+    f'(//*[@itemprop="datePublished"][not(self::meta)])[position() <= {_MAX_ELEMENTS}]'
+)
 # "pubtime": "2024-05-13 10:20:30", publish_time = 1715566800 … in a page script.
 _SCRIPT_DATE = re.compile(
     r"""(?:pub_?time|publish_?time|publish_?date|pub_?date|ptime|published_?time)["']?"""
@@ -430,8 +439,7 @@ _DATE_NAME = re.compile(r"pub|time|date|fbsj|fbrq")
 
 def _mentions_pubtime(text: str) -> bool:
     """A cheap test before :data:`_SCRIPT_DATE` (which is slow on long scripts)."""
-    low = text.lower()
-    return "pub" in low or "ptime" in low
+    return any(word in text for word in ("pub", "Pub", "PUB", "ptime", "PTIME"))
 
 
 def _in_noise(el: etree._Element) -> bool:

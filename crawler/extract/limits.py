@@ -160,6 +160,8 @@ def cap_text(html: str, limit: int = MAX_PAGE_BYTES) -> tuple[str, list[str]]:
 
 def cap_tags(html: str, limit: int = MAX_TAGS) -> tuple[str, list[str]]:
     """Cut a page after its first ``limit`` tags (each element costs time to render)."""
+    if len(html) <= limit:
+        return html, []  # fewer characters than that cannot hold more tags
     total = html.count("<")
     if total <= limit:
         return html, []
