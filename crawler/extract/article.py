@@ -174,10 +174,10 @@ def extract_article(
     doc_title = page_title(root)
     site_names = tuple(meta.get(k, "") for k in ("sitename", "og:site_name", "columnname"))
     stripped = strip_site_suffix(doc_title, site_names) if doc_title else ""
-    column_title = bool(stripped) and is_column_name(stripped, root)
+    column_title = bool(stripped) and is_column_name(stripped, root, text)
     references = [meta["articletitle"]] if meta.get("articletitle") else []
     og_title = meta.get("og:title")
-    if og_title and not is_column_name(strip_site_suffix(og_title, site_names), root):
+    if og_title and not is_column_name(strip_site_suffix(og_title, site_names), root, text):
         references.append(og_title)
     if doc_title and not column_title:
         references.append(doc_title)

@@ -26,7 +26,7 @@ __all__ = [
     "score_headings",
     "clean_heading",
     "is_column_name",
-    "link_texts",
+    "is_link_text",
     "two_line_title",
     "title_above",
 ]
@@ -104,30 +104,29 @@ def page_title(root: etree._Element) -> str:
     return ""
 
 
-def link_texts(root: etree._Element, limit: int = 2000) -> set[str]:
-    """Folded texts of the page's first ``limit`` links (menus, breadcrumbs …)."""
-    out: set[str] = set()
-    for i, el in enumerate(root.iter("a")):
-        if i >= limit:
-            break
-        text = fold_title("".join(el.itertext()))
-        if text and len(text) <= 20:
-            out.add(text)
-    return out
+_LINK_WITH_TEXT = etree.XPath("boolean(//a[normalize-space(.) = $text])")
 
 
-def is_column_name(title: str, root: etree._Element) -> bool:
+def is_link_text(root: etree._Element, text: str) -> bool:
+    """True when some link of the page (a menu item, a breadcrumb) reads ``text``."""
+    return bool(_LINK_WITH_TEXT(root, text=text))
+
+
+def is_column_name(title: str, root: etree._Element, html: str | None = None) -> bool:
     """True when a (suffix-stripped) ``<title>`` only names a column: 要闻, 通知公告 …
 
     A known column word, or a short title that is also the text of a menu or
-    breadcrumb link of the page.
+    breadcrumb link of the page (``html``, the page's text, lets a title that
+    appears nowhere as ``>title<`` skip the search through its links).
     """
     title = fold_title(title)
     if not title:
         return False
     if title in _COLUMN_NAMES or re.sub(r"[\s>＞»/-]+", "", title) in _COLUMN_NAMES:
         return True
-    return len(title) <= 8 and title in link_texts(root)
+    if len(title) > 8 or (html is not None and f">{title}<" not in html):
+        return False
+    return is_link_text(root, title)
 
 
 def _looks_like_site_name(part: str, names: set[str]) -> bool:
