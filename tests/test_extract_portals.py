@@ -321,3 +321,50 @@ def test_eval_tool_measures_a_labelled_page_set(tmp_path: Path) -> None:
     assert run.returncode == 1, run.stderr  # the last label's date is deliberately wrong
     assert "titles 4/4  dates 3/4 (wrong 1, missing 0)" in run.stdout
     assert "FAIL Td headline_with_tools.html" in run.stdout
+
+
+# --- dates and titles that must not be taken ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["<div class='top'>2024年5月20日 星期一</div>", "<div class='top'>今天是：2024年5月20日</div>"],
+)
+def test_todays_date_in_the_site_header_is_not_the_date(header: str) -> None:
+    r = extract_article(page("", f"{header}<h1>{TITLE}</h1><div class='content'>{BODY}</div>"))
+    assert r.published_at is None
+
+
+def test_header_date_loses_to_the_date_line() -> None:
+    body = (
+        f"<div class='top'><span class='date'>2024年5月20日 星期一</span></div><h1>{TITLE}</h1>"
+        f"<div class='info'>来源：示例网 2024-05-13 09:00</div><div class='content'>{BODY}</div>"
+    )
+    assert extract_article(page("", body)).published_at == at(2024, 5, 13, 9)
+
+
+def test_site_name_heading_is_not_the_title() -> None:
+    body = (
+        "<h1>示例市人民政府门户网站</h1><div class='nav'><a>首页</a><a>要闻</a></div>"
+        f"<div class='main'><h2>{TITLE}</h2><div class='text'>{BODY}</div></div>"
+    )
+    assert extract_article(page("", body, title="要闻")).title == TITLE
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("【发布时间：2024-05-13】", at(2024, 5, 13)),
+        ("（发布日期：2024-05-13）", at(2024, 5, 13)),
+        ("Posted on 2024-05-13 by admin", at(2024, 5, 13)),
+        ("2024-05-13", at(2024, 5, 13)),  # the page's only date, below the headline
+    ],
+)
+def test_date_line_without_a_recognisable_headline(line: str, expected: datetime) -> None:
+    body = (
+        "<div class='nav'><a>要闻</a></div><div class='w'>"
+        f"<div>示例市签约新能源项目总投资20亿元</div><div>{line}</div>{BODY}</div>"
+    )
+    r = extract_article(page("", body, title="要闻"))
+    assert r.published_at == expected
+    assert r.title == "示例市签约新能源项目总投资20亿元"  # the line above the date, not 要闻

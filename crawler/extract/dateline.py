@@ -83,8 +83,10 @@ _CMS_RECORD_BEFORE = re.compile(r"\d{5,}\s*$")
 _CMS_RECORD_AFTER = re.compile(r"\.\d\b")  # used with .match at the date's end
 _PRINT_EDITION = re.compile(r"^\s*\d{0,3}\s*版\s*[）)]")
 _SKIP_LINE = re.compile(
-    r"页面生成时间|网站更新|页面更新|最后更新|copyright|©|版权所有|备案|ICP", re.I
+    r"页面生成时间|网站更新|页面更新|最后更新|今天是|今日是|欢迎|copyright|©|版权所有|备案|ICP",
+    re.I,
 )
+_WEEKDAY = re.compile(r"(?:星期|礼拜|周)[一二三四五六日天]")
 _RELATED_HEADING = re.compile(
     r"^\s*[【\[]?\s*(?:相关|延伸|推荐|热门|热点|猜你|为你推荐|更多|最新|往期|精彩|今日|排行)"
     r".{0,6}$"
@@ -154,6 +156,7 @@ class DateCandidate:
     line_index: int
     score: float
     label: str | None
+    weekday: bool = False  # 2024年5月20日 星期一: how site headers show today's date
 
 
 def _label_before(text: str, match: DateMatch | YearlessMatch, prev: Line | None) -> str | None:
@@ -246,6 +249,8 @@ def _apply_position(
             c.score += 1.0
         elif (gap > 60 and not c.label) or (gap < -4 and not c.label) or gap < -8:
             c.score -= 2.0  # far below the title, or above it (a date just above is fine)
+        if gap < 0 and not c.label and getattr(c, "weekday", False):
+            c.score -= 4.0  # today's date in the site header
 
 
 def _near_source(lines: list[Line], line: Line) -> bool:
@@ -271,26 +276,33 @@ def best_visible_date(lines: list[Line], title_line: int | None) -> DateCandidat
             label = _label_before(line.text, match, prev)
             score = _score(line, match, label, near_source)
             if score is not None:
-                cands.append(DateCandidate(match.value, match.has_time, line.index, score, label))
+                weekday = bool(_WEEKDAY.search(line.text, match.start, match.end + 8))
+                cands.append(
+                    DateCandidate(match.value, match.has_time, line.index, score, label, weekday)
+                )
         prev = line
     _apply_position(cands, title_line, lines)
     best = max(cands, key=lambda c: c.score, default=None)  # first of equals wins
     if best is None or best.score < WEAK:
-        return _only_date(cands, lines)
+        return _only_date(cands, lines, title_line)
     return best
 
 
-def _only_date(cands: list[DateCandidate], lines: list[Line]) -> DateCandidate | None:
+def _only_date(
+    cands: list[DateCandidate], lines: list[Line], title_line: int | None
+) -> DateCandidate | None:
     """The page's one date, when every date it shows on a short line is the same day.
 
     A page that shows a single date (once, or repeated at the top and bottom) shows
     its publish date, even with no label or title next to it; dates in body
-    paragraphs, lists, links and page furniture do not count.
+    paragraphs, lists, links and page furniture do not count, nor an unlabelled
+    date above the title (a site header's date of today).
     """
     shown = [
         c
         for c in cands
         if c.score >= 2.0  # a short line with nothing against it (not far below the title)
+        and (c.label or title_line is None or c.line_index > title_line)
         and len(lines[c.line_index].text) <= 60
         and lines[c.line_index].link_ratio <= 0.5
         and not lines[c.line_index].in_li

@@ -287,6 +287,9 @@ def score_headings(
         nav = bool(_NAV_WORDS.search(cand.text))
         if nav:
             score -= 6.0
+        site_name = len(cand.text) <= 16 and bool(_SITE_SUFFIX.search(cand.text))
+        if site_name:
+            score -= 4.0  # 示例市人民政府门户网站 in a logo heading
         if len(cand.text) < 6:
             score -= 2.0
         has_meta = bool(_META_IN_TITLE.search(cand.text) or find_dates(cand.text))
@@ -311,6 +314,7 @@ def score_headings(
             strong_tag
             and not has_meta
             and not nav
+            and not site_name
             and len(cand.text) >= 8
             and line.link_ratio <= 0.5
             and not line.in_li
