@@ -1,10 +1,18 @@
 """Publish date and source (来源) lines of an article page.
 
 Visible date candidates are scored: a label (发布时间, 发布日期, 发稿时间, 时间,
-日期, 发文日期, 生成日期 …), a time of day, a 来源 on the same line, a short
-line right below the title all count for; comment threads, related-news lists,
-links, footers, body paragraphs, print-edition lines and CMS records
-(``23937776 2017-03-10 09:58:03.0``) count against.
+日期, 发文日期, 生成日期, Published …), a time of day, a 来源 on the same or a
+neighbouring line, an element marked as a date (class/id ``time``, ``date``,
+``publish``, a ``<time>``), a short line right below the title all count for;
+comment threads, related-news lists (and anything under a 相关/推荐 heading),
+links, footers, body paragraphs, print-edition lines, today's date in a site
+header and CMS records (``23937776 2017-03-10 09:58:03.0``) count against.
+
+Machine-written dates come from meta tags (stray spaces in names are ignored),
+JSON-LD, ``itemprop``, ``<time datetime>``, and, weaker, page scripts and hidden
+fields (:func:`structured_dates`). A visible date without a year takes its year
+from those or from the URL. When nothing is certain, no date is better than a
+wrong one.
 """
 
 from __future__ import annotations
@@ -249,7 +257,7 @@ def _apply_position(
             c.score += 1.0
         elif (gap > 60 and not c.label) or (gap < -4 and not c.label) or gap < -8:
             c.score -= 2.0  # far below the title, or above it (a date just above is fine)
-        if gap < 0 and not c.label and getattr(c, "weekday", False):
+        if gap < 0 and not c.label and c.weekday:
             c.score -= 4.0  # today's date in the site header
 
 
@@ -320,13 +328,14 @@ class YearlessCandidate:
     line_index: int
     score: float
     label: str | None = None
+    weekday: bool = False
 
 
 def best_yearless_date(lines: list[Line], title_line: int | None) -> YearlessCandidate | None:
     """The best visible date written without a year, on a short date-like line near the title.
 
     Without a year a date is easily something else (10-12岁, 3/4), so only short
-    lines count, and a time, a label, a 来源 or a date class/id must back it up.
+    lines count, and a time, a label or a date class/id must back it up.
     """
     if title_line is None:
         return None
@@ -337,7 +346,7 @@ def best_yearless_date(lines: list[Line], title_line: int | None) -> YearlessCan
             continue
         for match in find_yearless(line.text):
             prev = lines[line.index - 1] if line.index else None
-            label = _label_before(line.text, match, prev)  # type: ignore[arg-type]
+            label = _label_before(line.text, match, prev)
             backed = match.has_time or label or line.date_hint
             score = _score(line, match, label, _near_source(lines, line))
             if score is None or not backed:

@@ -44,6 +44,8 @@ _SITE_SUFFIX = re.compile(
     r"(网|网站|官网|门户|门户网站|政府|人民政府|频道|新闻中心|首页|客户端|日报|晚报|在线|"
     r"有限公司|有限责任公司|集团|中文网|\.cn|\.com|\.net)$"
 )
+# A heading that is the site's name (a logo in an <h1>).
+_SITE_HEADING = re.compile(r"(网|网站|官网|门户|门户网站|人民政府|政府网|客户端)$")
 # <title>s that name a column, not an article.
 _COLUMN_NAMES = frozenset(
     str.split(
@@ -287,7 +289,7 @@ def score_headings(
         nav = bool(_NAV_WORDS.search(cand.text))
         if nav:
             score -= 6.0
-        site_name = len(cand.text) <= 16 and bool(_SITE_SUFFIX.search(cand.text))
+        site_name = len(cand.text) <= 16 and bool(_SITE_HEADING.search(cand.text))
         if site_name:
             score -= 4.0  # 示例市人民政府门户网站 in a logo heading
         if len(cand.text) < 6:
