@@ -37,8 +37,8 @@ from alerts.slots import backoff
 from alerts.webhook import send_webhook
 from crawler.config import Config, Subscription
 from crawler.store import Database
-from crawler.store.browse import lead_statuses
 from crawler.store.models import Article, Delivery, DeliveryItem
+from crawler.store.status import lead_statuses
 
 KILL_ENV = "LEADWATCH_TEST_KILL_AT"  # crash-safety tests only: die at a named step
 LEASE = timedelta(minutes=10)  # longer than any send: SMTP and webhook timeouts are far less

@@ -2,7 +2,7 @@
 
 Silent breakage (a site redesign, a blocked crawler) is the top complaint about news
 monitors, so every digest lists the enabled, verified sources whose verdict
-(:mod:`crawler.sources_health`, the same one `leadwatch sources list` and the web view
+(:mod:`crawler.health`, the same one `leadwatch sources list` and the web view
 show) needs attention: never run, failing, or nothing new for ``stale_after_days``.
 """
 
@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from crawler.config import Config
-from crawler.sources_health import source_verdicts
+from crawler.health import source_verdicts
 
 
 @dataclass

@@ -11,7 +11,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
@@ -21,42 +20,13 @@ from markupsafe import Markup
 from alerts.health import SourceProblem
 from alerts.highlight import evidence_terms, highlight
 from alerts.select import Entry, Selection
+from crawler.present.amounts import lead_amounts
+from crawler.present.labels import EVENT_LABELS, STATUS_LABELS
+from crawler.present.links import safe_url
 from crawler.store.models import Lead
 
-STATUS_LABELS = {"followed": "已跟进", "dismissed": "已排除"}
-EVENT_LABELS = {"signing": "签约", "landing": "落地", "visit": "考察/洽谈"}
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]()#|<>~])")  # inline only: we emit no line starts
 _SPACE = re.compile(r"\s+")
-
-
-def format_yuan(amount: int | None, currency: str = "CNY", text: str | None = None) -> str:
-    """3亿元, 2.5万元, 800元; foreign currency keeps the original text."""
-    if amount is None:
-        return text or ""
-    if currency and currency != "CNY":
-        return text or f"{amount} {currency}"
-    for unit, size in (("亿元", 10**8), ("万元", 10**4)):
-        if amount >= size:
-            value = Decimal(amount) / size
-            return f"{value.normalize():f}{unit}"
-    return f"{amount}元"
-
-
-def lead_amounts(lead: Lead) -> str:
-    """Every investment amount of a lead (8亿元、6亿元), or its headline amount when it
-    lists none (leads stored before they listed them)."""
-    amounts = lead.amounts or []
-    if len(amounts) <= 1:
-        return format_yuan(lead.amount_yuan, lead.currency, lead.amount_text)
-    return "、".join(
-        format_yuan(a.get("value"), a.get("currency") or "CNY", a.get("text")) for a in amounts
-    )
-
-
-def safe_url(url: str) -> str:
-    """Only http(s) links survive; anything else (javascript:, data:) becomes '#'."""
-    url = (url or "").strip()
-    return url if url.lower().startswith(("http://", "https://")) else "#"
 
 
 def md_escape(text: str) -> str:

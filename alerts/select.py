@@ -16,10 +16,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from alerts.reprints import is_reprint, shingles
+from classifiers.reprints import is_reprint, shingles
 from crawler.config import Subscription
-from crawler.store.browse import lead_statuses
 from crawler.store.models import Article, Delivery, DeliveryItem, Lead, Tag, utcnow
+from crawler.store.status import lead_statuses
 
 OTHER_SECTOR = ("other", "其他")
 DELIVERED = ("sent", "empty")

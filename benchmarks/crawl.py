@@ -6,7 +6,7 @@
 
 * the baseline: plain Scrapy following list pages and fetching every article, nothing
   else (benchmarks.linkcrawl);
-* leadwatch: ``crawler.crawl.crawl_source`` -> ``python -m crawler.crawl_job`` with
+* leadwatch: ``crawler.crawl.crawl_source`` -> ``python -m crawler.crawl.job`` with
   everything on (fetch, extract, classify, store into a fresh SQLite file);
 * for reference, the baseline again with the ``gc.freeze()`` that crawl_job does.
 

@@ -5,7 +5,7 @@ Scrapy settings leadwatch would use for it (same concurrency, robots.txt, retrie
 level), minus leadwatch's own middleware, pipelines and extensions: list pages are parsed
 for article links and the next page, article pages are fetched and dropped. Prints one
 JSON line: pages fetched and Scrapy's elapsed_time_seconds. ``--gc-freeze`` does what
-crawler.crawl_job does before crawling (for a reference figure).
+crawler.crawl.job does before crawling (for a reference figure).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.http import Response
 
 from crawler.config import load_config
-from crawler.crawl_job import scrapy_settings
+from crawler.crawl.job import scrapy_settings
 
 
 class LinkSpider(Spider):

@@ -28,7 +28,7 @@ from itertools import accumulate
 from pathlib import Path
 
 from crawler.store import Database, search
-from crawler.store.browse import BrowseFilter, conditions
+from crawler.store.filters import BrowseFilter, conditions
 from crawler.timeutil import parse_since
 
 REPO = Path(__file__).resolve().parents[1]

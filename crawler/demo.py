@@ -13,9 +13,10 @@ from crawler.crawl import crawl_sources
 from crawler.devserver import StaticSite
 from crawler.errors import LeadwatchError
 from crawler.init_config import write_default_config
-from crawler.store import Database, browse
+from crawler.present.records import leads_table
+from crawler.store import Database
+from crawler.store.filters import BrowseFilter, list_articles
 from crawler.store.models import Article
-from crawler.views import leads_table
 
 DEMO_SITE = Path(__file__).resolve().parents[1] / "demo" / "site"
 DEMO_GROUP = "demo"
@@ -51,9 +52,7 @@ def run_demo(config_path: Path, *, port: int, console: Console) -> int:
     fetched = sum(o.run.articles_fetched for o in outcomes if o.run)
     new = sum(o.run.articles_new for o in outcomes if o.run)
     with database.session() as session:
-        articles, _ = browse.list_articles(
-            session, browse.BrowseFilter(leads_only=True), limit=None
-        )
+        articles, _ = list_articles(session, BrowseFilter(leads_only=True), limit=None)
         total = session.scalar(select(func.count(Article.id)))
     console.print(leads_table(articles, title="线索 Leads"))
     console.print(f"{len(articles)} lead article(s) among {total} stored article(s)")

@@ -25,7 +25,7 @@ class ArticleItem:
 class ArticlePage:
     """A fetched article page, not yet extracted.
 
-    Spiders yield these; the article worker (crawler.article_worker) extracts, classifies
+    Spiders yield these; the article worker (crawler.crawl.worker) extracts, classifies
     and stores them off the crawl's reactor thread. ``selectors`` are the source's
     :class:`crawler.extract.ArticleSelectors` (None: heuristics only).
     """

@@ -35,7 +35,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from alerts.digest import DeliveryResult, retry_pending, send_new
 from alerts.slots import digest_trigger, owed_slot, slot_period
 from crawler.config import Config, Source, Subscription
-from crawler.sources_health import STUCK_GRACE
+from crawler.health import STUCK_GRACE
 from crawler.store import Database, repo
 
 log = logging.getLogger("leadwatch.schedule")

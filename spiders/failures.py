@@ -20,7 +20,10 @@ from twisted.internet.defer import CancelledError
 from twisted.internet.error import TimeoutError as TwistedTimeoutError
 from twisted.python.failure import Failure
 
-from crawler.redirect import RedirectLoop
+
+class RedirectLoop(IgnoreRequest):
+    """A redirect chain that returned to a URL it had already visited (raised by
+    crawler.crawl.redirect; the spider logs and counts it)."""
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """The generic listing spider: list pages with pagination -> article pages -> items.
 
 Driven entirely by a :class:`crawler.config.Source`; knows pages, not the database
-(incremental skipping lives in :mod:`crawler.incremental`). The CMS families it reads
+(incremental skipping lives in :mod:`crawler.crawl.incremental`). The CMS families it reads
 without selectors: TRS (``index_N.html`` and script pagers), Hanweb (``<datastore>``
 records and ``jpage/dataproxy.jsp`` paging), 开普 (32-hex article URLs, numbered pagers),
 Wuxi/Yixing (``/doc/YYYY/MM/DD/N.shtml``), ``?page=N`` and "下一页" links.
@@ -49,7 +49,7 @@ class ListingSpider(Spider):
     """Crawls a news column: follows article links and the pager up to ``max_pages``."""
 
     name = "listing"
-    source: Source  # set by crawler.spiderloader for each configured source
+    source: Source  # set by crawler.crawl.spiderloader for each configured source
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -204,7 +204,7 @@ class ListingSpider(Spider):
     # --- articles ---------------------------------------------------------------------
 
     def parse_article(self, response: Response) -> Iterator[ArticlePage]:
-        """The raw page: the article worker extracts it, off the reactor (crawler.pipelines)."""
+        """The raw page: the article worker extracts it, off the reactor (crawler.crawl.pipeline)."""
         self.count("article_pages")
         self.note_page(response)
         yield ArticlePage(

@@ -1,6 +1,6 @@
 """Fault injection for tests/test_pipeline.py: an article worker that dies, or dawdles.
 
-``python -m faulty_worker DATABASE_URL TAXONOMY`` is crawler.article_worker with one
+``python -m faulty_worker DATABASE_URL TAXONOMY`` is crawler.crawl.worker with one
 change, chosen by the environment (the crawl process passes its environment on):
 
 - ``FAULTY_WORKER_DIE_ON=<text>``: the process exits abruptly (as an OOM kill or a crash
@@ -17,8 +17,8 @@ import os
 import sys
 import time
 
-from crawler import article_worker
-from crawler.pipelines import ArticlePipeline
+from crawler.crawl import worker as article_worker
+from crawler.crawl.pipeline import ArticlePipeline
 
 DIE_ON = os.environ.get("FAULTY_WORKER_DIE_ON", "")
 SLEEP = float(os.environ.get("FAULTY_WORKER_SLEEP", "0"))

@@ -13,8 +13,8 @@ import sys
 from scrapy.crawler import CrawlerProcess
 
 from crawler.config import load_config
-from crawler.crawl_job import scrapy_settings
-from crawler.spiderloader import spider_class_for
+from crawler.crawl.job import scrapy_settings
+from crawler.crawl.spiderloader import spider_class_for
 
 
 def main(argv: list[str]) -> int:

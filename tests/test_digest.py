@@ -25,9 +25,10 @@ import pytest
 from conftest import TAXONOMY, Instance, Mailbox, free_port, write_instance
 
 from alerts.highlight import highlight
-from alerts.render import format_yuan, md_escape
+from alerts.render import md_escape
 from classifiers import Classifier, load_taxonomy
 from crawler.items import ArticleItem
+from crawler.present.amounts import format_yuan
 from crawler.store import Database, repo
 
 ARTICLES = [
@@ -446,17 +447,17 @@ def test_amounts_are_shown_in_yi_and_wan(amount: int, currency: str, expected: s
 def test_an_analysts_status_is_shown_in_the_next_digest(inst: Instance, smtp_server: Mailbox):
     from sqlalchemy import select
 
-    from crawler.store import browse
+    from crawler.store import status
     from crawler.store.models import Article
 
     database = Database(f"sqlite:///{inst.db}")
     with database.session() as session:
         first = session.scalars(select(Article.id)).first()
-        browse.set_lead_status(session, first, "followed", "已电话联系<b>企业</b>")
+        status.set_lead_status(session, first, "followed", "已电话联系<b>企业</b>")
     database.close()
     inst.run("digest", "--send")
     msg = smtp_server.messages[0]
     html = msg.get_body(("html",)).get_content()
     text = msg.get_body(("plain",)).get_content()
-    assert "已跟进" in html and "已电话联系&lt;b&gt;企业&lt;/b&gt;" in html
-    assert "[已跟进] 已电话联系<b>企业</b>" in text
+    assert "跟进中" in html and "已电话联系&lt;b&gt;企业&lt;/b&gt;" in html
+    assert "[跟进中] 已电话联系<b>企业</b>" in text

@@ -1,6 +1,6 @@
 """The article pipeline: pages go to a worker process, every page is stored or counted.
 
-The processor tests run crawler.article_worker's real ArticleProcessor on demo pages and
+The processor tests run crawler.crawl.worker's real ArticleProcessor on demo pages and
 a real SQLite file. The crawl tests run real Scrapy (tests/pipeline_crawl.py in a child
 process) over the demo site on 127.0.0.1; where a worker must die or dawdle, the real
 pipeline drives tests/faulty_worker.py, the real worker with that one fault injected.
@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 from conftest import DEMO_SITE, REPO, TAXONOMY, Instance, demo_sources, load_truth, write_instance
 
-from crawler import frames
-from crawler.article_worker import ArticleProcessor
+from crawler.crawl import frames
+from crawler.crawl.worker import ArticleProcessor
 from crawler.extract import ArticleSelectors
 from crawler.items import ArticleItem, ArticlePage
 from crawler.store import Database

@@ -20,7 +20,7 @@ from conftest import SITES, Instance, demo_sources, write_instance
 from test_web import Server, browser, wait_for  # noqa: F401  (the browser fixture)
 
 from crawler.config import ConfigWarning, load_config
-from crawler.sources_health import judge
+from crawler.health import judge
 from crawler.store.models import CrawlRun
 
 NOW = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)

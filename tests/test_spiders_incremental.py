@@ -91,7 +91,7 @@ list_links = "ul.list li a"
         try:
             _wait_for(lambda: server.requests("/grow/list_6.html"), "the crawl to reach page 6")
             _wait_for(lambda: _count(inst.db) == 140, "the newest 100 articles to be stored")
-            (job,) = _children(parent.pid)  # python -m crawler.crawl_job
+            (job,) = _children(parent.pid)  # python -m crawler.crawl.job
             workers = _children(job)
             os.kill(job, signal.SIGKILL)
             for pid in workers:  # its article worker, if it outlived the kill

@@ -10,10 +10,9 @@ from scrapy.http import HtmlResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from crawler.redirect import RedirectLoop
-from crawler.retry import backoff_delay
+from crawler.crawl.retry import backoff_delay
 from spiders import hanweb, heuristics, pagers
-from spiders.failures import classify_failure
+from spiders.failures import RedirectLoop, classify_failure
 from spiders.feed import feed_urls, parse_sitemap
 from spiders.quality import CHARSET_MISMATCH, LEGACY_ENCODING, TRUNCATED, page_notes
 

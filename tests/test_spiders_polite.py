@@ -12,7 +12,7 @@ from badserver import BadServer, list_html, set_crawl_options
 from conftest import TAXONOMY, write_instance
 
 from crawler.config import load_config
-from crawler.crawl_job import scrapy_settings
+from crawler.crawl.job import scrapy_settings
 
 
 def _config(tmp_path: Path, crawl: str = "", source: str = "") -> Path:
@@ -41,9 +41,9 @@ def test_default_crawl_settings_are_polite(tmp_path: Path):
     assert s["USER_AGENT"].startswith("leadwatch/")
     middlewares = s.getdict("DOWNLOADER_MIDDLEWARES")
     assert middlewares["scrapy.downloadermiddlewares.retry.RetryMiddleware"] is None
-    assert middlewares["crawler.retry.BackoffRetryMiddleware"] == 550
+    assert middlewares["crawler.crawl.retry.BackoffRetryMiddleware"] == 550
     assert middlewares["scrapy.downloadermiddlewares.redirect.RedirectMiddleware"] is None
-    assert middlewares["crawler.redirect.LoopAwareRedirectMiddleware"] == 600
+    assert middlewares["crawler.crawl.redirect.LoopAwareRedirectMiddleware"] == 600
     assert s.getfloat("LEADWATCH_RETRY_BACKOFF_S") == 1.0
     assert not s.getbool("REMOTE_CONTROL_ENABLED")  # no control port in every crawl
 

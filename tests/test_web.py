@@ -261,7 +261,7 @@ def test_search_filter_open_a_lead_and_follow_it(
         ("followed", NOTE)
     ]
     from crawler.store import Database
-    from crawler.store.browse import lead_statuses
+    from crawler.store.status import lead_statuses
 
     database = Database(f"sqlite:///{store.db}")
     with database.session() as session:
@@ -434,8 +434,8 @@ def test_a_configured_token_gates_every_request(store: Instance):
 
 def test_lead_status_functions(tmp_path: Path):
     from crawler.store import Database
-    from crawler.store.browse import lead_statuses, set_lead_status
     from crawler.store.models import Article
+    from crawler.store.status import lead_statuses, set_lead_status
 
     database = Database(f"sqlite:///{tmp_path / 's.db'}")
     with database.session() as session:

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    CheckConstraint,
     DateTime,
     Float,
     ForeignKey,
@@ -181,3 +182,22 @@ class DeliveryItem(Base):
     kind: Mapped[str] = mapped_column(String(10), default="lead")  # lead | news
 
     delivery: Mapped[Delivery] = relationship(back_populates="items")
+
+
+LEAD_STATUSES = ("followed", "dismissed")
+
+
+class LeadStatus(Base):
+    """Whether an analyst follows up a lead (article) or dismissed it, and why."""
+
+    __tablename__ = "lead_status"
+    __table_args__ = (
+        CheckConstraint("status IN ('followed', 'dismissed')", name="ck_lead_status_status"),
+    )
+
+    article_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+    )
+    status: Mapped[str] = mapped_column(String(10))
+    note: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -22,13 +22,21 @@ from urllib.parse import urlencode
 from flask import Flask, Response, abort, redirect, render_template, request, url_for
 from markupsafe import Markup, escape
 
-from alerts.render import EVENT_LABELS, lead_amounts, safe_url
+from alerts.deliveries import deliveries as recent_deliveries
 from crawler.config import Config
-from crawler.store import Database, browse, search
-from crawler.store.models import Article, Tag
-from crawler.store.models_browse import LEAD_STATUSES, STATUS_LABELS
+from crawler.health import source_health
+from crawler.present.amounts import lead_amounts
+from crawler.present.labels import EVENT_LABELS, HEALTH_LABELS, STATUS_LABELS
+from crawler.present.links import safe_url
+from crawler.present.records import amount_text, event_labels
+from crawler.store import Database, search
+from crawler.store.facets import date_range
+from crawler.store.facets import facets as count_facets
+from crawler.store.filters import BrowseFilter, conditions, list_articles
+from crawler.store.models import LEAD_STATUSES, Article, Tag
+from crawler.store.related import reprints
+from crawler.store.status import get_lead_status, lead_statuses, set_lead_status
 from crawler.timeutil import SHANGHAI, local
-from crawler.views import amount_text, event_labels
 
 PAGE_SIZE = 30
 TOKEN_COOKIE = "leadwatch_token"
@@ -37,14 +45,6 @@ CSP = (
     "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
     "base-uri 'none'; frame-ancestors 'none'"
 )
-HEALTH_LABELS = {
-    "ok": "正常",
-    "warning": "有错误",
-    "stale": "无新文章",
-    "failing": "失败",
-    "running": "运行中",
-    "never": "从未运行",
-}
 
 
 def _segments(segs: search.Segments) -> Markup:
@@ -162,19 +162,19 @@ def create_app(
                 results = search.search(
                     session,
                     parsed,
-                    browse.conditions(flt),
+                    conditions(flt),
                     limit=PAGE_SIZE,
                     offset=(page - 1) * PAGE_SIZE,
                     order="date" if sort == "date" else "relevance",
                 )
                 hits, more = results.hits, results.more
             else:
-                articles, more = browse.list_articles(
+                articles, more = list_articles(
                     session, flt, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
                 )
                 hits = [search.Hit(a, 0.0, [(a.title, False)], []) for a in articles]
-            facets = browse.facets(session, flt, parsed, event_labels=EVENT_LABELS)
-            statuses = browse.lead_statuses(session, [h.article.id for h in hits])
+            facets = count_facets(session, flt, parsed, event_labels=EVENT_LABELS)
+            statuses = lead_statuses(session, [h.article.id for h in hits])
             return render_template(
                 "list.html",
                 flt=flt,
@@ -211,8 +211,8 @@ def create_app(
                 partner_tags=partner_tags,
                 evidence_terms=_evidence_terms,
                 body=_marked(a.body, terms + lead_terms),
-                reprints=browse.reprints(session, a) if search_ok else [],
-                status=browse.get_lead_status(session, a.id),
+                reprints=reprints(session, a) if search_ok else [],
+                status=get_lead_status(session, a.id),
                 saved=request.args.get("saved") == "1",
             )
 
@@ -225,19 +225,20 @@ def create_app(
         with database.session() as session:
             if session.get(Article, article_id) is None:
                 abort(404)
-            browse.set_lead_status(session, article_id, None if status == "clear" else status, note)
+            set_lead_status(session, article_id, None if status == "clear" else status, note)
         return redirect(url_for("article", article_id=article_id, saved=1), code=303)
 
     @app.get("/sources")
     def sources() -> str:
         with database.session() as session:
-            return render_template("sources.html", sources=browse.source_health(session, config))
+            return render_template("sources.html", sources=source_health(session, config))
 
     @app.get("/deliveries")
     def deliveries() -> str:
         with database.session() as session:
             return render_template(
-                "deliveries.html", subscriptions=browse.deliveries(session, config.subscriptions)
+                "deliveries.html",
+                subscriptions=recent_deliveries(session, config.subscriptions),
             )
 
     return app
@@ -252,7 +253,7 @@ def _sector_labels(config: Config) -> dict[str, str]:
         return {}
 
 
-def _filter_from_request(config: Config) -> tuple[browse.BrowseFilter, list[str]]:
+def _filter_from_request(config: Config) -> tuple[BrowseFilter, list[str]]:
     """The list page's filters from the query string; bad values become messages."""
     args = request.args
     problems: list[str] = []
@@ -271,10 +272,10 @@ def _filter_from_request(config: Config) -> tuple[browse.BrowseFilter, list[str]
     if until is not None:
         until += timedelta(days=1)  # the day given is included
     if args.get("date"):
-        since, until = browse.date_range(args["date"])
+        since, until = date_range(args["date"])
     status = args.get("status") or None
     return (
-        browse.BrowseFilter(
+        BrowseFilter(
             query=args.get("q", "").strip(),
             sector=args.get("sector") or None,
             partner=args.get("partner") or None,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import ipaddress
 import os
 import socket
+from collections.abc import Callable
 
-from crawler.cli_common import console, err_console
 from crawler.config import Config
 from crawler.errors import LeadwatchError
 from crawler.store import Database
@@ -44,18 +44,22 @@ def access_token(host: str) -> str | None:
     return token
 
 
-def serve(config: Config, database: Database, host: str, port: int, *, threads: int = 4) -> int:
-    """Serve the web view until interrupted; prints the URL first (``port`` 0 picks one)."""
+def serve(
+    config: Config,
+    database: Database,
+    host: str,
+    port: int,
+    *,
+    token: str | None,
+    threads: int = 4,
+    say: Callable[[str], None] = print,
+) -> int:
+    """Serve the web view until interrupted; ``say``s the URL first (``port`` 0 picks
+    one). ``token`` comes from :func:`access_token`."""
     from waitress.server import create_server
 
-    from crawler.cli_browse import sync_search_index
     from crawler.web.app import create_app
 
-    token = access_token(host)
-    if database.engine.dialect.name == "sqlite":
-        sync_search_index(database)  # the first search then answers at once
-    else:
-        err_console.print("full-text search needs SQLite (FTS5): the search box is disabled")
     app = create_app(config, database, token, loopback=is_loopback(host))
     try:
         server = create_server(app, host=host, port=port, threads=threads, ident="leadwatch")
@@ -69,9 +73,9 @@ def serve(config: Config, database: Database, host: str, port: int, *, threads: 
         raise
     shown = f"[{host}]" if ":" in host else host
     url = f"http://{shown}:{server.effective_port}/"
-    console.print(f"serving {url} (Ctrl+C to stop)", soft_wrap=True)
+    say(f"serving {url} (Ctrl+C to stop)")
     if token:
-        console.print(f"open {url}?token=… with the token from {TOKEN_ENV}")
+        say(f"open {url}?token=… with the token from {TOKEN_ENV}")
     try:
         server.run()
     except KeyboardInterrupt:

@@ -1,6 +1,6 @@
 """`leadwatch sources check NAME`: what the crawler sees on a source, without storing it.
 
-The parent (:func:`check_source`) runs ``python -m crawler.sources_check`` in a child
+The parent (:func:`check_source`) runs ``python -m crawler.crawl.check`` in a child
 process, which crawls with the source's own spider and the crawl's settings (robots.txt,
 user agent, retries, size limits) but no pipelines: it fetches the first list page and
 the first article it links to, and writes what it found as JSON. The parent turns that
@@ -119,7 +119,7 @@ def check_source(config: Config, name: str, *, timeout_s: float = 120) -> CheckR
     source = config.source(name)
     with tempfile.TemporaryDirectory(prefix="leadwatch-check-") as tmp:
         out = Path(tmp) / "check.json"
-        cmd = [sys.executable, "-m", "crawler.sources_check", name]
+        cmd = [sys.executable, "-m", "crawler.crawl.check", name]
         cmd += ["--config", str(config.path), "--out", str(out)]
         try:
             proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout_s)
@@ -135,8 +135,8 @@ def check_source(config: Config, name: str, *, timeout_s: float = 120) -> CheckR
 
 def _check_spider(source: Source, found: dict[str, Any]) -> type:
     """The source's own spider, reduced to one list page and its first article."""
+    from crawler.crawl.spiderloader import spider_class_for
     from crawler.extract import extract_article
-    from crawler.spiderloader import spider_class_for
     from spiders.failures import classify_failure
     from spiders.listing import LIST
 
@@ -186,13 +186,13 @@ def _check_spider(source: Source, found: dict[str, Any]) -> type:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Child entry point: ``python -m crawler.sources_check NAME --config X --out F``."""
+    """Child entry point: ``python -m crawler.crawl.check NAME --config X --out F``."""
     from scrapy.crawler import CrawlerProcess
 
     from crawler.config import load_config
-    from crawler.crawl_job import scrapy_settings
+    from crawler.crawl.job import scrapy_settings
 
-    parser = argparse.ArgumentParser(prog="python -m crawler.sources_check")
+    parser = argparse.ArgumentParser(prog="python -m crawler.crawl.check")
     parser.add_argument("source")
     parser.add_argument("--config", default="leadwatch.toml")
     parser.add_argument("--out", required=True)

@@ -1,4 +1,4 @@
-"""Run one source's crawl in this process: ``python -m crawler.crawl_job NAME``.
+"""Run one source's crawl in this process: ``python -m crawler.crawl.job NAME``.
 
 The parent (`leadwatch crawl`, the scheduler) starts one such process per crawl because
 Twisted's reactor cannot be restarted in one process (DESIGN.md, ReactorNotRestartable).
@@ -16,10 +16,10 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 from scrapy.utils.reactor import install_reactor
 
-from crawler import settings as default_settings
 from crawler.config import Config, Source, load_config
-from crawler.crawlctx import hand_over_article_worker, start_article_worker
-from crawler.spiderloader import spider_class_for
+from crawler.crawl import settings as default_settings
+from crawler.crawl.context import hand_over_article_worker, start_article_worker
+from crawler.crawl.spiderloader import spider_class_for
 
 
 def scrapy_settings(
@@ -63,7 +63,7 @@ def rebased(source: Source, origin: str) -> Source:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m crawler.crawl_job")
+    parser = argparse.ArgumentParser(prog="python -m crawler.crawl.job")
     parser.add_argument("source")
     parser.add_argument("--config", default="leadwatch.toml")
     parser.add_argument("--run-id", type=int)

@@ -7,7 +7,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from crawler.cli_common import (
+from crawler.cli.common import (
     config_from_args,
     console,
     count,

@@ -1,15 +1,15 @@
 """What the Scrapy components of one crawl share: the config, one database handle, and
-the article worker process that crawler.crawl_job may have started ahead of them."""
+the article worker process that crawler.crawl.job may have started ahead of them."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from crawler.config import Config, load_config_or_defaults
+from crawler.crawl.worker_process import WorkerProcess
 from crawler.store import Database
-from crawler.worker_process import WorkerProcess
 
-ARTICLE_WORKER = "crawler.article_worker"  # the module the article worker process runs
+ARTICLE_WORKER = "crawler.crawl.worker"  # the module the article worker process runs
 
 
 def crawl_config(crawler: Any) -> Config:

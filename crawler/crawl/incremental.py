@@ -16,7 +16,7 @@ from scrapy import Request, signals
 from scrapy.exceptions import NotConfigured
 from sqlalchemy import select
 
-from crawler.crawlctx import crawl_database
+from crawler.crawl.context import crawl_database
 from crawler.store import repo
 from crawler.store.models import Article
 

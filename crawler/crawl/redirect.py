@@ -12,11 +12,8 @@ from typing import Any
 
 from scrapy import Request
 from scrapy.downloadermiddlewares.redirect import RedirectMiddleware
-from scrapy.exceptions import IgnoreRequest
 
-
-class RedirectLoop(IgnoreRequest):
-    """A redirect chain that returned to a URL it had already visited."""
+from spiders.failures import RedirectLoop
 
 
 class LoopAwareRedirectMiddleware(RedirectMiddleware):

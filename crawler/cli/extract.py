@@ -36,7 +36,7 @@ def fetch_urls(urls: list[str]) -> list[tuple[bytes, dict[str, Any]]]:
         # the user: each URL's error is in its record. It is shown only if the fetch
         # process itself failed.
         proc = subprocess.run(
-            [sys.executable, "-m", "crawler.fetch_job", tmp, *urls],
+            [sys.executable, "-m", "crawler.crawl.fetch", tmp, *urls],
             check=False,
             capture_output=True,
             text=True,

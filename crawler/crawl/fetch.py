@@ -1,6 +1,6 @@
 """Fetch single URLs through Scrapy's downloader (robots.txt, retries, size limits).
 
-``python -m crawler.fetch_job OUT_DIR URL ...`` writes ``N.body`` and ``N.json`` (final URL,
+``python -m crawler.crawl.fetch OUT_DIR URL ...`` writes ``N.body`` and ``N.json`` (final URL,
 status, content type) per URL. Used by `leadwatch extract URL` and `sources check`, so no
 HTTP is ever fetched outside Scrapy.
 """
@@ -16,7 +16,7 @@ from scrapy import Request, Spider
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
-from crawler import settings as default_settings
+from crawler.crawl import settings as default_settings
 
 
 class FetchSpider(Spider):

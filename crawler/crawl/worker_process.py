@@ -1,4 +1,4 @@
-"""The crawl process's handle on its article worker (``python -m crawler.article_worker``).
+"""The crawl process's handle on its article worker (``python -m crawler.crawl.worker``).
 
 Driven by the reactor through pipes, with no threads: a thread beside the reactor (as
 concurrent.futures' process pool starts two of) takes the GIL from it, and the reactor is
@@ -19,7 +19,7 @@ from twisted.internet.defer import Deferred
 from twisted.internet.error import ProcessExitedAlready
 from twisted.python.failure import Failure
 
-from crawler import frames
+from crawler.crawl import frames
 
 logger = logging.getLogger(__name__)
 

@@ -3,7 +3,7 @@
 :class:`ArticleProcessor` does the work for one batch of :class:`ArticlePage` (or of
 :class:`ArticleItem`, from a spider that extracts pages itself); it holds
 the classifier and a database handle, so it is built once per process. The crawl runs it
-in a worker process (:func:`main`, driven by :class:`crawler.pipelines.ArticlePipeline`): Scrapy's reactor is
+in a worker process (:func:`main`, driven by :class:`crawler.crawl.pipeline.ArticlePipeline`): Scrapy's reactor is
 one core, and this work costs more per page than fetching does (DESIGN.md, "Scrapy is
 one core"). A page that fails is counted and explained, never fatal to the batch.
 """
@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from classifiers import Classifier, load_taxonomy
-from crawler import frames
+from crawler.crawl import frames
 from crawler.extract import extract_article
 from crawler.items import ArticleItem, ArticlePage
 from crawler.store import Database, repo
@@ -118,7 +118,7 @@ class ArticleProcessor:
 
 
 def main(argv: list[str]) -> int:
-    """The worker process: ``python -m crawler.article_worker DATABASE_URL TAXONOMY``.
+    """The worker process: ``python -m crawler.crawl.worker DATABASE_URL TAXONOMY``.
 
     Reads ``(batch_id, pages, run_id)`` frames from stdin until it closes and answers
     each with ``(batch_id, BatchResult)`` on stdout. Anything else printed goes to
@@ -147,7 +147,7 @@ def main(argv: list[str]) -> int:
 
 if __name__ == "__main__":
     # Run the module under its import name, so that what it pickles for the crawl process
-    # is crawler.article_worker.BatchResult rather than __main__.BatchResult.
-    from crawler import article_worker
+    # is crawler.crawl.worker.BatchResult rather than __main__.BatchResult.
+    from crawler.crawl import worker
 
-    sys.exit(article_worker.main(sys.argv[1:]))
+    sys.exit(worker.main(sys.argv[1:]))

@@ -121,7 +121,7 @@ def _crawl(
 ) -> CrawlOutcome:
     with database.session() as session:
         run_id = repo.start_run(session, name).id
-    cmd = [sys.executable, "-m", "crawler.crawl_job", name, "--config", str(config.path)]
+    cmd = [sys.executable, "-m", "crawler.crawl.job", name, "--config", str(config.path)]
     cmd += ["--run-id", str(run_id)] + (["--full"] if full else [])
     cmd += ["--origin", origin] if origin else []
     timeout = timeout_s or config.crawl.crawl_timeout_s

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from crawler.cli_common import (
+from crawler.cli.common import (
     config_from_args,
     console,
     count,
@@ -28,7 +28,7 @@ from crawler.errors import LeadwatchError
 
 if TYPE_CHECKING:
     from crawler.store import Database
-    from crawler.store.browse import BrowseFilter
+    from crawler.store.filters import BrowseFilter
 
 EVENTS = ("signing", "landing", "visit")
 PROGRESS_FROM = 200  # show a progress bar when this many articles wait for indexing
@@ -57,7 +57,7 @@ def filter_from_args(
 ) -> BrowseFilter:
     """The command line's filters as a :class:`BrowseFilter` (names resolved and checked,
     times parsed)."""
-    from crawler.store.browse import BrowseFilter
+    from crawler.store.filters import BrowseFilter
 
     return BrowseFilter(
         query=query,
@@ -114,8 +114,8 @@ def sync_search_index(database: Database) -> int:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from crawler.store import browse, search
-    from crawler.views import hit_dict, search_table
+    from crawler.present.records import hit_dict, search_table
+    from crawler.store import filters, search, status
 
     config = config_from_args(args)
     query = " ".join(args.query).strip()
@@ -134,9 +134,9 @@ def cmd_search(args: argparse.Namespace) -> int:
     sync_search_index(database)
     with database.session() as session:
         results = search.search(
-            session, parsed, browse.conditions(flt), limit=args.limit, order=args.sort
+            session, parsed, filters.conditions(flt), limit=args.limit, order=args.sort
         )
-        statuses = browse.lead_statuses(session, [h.article.id for h in results.hits])
+        statuses = status.lead_statuses(session, [h.article.id for h in results.hits])
     if args.json:
         print(
             json.dumps(
@@ -159,14 +159,14 @@ def _no_hits(database: Database, query: str, flt: BrowseFilter) -> str:
     """Why a search found nothing: an empty store, the filters, or the words."""
     from sqlalchemy import func, select
 
-    from crawler.store import browse
+    from crawler.store import filters
     from crawler.store.models import Article
 
     with database.session() as session:
         stored = session.scalar(select(func.count(Article.id)))
     if not stored:
         return "no articles stored yet; crawl with `leadwatch crawl SOURCE`"
-    if browse.conditions(flt):
+    if filters.conditions(flt):
         return (
             f"none of the {stored} stored articles match {query!r} with these filters; "
             "drop a filter or try fewer or shorter words"
@@ -178,10 +178,24 @@ def _no_hits(database: Database, query: str, flt: BrowseFilter) -> str:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from crawler.web.serve import serve
+    from crawler.web.serve import access_token, serve
 
     config = config_from_args(args)
-    return serve(config, open_database(config), args.host, args.port, threads=args.threads)
+    token = access_token(args.host)
+    database = open_database(config)
+    if database.engine.dialect.name == "sqlite":
+        sync_search_index(database)  # the first search then answers at once
+    else:
+        err_console.print("full-text search needs SQLite (FTS5): the search box is disabled")
+    return serve(
+        config,
+        database,
+        args.host,
+        args.port,
+        token=token,
+        threads=args.threads,
+        say=lambda line: console.print(line, markup=False, soft_wrap=True),
+    )
 
 
 # --- export ---------------------------------------------------------------------------
@@ -191,7 +205,7 @@ STDOUT = "-"
 
 
 def _format(args: argparse.Namespace) -> str:
-    from crawler.export import FORMATS
+    from crawler.present.export import FORMATS
 
     if args.format:
         return args.format
@@ -216,8 +230,8 @@ def _check_output(out: Path, fmt: str) -> None:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from crawler.export import describe, export
-    from crawler.store import browse, search
+    from crawler.present.export import describe, export
+    from crawler.store import filters, search, status
 
     config = config_from_args(args)
     to_stdout = args.output == STDOUT
@@ -237,8 +251,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         sync_search_index(database)
     now = datetime.now(UTC)
     with database.session() as session:
-        articles, _ = browse.list_articles(session, flt, parsed, limit=args.limit or None)
-        statuses = browse.lead_statuses(session, [a.id for a in articles])
+        articles, _ = filters.list_articles(session, flt, parsed, limit=args.limit or None)
+        statuses = status.lead_statuses(session, [a.id for a in articles])
         filters = {
             "检索词": flt.query,
             "行业": flt.sector,
@@ -272,7 +286,7 @@ def _export_to_stdout(fmt: str, articles: list, statuses: dict, about: dict) -> 
     """``-o -``: the same bytes a file would get, written to standard output."""
     import tempfile
 
-    from crawler.export import export
+    from crawler.present.export import export
 
     with tempfile.TemporaryDirectory(prefix="leadwatch-export-") as tmp:
         path = Path(tmp, f"export.{fmt}")

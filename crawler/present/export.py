@@ -20,11 +20,17 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from alerts.render import safe_url
+from crawler.present.labels import STATUS_LABELS
+from crawler.present.links import safe_url
+from crawler.present.records import (
+    amount_text,
+    article_dict,
+    event_labels,
+    partner_names,
+    sector_labels,
+)
 from crawler.store.models import Article
-from crawler.store.models_browse import STATUS_LABELS
 from crawler.timeutil import SHANGHAI, local
-from crawler.views import amount_text, article_dict, event_labels, partner_names, sector_labels
 
 FORMATS = ("csv", "xlsx", "json")
 

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from rich.table import Table
 
-from crawler.cli_common import (
+from crawler.cli.common import (
     config_from_args,
     console,
     count,

@@ -2,7 +2,7 @@
 
 Spiders yield :class:`~crawler.items.ArticlePage` (the raw page; a spider that extracts
 pages itself may yield :class:`~crawler.items.ArticleItem`). Extracting, validating,
-classifying and storing (:mod:`crawler.article_worker`) cost more per page than fetching,
+classifying and storing (:mod:`crawler.crawl.worker`) cost more per page than fetching,
 and Scrapy's reactor is one core, so that work runs in a worker process while the
 reactor goes on fetching. This pipeline batches pages to the worker and turns what it
 reports into the crawl's counters. The one place items meet the store.
@@ -18,16 +18,16 @@ from twisted.internet.defer import Deferred
 from twisted.internet.interfaces import IDelayedCall
 
 from classifiers import load_taxonomy
-from crawler.article_worker import ArticleProcessor, BatchResult
-from crawler.crawlctx import (
+from crawler.crawl.context import (
     ARTICLE_WORKER,
     article_worker_args,
     crawl_config,
     take_article_worker,
 )
+from crawler.crawl.runs import WORKER_FAILED
+from crawler.crawl.worker import ArticleProcessor, BatchResult
+from crawler.crawl.worker_process import WorkerProcess
 from crawler.items import ArticleItem, ArticlePage
-from crawler.runs import WORKER_FAILED
-from crawler.worker_process import WorkerProcess
 
 logger = logging.getLogger(__name__)
 
@@ -75,7 +75,7 @@ class ArticlePipeline:
     @classmethod
     def from_crawler(cls, crawler: Any) -> ArticlePipeline:
         pipeline = cls(crawler)
-        # crawler.crawl_job starts the worker a little ahead; else it starts now, to be
+        # crawler.crawl.job starts the worker a little ahead; else it starts now, to be
         # ready by the time the first pages arrive
         ahead = take_article_worker(crawler, pipeline.worker_module, pipeline.worker_args)
         if pipeline.use_worker:

@@ -6,10 +6,10 @@ from typing import Any
 
 from scrapy import signals
 
-from crawler.crawlctx import crawl_database
+from crawler.crawl.context import crawl_database
 from crawler.store import repo
 
-# Set by crawler.pipelines when its worker process kept dying.
+# Set by crawler.crawl.pipeline when its worker process kept dying.
 WORKER_FAILED = "leadwatch/article_worker_failed"
 
 

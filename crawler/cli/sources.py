@@ -11,7 +11,7 @@ from typing import Any
 from rich.markup import escape
 from rich.text import Text
 
-from crawler.cli_common import config_from_args, console, open_database
+from crawler.cli.common import config_from_args, console, open_database
 
 _STYLES = {"failing": "red", "stale": "yellow", "never": "yellow", "warning": "yellow"}
 
@@ -19,7 +19,7 @@ _STYLES = {"failing": "red", "stale": "yellow", "never": "yellow", "warning": "y
 def cmd_sources_list(args: argparse.Namespace) -> int:
     from rich.table import Table
 
-    from crawler.sources_health import source_verdicts
+    from crawler.health import source_verdicts
     from crawler.timeutil import iso, local
 
     config = config_from_args(args)
@@ -72,7 +72,7 @@ def cmd_sources_list(args: argparse.Namespace) -> int:
 
 
 def _print_report(report: Any) -> None:
-    from crawler.sources_check import SHOWN_LINKS
+    from crawler.crawl.check import SHOWN_LINKS
 
     s = report.source
     console.print(Text(s.name, style="bold") + f" ({s.type}, max_pages {s.max_pages}) {s.label}")
@@ -111,7 +111,7 @@ def _print_report(report: Any) -> None:
 
 
 def cmd_sources_check(args: argparse.Namespace) -> int:
-    from crawler.sources_check import check_source
+    from crawler.crawl.check import check_source
 
     config = config_from_args(args)
     report = check_source(config, args.name)

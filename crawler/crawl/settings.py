@@ -5,7 +5,7 @@ spider loader turns every source of config/sources.toml into a spider.
 """
 
 BOT_NAME = "leadwatch"
-SPIDER_LOADER_CLASS = "crawler.spiderloader.SourceSpiderLoader"
+SPIDER_LOADER_CLASS = "crawler.crawl.spiderloader.SourceSpiderLoader"
 SPIDER_MODULES = ["spiders"]
 
 ROBOTSTXT_OBEY = True
@@ -32,22 +32,22 @@ FEED_EXPORT_ENCODING = "utf-8"
 DOWNLOADER_MIDDLEWARES = {
     # Retries wait 1 s, 2 s, 4 s … (Scrapy's own RetryMiddleware retries at once).
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
-    "crawler.retry.BackoffRetryMiddleware": 550,
+    "crawler.crawl.retry.BackoffRetryMiddleware": 550,
     # A redirect back to a URL of its own chain fails at once, logged and counted.
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
-    "crawler.redirect.LoopAwareRedirectMiddleware": 600,
+    "crawler.crawl.redirect.LoopAwareRedirectMiddleware": 600,
 }
 SPIDER_MIDDLEWARES = {
-    "crawler.incremental.IncrementalMiddleware": 550,
+    "crawler.crawl.incremental.IncrementalMiddleware": 550,
 }
 ITEM_PIPELINES = {
-    "crawler.pipelines.ArticlePipeline": 300,
+    "crawler.crawl.pipeline.ArticlePipeline": 300,
 }
 EXTENSIONS = {
-    "crawler.runs.RunRecorder": 500,
+    "crawler.crawl.runs.RunRecorder": 500,
 }
 
-# leadwatch's own settings (filled from leadwatch.toml by crawler.crawl_job)
+# leadwatch's own settings (filled from leadwatch.toml by crawler.crawl.job)
 LEADWATCH_CONFIG = "leadwatch.toml"
 LEADWATCH_RUN_ID = None
 LEADWATCH_FULL = False

@@ -7,7 +7,6 @@ message that says what to do next, and an exit status; ``--traceback`` shows the
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -16,8 +15,9 @@ from pathlib import Path
 
 from rich.text import Text
 
-from crawler.cli_browse import add_filters, filter_from_args
-from crawler.cli_common import (
+from crawler.cli import browse, digest, sources, taxonomy
+from crawler.cli.browse import add_filters, filter_from_args
+from crawler.cli.common import (
     config_from_args,
     console,
     count,
@@ -115,8 +115,8 @@ def cmd_crawl(args: argparse.Namespace) -> int:
 
 
 def cmd_runs(args: argparse.Namespace) -> int:
+    from crawler.present.records import run_dict, runs_table
     from crawler.store import repo
-    from crawler.views import run_dict, runs_table
 
     config = config_from_args(args)
     database = open_database(config)
@@ -137,15 +137,15 @@ def cmd_runs(args: argparse.Namespace) -> int:
 def cmd_items(args: argparse.Namespace) -> int:
     from sqlalchemy import func, select
 
-    from crawler.store import browse
+    from crawler.present.records import article_dict, leads_table
+    from crawler.store import filters
     from crawler.store.models import Article
-    from crawler.views import article_dict, leads_table
 
     config = config_from_args(args)
     database = open_database(config)
     flt = filter_from_args(config, args, database=database)
     with database.session() as session:
-        articles, more = browse.list_articles(session, flt, limit=args.limit or None)
+        articles, more = filters.list_articles(session, flt, limit=args.limit or None)
         stored = session.scalar(select(func.count(Article.id))) if not articles else None
     if args.json:
         print(json.dumps([article_dict(a) for a in articles], ensure_ascii=False, indent=2))
@@ -163,8 +163,8 @@ def cmd_items(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
+    from crawler.present.records import article_dict, print_article
     from crawler.store import repo
-    from crawler.views import article_dict, print_article
 
     config = config_from_args(args)
     with open_database(config).session() as session:
@@ -179,7 +179,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    from crawler.extract_cli import extract_targets
+    from crawler.cli.extract import extract_targets
 
     status = 0
     for record in extract_targets(args.targets, url=args.url):
@@ -254,15 +254,6 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
     return 0
 
 
-# Command groups living in their own modules; each has `register(add)`.
-COMMAND_MODULES = (
-    "crawler.cli_digest",  # digest, deliveries, schedule (alerts)
-    "crawler.cli_sources",  # sources list / check
-    "crawler.cli_taxonomy",  # taxonomy check, reclassify
-    "crawler.cli_browse",  # search, serve, export
-)
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="leadwatch", description="News monitoring and cooperation-lead alerts."
@@ -325,12 +316,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--taxonomy", help="taxonomy file (default: the config's)")
     p.add_argument("--json", action="store_true", help="one JSON object per line")
 
-    for module in COMMAND_MODULES:
-        try:
-            importlib.import_module(module).register(add)
-        except ModuleNotFoundError as exc:  # a command group still being written
-            if exc.name != module:
-                raise
+    for register in (digest.register, sources.register, taxonomy.register, browse.register):
+        register(add)
 
     db = add("db", lambda a: cmd_db_upgrade(a), "database maintenance")
     db_sub = db.add_subparsers(dest="db_command")

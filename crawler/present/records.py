@@ -10,9 +10,9 @@ from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
-from alerts.render import EVENT_LABELS, format_yuan
+from crawler.present.amounts import format_yuan
+from crawler.present.labels import EVENT_LABELS, STATUS_LABELS
 from crawler.store.models import Article, CrawlRun, Lead
-from crawler.store.models_browse import STATUS_LABELS
 from crawler.timeutil import iso, local
 
 if TYPE_CHECKING:

@@ -18,7 +18,7 @@ statuses, most severe first:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Literal
 
@@ -155,3 +155,65 @@ def source_verdicts(
         )
         for name in names
     }
+
+
+@dataclass
+class SourceHealth:
+    """One source for the web view: its label, stored articles, last runs and verdict."""
+
+    name: str
+    label: str = ""
+    kind: str = ""
+    configured: bool = True
+    enabled: bool = True
+    articles: int = 0
+    runs: list[CrawlRun] = field(default_factory=list)
+    last_completed: CrawlRun | None = None
+    verdict: Verdict | None = None
+
+    @property
+    def last(self) -> CrawlRun | None:
+        return self.runs[0] if self.runs else None
+
+    @property
+    def health(self) -> str:
+        """The verdict's status: ok | warning | stale | failing | running | never."""
+        return self.verdict.status if self.verdict else "never"
+
+
+def source_health(session: Session, config: Config, runs_per_source: int = 5) -> list[SourceHealth]:
+    """Every configured source, plus any that only appear in the run history or the
+    articles, each with its verdict from :mod:`crawler.health`."""
+    counts = dict(
+        session.execute(select(Article.source, func.count()).group_by(Article.source)).all()
+    )
+    seen_in_runs = set(session.scalars(select(CrawlRun.source).distinct()))
+    out = [
+        SourceHealth(s.name, s.label, s.kind, True, s.enabled and s.verified)
+        for s in config.sources
+    ]
+    known = {s.name for s in out}
+    out += [
+        SourceHealth(n, configured=False)
+        for n in sorted(seen_in_runs | set(counts))
+        if n not in known
+    ]
+    verdicts = source_verdicts(session, config, [h.name for h in out])
+    for health in out:
+        health.verdict = verdicts[health.name]
+        health.articles = counts.get(health.name, 0)
+        health.runs = list(
+            session.scalars(
+                select(CrawlRun)
+                .where(CrawlRun.source == health.name)
+                .order_by(CrawlRun.id.desc())
+                .limit(runs_per_source)
+            )
+        )
+        health.last_completed = session.scalars(
+            select(CrawlRun)
+            .where(CrawlRun.source == health.name, CrawlRun.status == "completed")
+            .order_by(CrawlRun.id.desc())
+            .limit(1)
+        ).first()
+    return out

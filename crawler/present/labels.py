@@ -1,0 +1,24 @@
+"""The Chinese words every screen, mail and export uses for leadwatch's codes.
+
+JSON output keeps the codes (``signing``, ``followed`` …); people read these labels.
+"""
+
+from __future__ import annotations
+
+EVENT_LABELS = {"signing": "签约", "landing": "落地", "visit": "考察/洽谈"}
+STATUS_LABELS = {"followed": "跟进中", "dismissed": "已排除"}
+HEALTH_LABELS = {
+    "ok": "正常",
+    "warning": "有错误",
+    "stale": "无新文章",
+    "failing": "失败",
+    "running": "运行中",
+    "never": "从未运行",
+}
+
+
+def label(table: dict[str, str], code: str | None) -> str:
+    """``table``'s label for ``code``; an unknown code is shown as it is, ``None`` as ''."""
+    if code is None:
+        return ""
+    return table.get(code, code)

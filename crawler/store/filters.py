@@ -1,0 +1,100 @@
+"""Filters on stored articles: what an analyst narrowed the store down to.
+
+Shared by `leadwatch items`, `search`, `export` and the web view.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session, selectinload
+
+from crawler.store import search
+from crawler.store.models import LEAD_STATUSES, Article, Lead, LeadStatus, Tag
+
+
+@dataclass
+class BrowseFilter:
+    """What an analyst narrowed the store down to (every field optional)."""
+
+    query: str = ""
+    sector: str | None = None
+    partner: str | None = None
+    source: str | None = None
+    event: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    leads_only: bool = False
+    status: str | None = None  # followed | dismissed | none (no status yet)
+
+
+def conditions(flt: BrowseFilter) -> list[Any]:
+    """SQLAlchemy clauses on :class:`Article` for every field of ``flt`` but the query."""
+    out: list[Any] = []
+    if flt.sector:
+        out.append(
+            exists().where(
+                Tag.article_id == Article.id, Tag.kind == "sector", Tag.name == flt.sector
+            )
+        )
+    if flt.partner:
+        out.append(
+            exists().where(
+                Tag.article_id == Article.id, Tag.kind == "partner", Tag.name.contains(flt.partner)
+            )
+        )
+    if flt.source:
+        out.append(Article.source == flt.source)
+    if flt.event:
+        out.append(exists().where(Lead.article_id == Article.id, Lead.event == flt.event))
+    if flt.since:
+        out.append(Article.published_at >= flt.since)
+    if flt.until:
+        out.append(Article.published_at < flt.until)
+    if flt.leads_only:
+        out.append(exists().where(Lead.article_id == Article.id))
+    if flt.status in LEAD_STATUSES:
+        out.append(
+            exists().where(LeadStatus.article_id == Article.id, LeadStatus.status == flt.status)
+        )
+    elif flt.status == "none":
+        out.append(~exists().where(LeadStatus.article_id == Article.id))
+    return out
+
+
+def matching_ids(flt: BrowseFilter, parsed: search.ParsedQuery | None = None) -> Any:
+    """A SELECT of the ids of the articles ``flt`` (and the parsed query) selects."""
+    stmt = select(Article.id).where(*conditions(flt))
+    if parsed is not None:
+        stmt = stmt.where(Article.id.in_(search.match_ids(parsed)))
+    return stmt
+
+
+def list_articles(
+    session: Session,
+    flt: BrowseFilter,
+    parsed: search.ParsedQuery | None = None,
+    *,
+    limit: int | None = 50,
+    offset: int = 0,
+) -> tuple[list[Article], bool]:
+    """Articles ``flt`` (and the parsed query) select, newest first, and whether more
+    follow. For results ranked by relevance use :func:`crawler.store.search.search`."""
+    where = conditions(flt)
+    if parsed is not None:
+        where.append(Article.id.in_(search.match_ids(parsed)))
+    stmt = (
+        select(Article)
+        .where(*where)
+        .options(selectinload(Article.tags), selectinload(Article.leads))
+        .order_by(Article.published_at.desc().nulls_last(), Article.id.desc())
+        .offset(offset)
+    )
+    if limit is not None:
+        stmt = stmt.limit(limit + 1)
+    articles = list(session.scalars(stmt))
+    more = limit is not None and len(articles) > limit
+    return articles[:limit] if limit is not None else articles, more
