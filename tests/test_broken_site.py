@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from conftest import write_instance
+from tests.helpers.instance import write_instance
 
 
 def test_bad_pages_are_counted_and_the_crawl_completes(tmp_path: Path, broken_site: str):

@@ -14,7 +14,8 @@ from crawler.items import ArticleItem
 from crawler.reclassify import reclassify
 from crawler.store import Database, repo
 from crawler.store.models import Article, Lead, Tag
-from tests.conftest import TAXONOMY, Instance, demo_sources, write_instance
+from tests.helpers.instance import Instance, demo_sources, write_instance
+from tests.helpers.paths import TAXONOMY
 
 NOW = datetime.now(UTC)
 ARTICLES = [

@@ -7,25 +7,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import DEMO_SITE, REPO, Instance, write_instance
-from test_digest import populate
+from tests.helpers.cli import leadwatch
+from tests.helpers.instance import Instance, write_instance
+from tests.helpers.paths import DEMO_SITE, REPO
+from tests.helpers.store import populate
 
 MUNICIPAL = DEMO_SITE / "doc" / "2025" / "02" / "26" / "1108880.shtml"
 GBK_PAGE = DEMO_SITE / "doc" / "2025" / "05" / "21" / "1109240.shtml"
-
-
-def leadwatch(
-    *args: str, cwd: Path = REPO, stdin: str | None = None
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "crawler.cli", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        input=stdin,
-        timeout=120,
-        check=False,
-    )
 
 
 def test_extract_json_prints_one_object_per_page():

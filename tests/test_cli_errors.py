@@ -17,12 +17,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from badserver import BadServer
-from conftest import DEMO_SITE, REPO, Instance, demo_sources, free_port, write_instance
-from test_cli import leadwatch
-from test_digest import populate
 
 from crawler.store import Database, repo
+from tests.helpers.badserver import BadServer
+from tests.helpers.cli import leadwatch
+from tests.helpers.instance import Instance, demo_sources, write_instance
+from tests.helpers.net import free_port
+from tests.helpers.paths import DEMO_SITE, REPO
+from tests.helpers.store import populate
 
 
 def one_line_error(proc: subprocess.CompletedProcess[str], status: int, *words: str) -> str:

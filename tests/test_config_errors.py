@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import Instance, write_instance
 
 from crawler.config import load_config
 from crawler.errors import ConfigError, UnknownSourceError
+from tests.helpers.instance import Instance, write_instance
 
 GOOD_SOURCE = """
 [[sources]]

@@ -12,7 +12,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import REPO, free_port, write_instance
+from tests.helpers.instance import write_instance
+from tests.helpers.net import free_port
+from tests.helpers.paths import REPO
 
 
 def _demo(directory: Path, port: int) -> subprocess.CompletedProcess[str]:

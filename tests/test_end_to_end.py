@@ -10,7 +10,8 @@ import json
 import re
 import sqlite3
 
-from conftest import Instance, Mailbox, load_truth
+from tests.helpers.instance import Instance, load_truth
+from tests.helpers.smtp import Mailbox
 
 
 def _lead_titles(inst: Instance) -> list[str]:

@@ -21,8 +21,11 @@ from pathlib import Path
 from urllib.request import urlopen
 
 import pytest
-from conftest import Instance, Mailbox, demo_sources, free_port, write_instance
 from sqlalchemy import create_engine, text
+
+from tests.helpers.instance import Instance, demo_sources, write_instance
+from tests.helpers.net import free_port
+from tests.helpers.smtp import Mailbox
 
 pytest.importorskip("psycopg", reason="psycopg is in the test extra: pip install -e '.[test]'")
 

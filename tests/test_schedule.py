@@ -19,12 +19,13 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import Instance, demo_sources, write_instance
-from test_digest import THIRD, ControlledMailbox, populate, rows, running_mailbox
 
 from crawler.config import load_config
 from crawler.schedule import DigestRunner, build_scheduler, next_run_times
 from crawler.store import Database, repo
+from tests.helpers.instance import Instance, demo_sources, write_instance
+from tests.helpers.smtp import ControlledMailbox, running_mailbox
+from tests.helpers.store import THIRD, populate, rows
 
 TZ = ZoneInfo("Asia/Shanghai")
 

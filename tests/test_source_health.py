@@ -15,13 +15,14 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy
-from badserver import BadServer, crawl_stats, set_crawl_options
-from conftest import SITES, Instance, demo_sources, write_instance
-from test_web import Server, browser, wait_for  # noqa: F401  (the browser fixture)
 
 from crawler.config import ConfigWarning, load_config
 from crawler.health import judge
 from crawler.store.models import CrawlRun
+from tests.helpers.badserver import BadServer, crawl_stats, set_crawl_options
+from tests.helpers.instance import Instance, demo_sources, write_instance
+from tests.helpers.paths import SITES
+from tests.helpers.web import Server, wait_for
 
 NOW = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
 

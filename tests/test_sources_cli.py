@@ -13,8 +13,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from badserver import BadServer, article_html, list_html, set_crawl_options
-from conftest import SITES, Instance, write_instance
+
+from tests.helpers.badserver import BadServer, article_html, list_html, set_crawl_options
+from tests.helpers.instance import Instance, write_instance
+from tests.helpers.paths import SITES
 
 USER_AGENT = "yixing-zsj-check/1.0"
 

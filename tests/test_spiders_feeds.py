@@ -14,8 +14,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from badserver import BadServer, crawl_stats
-from conftest import SITES, Instance, write_instance
+
+from tests.helpers.badserver import BadServer, crawl_stats
+from tests.helpers.instance import Instance, write_instance
+from tests.helpers.paths import SITES
 
 FEEDS = SITES / "feeds"
 

@@ -17,8 +17,8 @@ import sys
 import time
 from pathlib import Path
 
-from badserver import BadServer
-from conftest import write_instance
+from tests.helpers.badserver import BadServer
+from tests.helpers.instance import write_instance
 
 PER_PAGE = 20
 WAIT_S = 120
