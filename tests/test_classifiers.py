@@ -287,6 +287,7 @@ def test_term_inside_an_unrelated_word_does_not_count(boundary_clf: Classifier) 
     assert "new_infra" in sector_ids(boundary_clf.classify("", "新建5G网络。"))
 
 
+@pytest.mark.integration
 def test_jieba_global_dictionary_is_untouched(raw_taxonomy: dict) -> None:
     jieba.dt.initialize()
     data = copy.deepcopy(raw_taxonomy)
@@ -707,6 +708,7 @@ def test_compound_and_qualified_amounts(text: str, value: int, shown: str) -> No
 # ------------------------------------------------------------------ the jieba dictionary cache
 
 
+@pytest.mark.integration
 def test_dictionary_is_cached_in_the_temp_dir_and_rebuilt_when_broken(tmp_path: Path) -> None:
     from classifiers.dictionary import Dictionary
 

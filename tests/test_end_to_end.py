@@ -10,8 +10,12 @@ import json
 import re
 import sqlite3
 
+import pytest
+
 from tests.helpers.instance import Instance, load_truth
 from tests.helpers.smtp import Mailbox
+
+pytestmark = pytest.mark.integration  # real crawls, servers or processes
 
 
 def _lead_titles(inst: Instance) -> list[str]:

@@ -24,6 +24,8 @@ from tests.helpers.instance import Instance, demo_sources, write_instance
 from tests.helpers.paths import SITES
 from tests.helpers.web import Server, wait_for
 
+pytestmark = pytest.mark.integration  # real crawls, servers or processes
+
 NOW = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
 
 

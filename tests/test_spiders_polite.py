@@ -52,6 +52,7 @@ def effective_settings(config_path: Path, source: str) -> Any:
     return settings
 
 
+@pytest.mark.integration
 def test_default_crawl_settings_are_polite(tmp_path: Path):
     s = effective_settings(_config(tmp_path), "x")
     assert s.getbool("ROBOTSTXT_OBEY")
@@ -70,6 +71,7 @@ def test_default_crawl_settings_are_polite(tmp_path: Path):
     assert not s.getbool("REMOTE_CONTROL_ENABLED")  # no control port in every crawl
 
 
+@pytest.mark.integration
 def test_crawl_table_and_source_override_the_defaults(tmp_path: Path):
     crawl = (
         'user_agent = "yixing-zsj-monitor/2.0 (+mailto:it@example.gov.cn)"\n'
@@ -152,6 +154,7 @@ def test_scrapy_crawl_and_leadwatch_crawl_behave_the_same_on_the_wire(tmp_path: 
     assert seen["scrapy"].count("/bad/status/500.shtml") == 2
 
 
+@pytest.mark.integration
 def test_per_domain_concurrency_holds_on_the_wire(tmp_path: Path):
     """At most ``concurrent_per_domain`` requests to one site are in flight at once.
 
@@ -184,6 +187,7 @@ list_links = "ul.list li a"
     assert server.max_inflight == 3
 
 
+@pytest.mark.integration
 def test_a_single_fetch_uses_the_crawl_table_and_does_not_retry_a_refusal(tmp_path: Path):
     """`leadwatch extract URL` fetches like a crawl ([crawl] through the add-on), but a
     refused connection or an unknown host is reported at once instead of retried."""

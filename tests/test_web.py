@@ -29,6 +29,8 @@ from tests.helpers.smtp import Mailbox
 from tests.helpers.store import store_articles
 from tests.helpers.web import Server, shot, wait_for
 
+pytestmark = pytest.mark.integration  # real crawls, servers or processes
+
 HOSTILE = (
     "https://www.yixing.gov.cn/doc/2025/03/02/666.shtml",
     "<script>alert('x')</script>低空经济项目签约落户丁蜀",
