@@ -162,7 +162,7 @@ class LeadFinder:
             facts = self.facts(key)
             found = self._orgs[key] = find_orgs(
                 part.text,
-                part.raw,
+                part.source,
                 facts.lo,
                 facts.hi,
                 self.partners.get(key, []),

@@ -8,6 +8,7 @@ from typing import NamedTuple
 import ahocorasick
 
 from .matcher import Hit
+from .normalize import Source
 from .words import JiebaWords, TextWords
 
 MAX_ORG_LEN = 40
@@ -92,7 +93,7 @@ class OrgMention(NamedTuple):
 
 def find_orgs(
     text: str,
-    raw: str,
+    raw: Source | str,
     lo: int,
     hi: int,
     partners: list[tuple[int, int, str]],
@@ -110,7 +111,8 @@ def find_orgs(
     word that stands as a word of its own (与, 和, 签署 …; 为 in 华为 is no stop word); a
     name ending only in a weak ending (公司, 集团) needs at least ``weak_min_name``
     characters before it (落实集团 is no name). Names are read from ``raw`` (the original
-    text), so a Traditional article yields Traditional names.
+    text, or a :class:`~classifiers.normalize.Source` reading spans back as the page has
+    them), so a Traditional article yields Traditional names.
     """
     mentions = [OrgMention(s, e, name, name) for s, e, name in partners]
     i = 0
