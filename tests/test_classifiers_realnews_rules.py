@@ -96,7 +96,7 @@ def test_a_car_sales_campaign_is_not_the_vehicle_industry(clf: Classifier) -> No
 def test_a_sector_that_is_one_item_of_a_long_list_is_a_passing_mention(clf: Classifier) -> None:
     title = "东林区举行产业发展大会"
     body = (
-        "大会聚焦智能装备、光伏组件、新材料、文化旅游等领域，发布了一批应用场景。\n"
+        "大会聚焦智能装备、光伏发电、新材料、文化旅游等领域，发布了一批应用场景。\n"
         "会议还表彰了一批优秀企业，介绍了新材料、储能电池、电子信息和现代物流等产业的发展情况。"
     )
     assert "new_energy" not in sector_ids(clf.classify(title, body))
