@@ -62,10 +62,29 @@ _TALKS = ("洽谈", "交流", "座谈", "探讨", "磋商", "商谈", "会谈", 
 SENTENCE_LIMIT = 500
 _CLAUSE_END = frozenset("，,；;：:")
 _COUNT = re.compile(
-    r"(?:项目|企业)\s*[\d一二三四五六七八九十百千两]+\s*[个家项]"
-    r"|[\d一二三四五六七八九十百千两]+\s*[个家项][^，。；,;]{0,12}?(?:项目|企业)"
+    r"(?:项目|企业)\s*[\d一二三四五六七八九十百千两]+\s*[个家项只]"
+    r"|[\d一二三四五六七八九十百千两]+\s*[个家项只][^，。；,;]{0,12}?(?:项目|企业)"
 )
-_DAY = re.compile(r"\d{1,2}\s*月\s*\d{1,2}\s*日|日前|近日|当天|当日|昨日|今日|现场")
+# A day or an occasion: a count of projects told with one is a batch event at a ceremony
+# (此次集中开工的13个项目), not a tally (全市新签约项目35个).
+_DAY = re.compile(
+    r"\d{1,2}\s*月\s*\d{1,2}\s*日|[（(]\s*\d{1,2}\s*日\s*[)）]|于\s*\d{1,2}\s*日"
+    r"|日前|近日|当天|当日|昨日|今日|昨天|今天|现场|台上|会上|会期间|活动中|仪式|集中"
+    r"|此次|本次|这次"
+)
+# Just before a signal followed by 的, these make it this event (此次开工的…项目), not a
+# kind of project (新落户的…项目).
+_OCCASION_BEFORE = ("此次", "本次", "这次", "当天", "今天", "现场", "台上", "集中", "同步")
+# 签约80天开工 / 签约仅3个月即投产: the first signal starts a timeline.
+_DURATION = re.compile(
+    r"[仅只才]?\s*(?:用了)?\s*[\d一二三四五六七八九十百几两半]+\s*(?:个)?\s*(?:天|日|周|个月|月|年)"
+    r"\s*(?:时间)?\s*(?:内|后)?\s*(?:就|即|便|已|实现|完成)?\s*"
+)
+# 此外，还有总投资超10亿元项目2个: a size class of projects, not an amount.
+_SIZE_CLASS_AFTER = re.compile(
+    r"\s*(?:以上|级|的)?\s*(?:重大|重点|产业)?(?:项目|企业)\s*[\d一二三四五六七八九十两]+\s*[个家项只]"
+)
+_SIZE_CLASS_BEFORE = re.compile(r"[\d一二三四五六七八九十两]+\s*[个家项只]\s*(?:超|逾|超过)?$")
 _MONTHS = re.compile(r"\d{1,2}\s*[-—~至到]\s*\d{1,2}\s*月")
 _NAME_KINDS = frozenset((LABEL, PHASE, PLACE))
 _EARLIER_YEAR = re.compile(r"于\s*\d{4}\s*年|\d{4}\s*年\s*(?:就|即|便|曾)")
@@ -212,6 +231,8 @@ class LeadFinder:
         phased: list[Amount] = []
         for a in found:
             a = a._replace(start=a.start + facts.lo, end=a.end + facts.lo)
+            if _size_class(text, facts.lo, a):
+                continue
             if any(not inv and a.end <= s <= a.end + POST_LABEL_WINDOW for s, _, inv in labels):
                 continue
             before = [(e, inv) for s, e, inv in labels if e <= a.start and a.start - e <= window]
@@ -285,8 +306,10 @@ class LeadFinder:
                 continue
             if any(b == facts.lo or clause <= b < sig.start for b in background):
                 continue
-            if text[sig.end : sig.end + 1] == "的":
+            if text[sig.end : sig.end + 1] == "的" and not _this_occasion(text, clause, sig.start):
                 continue  # 对新落户的…项目给予补助: a kind of project, not an event
+            if self._timeline_start(facts, text, sig):
+                continue  # 签约80天开工: the signing starts the timeline of the 开工
             if sig.event != "visit" and _talked_about(text, facts.lo, facts.hi, sig):
                 continue  # 就在宜兴投资建设…进行洽谈: the subject of talks, not an event
             # 为…年内投产奠定基础: the event is what the news prepares, not what happened.
@@ -301,6 +324,21 @@ class LeadFinder:
                 continue  # 从签约到投产: a timeline retold, not an event
             out.append(sig)
         return out
+
+    def _timeline_start(self, facts: _Facts, text: str, sig: _Signal) -> bool:
+        """Whether ``sig`` is followed by a duration and then another signal (签约80天开工,
+        签约仅3个月即投产): it tells when the timeline started, the event is the second."""
+        m = _DURATION.match(text, sig.end, facts.hi)
+        return (
+            m is not None
+            and m.end() > sig.end
+            and any(o.start == m.end() for o in facts.signals if o is not sig)
+        )
+
+    def _batch(self, key: Key) -> bool:
+        """Whether sentence ``key`` counts projects or firms (13个项目, 项目31个)."""
+        facts = self.facts(key)
+        return bool(_COUNT.search(self.doc.parts[key[0]].text, facts.lo, facts.hi))
 
     def _reports(self, key: Key) -> bool:
         """Whether sentence ``key`` reports an event of its own."""
@@ -465,7 +503,9 @@ class LeadFinder:
             own = bool(own_orgs or amounts)
             last = max(sig.end for sig in usable if sig.event == event)
             project = self.named_project(key, _clause_end(text, facts.hi, last))
-            if not (orgs or project or (event == "signing" and amounts)):
+            # A signing counts with its amount alone (集中签约…签约总额112.6亿元), and so does a
+            # batch of projects at a ceremony (13个项目集中开工，总投资113.5亿元).
+            if not (orgs or project or (amounts and (event == "signing" or self._batch(key)))):
                 continue
             if not amounts and event != "visit" and nxt is not None:
                 amounts = self.amounts(nxt, event, labelled_only=True)
@@ -537,6 +577,23 @@ def _distinct(amounts: list[Amount]) -> list[dict[str, Any]]:
             seen.add((a.currency, a.value))
             out.append({"value": a.value, "currency": a.currency, "text": a.text})
     return out
+
+
+def _this_occasion(text: str, clause: int, pos: int) -> bool:
+    """Whether an occasion word (此次, 现场, 集中 …) stands right before ``pos`` in its
+    clause, or 此次/本次/这次 anywhere before it there: 此次集中开工的…项目 is this event."""
+    before = text[clause:pos].rstrip()
+    if before.endswith(_OCCASION_BEFORE):
+        return True
+    return any(w in before for w in ("此次", "本次", "这次"))
+
+
+def _size_class(text: str, lo: int, a: Amount) -> bool:
+    """Whether amount ``a`` names a size class of projects (2个超百亿元项目, 总投资超10亿元
+    项目2个), not an investment."""
+    if _SIZE_CLASS_AFTER.match(text, a.end):
+        return True
+    return bool(_SIZE_CLASS_BEFORE.search(text, max(lo, a.start - 8), a.start))
 
 
 def _talked_about(text: str, lo: int, hi: int, sig: _Signal) -> bool:
