@@ -48,7 +48,8 @@ from .matcher import (
     Hit,
 )
 from .models import Lead
-from .orgs import OrgMention, StopWords, find_orgs
+from .normalize import fold
+from .orgs import INDUSTRY_WORDS, OrgMention, StopWords, find_orgs, industry_only
 from .partners import PartnerHit
 from .schema import EVENTS, EventConfig, LeadsConfig, PlaceConfig
 
@@ -60,6 +61,83 @@ _BY = "由"
 _FUTURE = ("将", "计划", "预计", "拟")
 _TALKS = ("洽谈", "交流", "座谈", "探讨", "磋商", "商谈", "会谈", "对接")
 SENTENCE_LIMIT = 500
+PROJECT_NAME_LONG = 24  # characters before 项目 read as a project's name
+MEMBER_REACH = 8  # sentences after a batch lead that may name its projects
+# Words opening a sentence that goes on with the lead before it.
+_CONTINUATIONS = (
+    "其中",
+    "此外",
+    "另外",
+    "另一个",
+    "一个是",
+    "其他项目中",
+    "其他项目",
+    "同时",
+    "还有",
+)
+# 甲、乙等16个项目 / 甲、乙等战略性新兴产业项目 / 甲等5家企业: the 等 that closes a list of firms.
+_LISTED = re.compile(
+    r"(?:等\s*(?:[\d一二三四五六七八九十两]+\s*[个家只项])?|(?<=[^\d一二三四五六七八九十两])"
+    r"[\d一二三四五六七八九十两]+\s*[个家只项])[^，。；,;、]{0,10}?(?:项目|企业)"
+)
+_LIST_HEADS = ("也有", "以及", "包括", "其中", "涵盖", "涉及", "有", "如", "是", "为")
+_FUND = ("基金", "基金会")
+# A sentence opening on these goes on about the project of the sentence before.
+_ANAPHORS = ("该项目", "项目", "该", "其")
+_COUNTED = re.compile(r"[\d一二三四五六七八九十两]+\s*[个家只项]$")
+# Words of industries and fields in lists (智能装备、汽车零部件、文旅等项目): no firm's name.
+_INDUSTRY_ITEMS = (
+    "产业",
+    "装备",
+    "制造",
+    "零部件",
+    "设备",
+    "文旅",
+    "旅游",
+    "服务业",
+    "经济",
+    "机器人",
+    "人工智能",
+    "信息技术",
+    "新材料",
+    "先进",
+    "现代",
+    "科创",
+    "工程",
+    "农业",
+    "物流",
+    "半导体",
+    "集成电路",
+    "医疗",
+    "健康",
+    "商贸",
+    "金融",
+)
+_NAME_OPENERS = ("的", "是", "为", "其中", "包括", "还有", "有", "在", "位于", "对", "将", "与")
+_GENERIC_NAMES = ("重大", "重点", "签约", "开工", "产业化项", "这些", "该", "此次", "本次", "多个")
+# Words that end a firm's name inside a project's name (…科技, …生物, …药业).
+_FIRM_WORDS = (
+    "科技",
+    "生物",
+    "药业",
+    "医药",
+    "医疗",
+    "新材料",
+    "新能源",
+    "能源",
+    "电子",
+    "汽车",
+    "集团",
+    "股份",
+    "控股",
+    "实业",
+    "智能",
+    "电气",
+    "数据",
+    "信息",
+    "机械",
+    "装备",
+)
 _CLAUSE_END = frozenset("，,；;：:")
 _COUNT = re.compile(
     r"(?:项目|企业)\s*[\d一二三四五六七八九十百千两]+\s*[个家项只]"
@@ -146,6 +224,8 @@ class LeadFinder:
         self._amounts: dict[tuple[Key, bool, bool], list[Amount]] = {}
         self.lead_sentences: set[Key] = set()  # the sentences of the leads found
         self._usable_cache: dict[Key, list[_Signal]] = {}
+        # id(lead) -> (orgs, amounts, scored orgs, whether the orgs are only project owners)
+        self._made: dict[int, tuple[list[OrgMention], list[Amount], list[OrgMention], bool]] = {}
 
     # ------------------------------------------------------------ per sentence facts
 
@@ -301,8 +381,10 @@ class LeadFinder:
         out = []
         for sig in facts.signals:
             clause = _clause_start(text, facts.lo, sig.start)
-            # 推进的…项目 is attributive (a project being promoted), not a goal.
-            if any(clause <= g < sig.start and text[g + 2 : g + 3] != "的" for g in goals):
+            # 推进的…项目 is attributive (a project being promoted), 推进会 a meeting: no goal.
+            if any(
+                clause <= g < sig.start and text[g + 2 : g + 3] not in ("的", "会") for g in goals
+            ):
                 continue
             if any(b == facts.lo or clause <= b < sig.start for b in background):
                 continue
@@ -336,9 +418,15 @@ class LeadFinder:
         )
 
     def _batch(self, key: Key) -> bool:
-        """Whether sentence ``key`` counts projects or firms (13个项目, 项目31个)."""
+        """Whether sentence ``key`` tells of a batch: it counts projects or firms (13个项目,
+        项目31个) or its event is a 集中签约/集中开工."""
         facts = self.facts(key)
-        return bool(_COUNT.search(self.doc.parts[key[0]].text, facts.lo, facts.hi))
+        text = self.doc.parts[key[0]].text
+        if _COUNT.search(text, facts.lo, facts.hi):
+            return True
+        return any(
+            text[max(facts.lo, sig.start - 2) : sig.start] == "集中" for sig in facts.signals
+        )
 
     def _reports(self, key: Key) -> bool:
         """Whether sentence ``key`` reports an event of its own."""
@@ -373,15 +461,20 @@ class LeadFinder:
             found.append((lead.score, key, lead, own))
         signed = {key for _, key, lead, _ in found if lead.event == "signing"}
         found = [item for item in found if not self._terms_of_signing(item[1], item[2], signed)]
+        found = self._merge_continuations(found)
+        found += self._members(found)
+        for _, key, lead, _ in found:
+            if self._batch(key):
+                self._add_listed(key, lead)
         kept = []
         for score, key, lead, own in found:
+            made = self._made.get(id(lead))
+            parties = set() if made is not None and made[3] else set(lead.counterparts)
             if not own and any(
-                other is not lead
-                and other_score >= score
-                and set(lead.counterparts) <= set(other.counterparts)
+                other is not lead and other_score >= score and parties <= set(other.counterparts)
                 for other_score, _, other, _ in found
             ):
-                continue
+                continue  # (a project owner read from its name is no organisation of its own)
             kept.append((score, key, lead))
         kept = self._drop_title_echoes(kept)
         kept.sort(key=lambda t: (-t[0], t[1]))
@@ -396,6 +489,190 @@ class LeadFinder:
             seen_parties.add(parties)
             out.append(lead)
             self.lead_sentences.add(key)
+        return out
+
+    def _merge_continuations(
+        self, found: list[tuple[float, Key, Lead, bool]]
+    ) -> list[tuple[float, Key, Lead, bool]]:
+        """One event, one lead: a lead whose sentence opens on the project it continues
+        (…养老院项目举行奠基仪式。项目由某公司投资建设，总投资1.6亿元) is folded into the
+        lead of the sentence before it when both tell the same event; its organisations and
+        amounts join that lead's."""
+        by_key = {key: i for i, (_, key, _, _) in enumerate(found)}
+        merged: set[int] = set()
+        out = list(found)
+        for j, (_, key, lead, _) in enumerate(found):
+            prev = self._neighbour(key, -1)
+            i = by_key.get(prev) if prev is not None else None
+            if i is None or i in merged or j in merged:
+                continue
+            first = out[i][2]
+            text = self.doc.parts[key[0]].text
+            if first.event != lead.event or not _anaphoric(text, self.facts(key).lo):
+                continue
+            made_i, made_j = self._made.get(id(first)), self._made.get(id(lead))
+            if made_i is None or made_j is None:
+                continue
+            orgs_i, amounts_i, scored_i, owned_i = made_i
+            orgs_j, amounts_j, scored_j, owned_j = made_j
+            if owned_i and orgs_j and not owned_j:
+                orgs_i = []  # a real organisation outranks the head of the project's name
+            orgs = orgs_i + [o for o in orgs_j if o.name not in {x.name for x in orgs_i}]
+            amounts = amounts_i + [a for a in amounts_j if a not in amounts_i]
+            ev = self.configs[first.event]
+            lead_i = self._build(prev, first.event, ev, orgs, amounts, scored_i + scored_j)
+            if lead_i is None:
+                continue
+            self._made[id(lead_i)] = (orgs, amounts, scored_i + scored_j, False)
+            out[i] = (lead_i.score, prev, lead_i, True)
+            merged.add(j)
+        return [item for k, item in enumerate(out) if k not in merged]
+
+    def _members(
+        self, found: list[tuple[float, Key, Lead, bool]]
+    ) -> list[tuple[float, Key, Lead, bool]]:
+        """Leads of the projects a batch event lists with their own amounts.
+
+        After a lead that counts projects (13个项目集中开工，总投资113.5亿元), or right
+        after any lead when the sentence opens on 其中/此外/另一个是 …, a body sentence that
+        names a project with a labelled investment amount of its own (其中，某某医疗器械
+        项目总投资10亿元) is that project's lead, with the anchor's event. Firms the batch
+        lists by name (有甲、乙等…项目; 丙生物等8个项目) become the anchor's counterparts.
+        """
+        if not found or len(self.doc.parts) < 2:
+            return []
+        anchors = sorted((key, lead) for _, key, lead, _ in found)
+        taken = {key for _, key, _, _ in found}
+        body = self.doc.parts[1]
+        out: list[tuple[float, Key, Lead, bool]] = []
+        for si in range(len(body.sentences)):
+            key = (1, si)
+            lo, hi = body.sentences.span(si)
+            if hi <= lo or key in taken:
+                continue
+            anchor = self._anchor(key, anchors)
+            if anchor is None:
+                continue
+            akey, alead = anchor
+            self._add_listed(key, alead)
+            facts = self.facts(key)
+            if self._reports(key):
+                continue  # an event of its own: it is a lead or was judged not to be one
+            names = self._project_names(key)
+            if not names:
+                continue
+            # A statistic or background word before the project (去年…项目) makes it a recap;
+            # one after it (…，是今年以来最大的项目) describes it. A count of projects is no
+            # statistic here (内资项目2个，一个是…).
+            first = names[0][0]
+            if any(
+                m < first for kind in (STATISTIC, BACKGROUND) for m in facts.marks.get(kind, ())
+            ):
+                continue
+            orgs = self.orgs(key) or [OrgMention(s, e, _owner(name), None) for s, e, name in names]
+            amounts = self.amounts(key, alead.event, labelled_only=True)
+            if any(fold(name).endswith(_FUND) for _, _, name in names):
+                amounts = []  # 鼎晖…投资基金项目，总投资20亿元: a fund's size
+            if not amounts:
+                for o in orgs:  # named with the batch, no figure of its own
+                    if o.name not in alead.counterparts:
+                        alead.counterparts.append(o.name)
+                continue
+            ev = self.configs[alead.event]
+            lead = self._build(key, alead.event, ev, orgs, amounts, orgs)
+            if lead is not None:
+                out.append((lead.score, key, lead, True))
+        return out
+
+    def _anchor(self, key: Key, anchors: list[tuple[Key, Lead]]) -> tuple[Key, Lead] | None:
+        """The lead a body sentence may continue: the nearest lead before it (a title lead
+        counts as before the body) when that lead counts projects and lies at most
+        ``MEMBER_REACH`` sentences back, or when the sentence opens on a continuation word
+        and the lead is at most two sentences back."""
+        text = self.doc.parts[1].text
+        opens = text.startswith(_CONTINUATIONS, self.facts(key).lo)
+        for akey, alead in reversed(anchors):
+            if akey >= key:
+                continue
+            distance = key[1] + 1 if akey[0] == 0 else key[1] - akey[1]
+            if distance > MEMBER_REACH:
+                break
+            if self._batch(akey) or (opens and distance <= 2):
+                return akey, alead
+        return None
+
+    def _add_listed(self, key: Key, lead: Lead) -> None:
+        """Add the firms a sentence lists before 等…项目/企业 to ``lead``'s counterparts."""
+        for name in self._listed_firms(key):
+            if name not in lead.counterparts:
+                lead.counterparts.append(name)
+
+    def _listed_firms(self, key: Key) -> list[str]:
+        """Names listed before 等 and a count or kind of projects or firms (甲、乙等16个项目;
+        有甲、乙等战略性新兴产业项目): the firms behind a batch."""
+        part = self.doc.parts[key[0]]
+        facts = self.facts(key)
+        text = part.text
+        out: list[str] = []
+        for m in _LISTED.finditer(text, facts.lo, facts.hi):
+            start = _clause_start(text, facts.lo, m.start())
+            items = list(re.finditer("[^、和及与]+", text[start : m.start()]))
+            if not text.startswith("等", m.start()) and len(items) < 2:
+                continue  # 此次开工的13个项目: a count, no list
+            for item in items:
+                lo, hi = start + item.start(), start + item.end()
+                while lo < hi and text[lo].isspace():
+                    lo += 1
+                for head in _LIST_HEADS:
+                    if text.startswith(head, lo) and hi - lo - len(head) >= 2:
+                        lo += len(head)
+                        break
+                if not 2 <= hi - lo <= 16 or text[lo].isdigit() or self._industry(key, lo, hi):
+                    continue  # 人工智能、机器人等新赛道项目: industries, not firms
+                out.append(_owner(part.source[lo:hi]))
+        return out
+
+    def _industry(self, key: Key, lo: int, hi: int) -> bool:
+        """Whether ``text[lo:hi]`` of sentence ``key`` names an industry, not a firm: it
+        holds a sector term or an industry word, or is one dictionary word."""
+        part = self.doc.parts[key[0]]
+        text = part.text
+        for s, e, entry in part.sentence_hits(key[1]):
+            if lo <= s and e <= hi and any(keyword for _, _, keyword in entry.sectors):
+                return True
+        if any(w in text[lo:hi] for w in _INDUSTRY_ITEMS):
+            return True
+        return industry_only(text, lo, hi)
+
+    def _project_names(self, key: Key) -> list[tuple[int, int, str]]:
+        """Projects the sentence names (…储能电池项目), as ``(start, end, name)`` with the
+        name read back from the page, without 项目 and the words before the name."""
+        facts = self.facts(key)
+        part = self.doc.parts[key[0]]
+        text = part.text
+        out = []
+        for s in facts.marks.get(PROJECT, ()):
+            if not text.startswith("项目", s):
+                continue  # 数字工厂, 生产基地: words, not names of a firm's project
+            i = s
+            while i > facts.lo and s - PROJECT_NAME_LONG < i and text[i - 1].isalnum():
+                i -= 1
+            start = i
+            for word in _NAME_OPENERS:  # 位于南渡镇的天星锂电池…项目: the name follows 的
+                j = text.rfind(word, i, s)
+                if j >= 0:
+                    start = max(start, j + len(word))
+            while start < s and (text[start].isdigit() or text[start] in "的个只家项"):
+                start += 1
+            name = text[start:s]
+            if "等" in name or _COUNTED.search(name):
+                continue  # 机器人等6个项目: a batch, not a name
+            if (
+                len(name) >= PROJECT_NAME_MIN
+                and not any(w in name for w in self.cfg.public_works)
+                and not any(g in name for g in _GENERIC_NAMES)
+            ):
+                out.append((start, s, part.source[start:s]))
         return out
 
     def _terms_of_signing(self, key: Key, lead: Lead, signed: set[Key]) -> bool:
@@ -514,9 +791,16 @@ class LeadFinder:
                     # 从签约到投产历时10个月。该项目总投资12亿元: the figures may follow
                     # one sentence of colour, as long as no other event comes between.
                     amounts = self.amounts(after, event, labelled_only=True)
-            if orgs and nxt is not None and event != "visit":
+            if nxt is not None and event != "visit":
                 orgs = orgs + [o for o in self._investors(nxt) if o not in orgs]
+            owned = False
+            if not orgs and event != "visit":
+                # 远拓科技智能传感器项目开工: the firm is the head of its project's name.
+                orgs = [OrgMention(s, e, _owner(n), None) for s, e, n in self._project_names(key)]
+                owned = bool(orgs)
             lead = self._build(key, event, ev, orgs, amounts, own_orgs)
+            if lead is not None:
+                self._made[id(lead)] = (orgs, amounts, own_orgs, owned)
             return (lead, own) if lead is not None else None
         return None
 
@@ -577,6 +861,28 @@ def _distinct(amounts: list[Amount]) -> list[dict[str, Any]]:
             seen.add((a.currency, a.value))
             out.append({"value": a.value, "currency": a.currency, "text": a.text})
     return out
+
+
+def _anaphoric(text: str, lo: int) -> bool:
+    """Whether the sentence at ``lo`` opens on the project of the one before (项目由…,
+    该项目…, 其…), not on 其中/其他 (a part, or other projects)."""
+    return text.startswith(_ANAPHORS, lo) and not text.startswith(("其中", "其他", "其余"), lo)
+
+
+def _owner(project: str) -> str:
+    """The firm behind a project as its name gives it: the name up to its first firm word
+    (千尧科技海上智能登乘装备基地 -> 千尧科技), else up to its first industry word
+    (励成特医食品研发 -> 励成特医), else the whole name (科瑞茉高端日化产品)."""
+    folded = fold(project)
+    for words, keep in ((_FIRM_WORDS, True), (INDUSTRY_WORDS, False)):
+        best = None
+        for w in words:
+            i = folded.find(w, 2)
+            if i >= 2 and (best is None or i < best[0]):
+                best = (i, len(w))
+        if best is not None:
+            return project[: best[0] + (best[1] if keep else 0)]
+    return project
 
 
 def _this_occasion(text: str, clause: int, pos: int) -> bool:

@@ -66,7 +66,7 @@ INDUSTRY_WORDS: frozenset[str] = frozenset(_INDUSTRY_TEXT.split())
 _INDUSTRY_MAX = max(len(w) for w in INDUSTRY_WORDS)
 
 
-def _industry_only(text: str, start: int, end: int) -> bool:
+def industry_only(text: str, start: int, end: int) -> bool:
     """Whether ``text[start:end]`` is made of industry words only (制药, 医疗器械 …)."""
     i = start
     if i >= end:
@@ -139,7 +139,7 @@ def find_orgs(
         start = ws
         for s, e in reversed(stops.scan(text, ws, first[0])):
             if words.boundary(s) and words.boundary(e):
-                if text[s:e] in NAME_CONJUNCTIONS and s > ws and _industry_only(text, e, first[0]):
+                if text[s:e] in NAME_CONJUNCTIONS and s > ws and industry_only(text, e, first[0]):
                     continue  # 瑞和制药股份有限公司: 和 belongs to the trade name 瑞和
                 start = e
                 break
@@ -148,8 +148,8 @@ def find_orgs(
         name_start = _strip_generic(text, start, first[0])
         if name_start is None or end - name_start > MAX_ORG_LEN:
             continue
-        if weak and first[0] - name_start < weak_min_name:
-            continue
+        if weak and first[0] - name_start < weak_min_name and not _set_off(text, lo, name_start):
+            continue  # 落实集团 is no name; 与申能集团、东风公司 are
         mentions.append(OrgMention(name_start, end, raw[name_start:end], None))
     # 江苏省产业技术研究院 inside 江苏省产业技术研究院生物医药研究所: keep the full name.
     mentions = [
@@ -160,6 +160,17 @@ def find_orgs(
     ]
     mentions.sort(key=lambda m: m.start)
     return mentions
+
+
+# Before a short name with a weak ending (申能集团, 东风公司), one of these shows the name
+# starts there: a conjunction, a preposition, a list mark or the clause's start.
+_SET_OFF = frozenset('与和及同由跟向、，,：:；;“"（(')
+
+
+def _set_off(text: str, lo: int, start: int) -> bool:
+    """Whether the name starting at ``start`` is set off by a conjunction, a list mark or
+    the start of its clause, so two characters before 集团/公司 make a name."""
+    return start == lo or text[start - 1] in _SET_OFF
 
 
 class StopWords:

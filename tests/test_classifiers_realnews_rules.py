@@ -109,3 +109,114 @@ def test_a_list_of_one_sectors_items_still_counts(clf: Classifier) -> None:
         "区内光伏和储能企业已达40家。"
     )
     assert "new_energy" in sector_ids(clf.classify(title, body))
+
+
+# ------------------------------------------------------------------ batch events
+
+
+def test_a_batch_groundbreaking_at_a_ceremony_is_a_lead_with_its_total(clf: Classifier) -> None:
+    body = "5月9日，滨湖开发区举行二季度重大项目集中开工仪式，12个项目总投资56亿元。"
+    result = clf.classify("", body)
+    assert events(result) == ["landing"]
+    assert amounts(result) == {5_600_000_000}
+
+
+def test_a_tally_of_projects_without_an_occasion_stays_a_statistic(clf: Classifier) -> None:
+    body = "全区全年新开工产业项目48个，完成投资120亿元。"
+    assert clf.classify("", body).leads == []
+
+
+def test_this_occasions_projects_started_is_the_event(clf: Classifier) -> None:
+    # 开工的 is an attribute (新开工的项目可享补贴), unless 此次/这次 makes it this event.
+    body = "此次开工的9个项目总投资32亿元，涵盖装备制造和新材料等领域。"
+    assert amounts(clf.classify("", body)) == {3_200_000_000}
+    assert clf.classify("", "对新开工的项目，区里给予用地支持。").leads == []
+
+
+def test_signing_then_days_then_groundbreaking_is_a_timeline(clf: Classifier) -> None:
+    result = clf.classify("从签约到开工仅用60天", "东林区华瑞储能电池项目签约60天即开工。")
+    assert events(result) == ["landing"]
+
+
+def test_a_meeting_named_after_a_goal_word_is_no_goal(clf: Classifier) -> None:
+    title = "东林区召开重大项目现场推进会 9个项目开工总投资41亿元"
+    assert amounts(clf.classify(title, "")) == {4_100_000_000}
+
+
+def test_size_classes_of_projects_are_not_amounts(clf: Classifier) -> None:
+    body = (
+        "6月1日，东林区12个重大项目集中签约，总投资88亿元，其中超10亿元项目3个，"
+        "另有2个超百亿元项目正在洽谈。"
+    )
+    assert amounts(clf.classify("", body)) == {8_800_000_000}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "9月2日，华瑞新能源钠离子电池项目动工仪式在滨湖开发区举行。",
+        "9月2日，华瑞新能源钠离子电池项目在滨湖开发区正式启动建设。",
+        "9月2日，华瑞新能源分布式光伏项目首批机组并网发电。",
+        "9月2日，华瑞新能源研发中心项目在滨湖开发区落成。",
+    ],
+)
+def test_more_words_for_a_landing(clf: Classifier, body: str) -> None:
+    assert events(clf.classify("", body)) == ["landing"]
+
+
+# ------------------------------------------------------------------ projects of a batch
+
+
+def test_each_named_project_of_a_batch_gives_its_own_amount_and_firm(clf: Classifier) -> None:
+    body = (
+        "3月8日，滨湖开发区8个项目集中签约，总投资66亿元。\n"
+        "其中，远拓科技智能传感器项目总投资12亿元；另一个是华瑞生物创新药产业化项目，总投资8亿元。"
+    )
+    result = clf.classify("", body)
+    assert amounts(result) == {6_600_000_000, 1_200_000_000, 800_000_000}
+    assert {"远拓科技", "华瑞生物"} <= counterparts(result)
+
+
+def test_a_fund_of_a_batch_is_its_firm_not_an_amount(clf: Classifier) -> None:
+    body = (
+        "3月8日，滨湖开发区5个项目集中签约，总投资30亿元。\n"
+        "基金项目1个，为和远资本产业投资基金项目，总投资10亿元。"
+    )
+    result = clf.classify("", body)
+    assert amounts(result) == {3_000_000_000}
+    assert any("和远资本" in c for c in counterparts(result))
+
+
+def test_firms_listed_before_a_count_of_projects_are_counterparts(clf: Classifier) -> None:
+    body = "昨天，滨湖开发区举行集中开工仪式，远拓科技、华瑞生物等6个项目开工，总投资30亿元。"
+    assert {"远拓科技", "华瑞生物"} <= counterparts(clf.classify("", body))
+
+
+def test_industries_listed_before_projects_are_not_counterparts(clf: Classifier) -> None:
+    body = "昨天，滨湖开发区举行集中签约仪式，人工智能、机器人等6个项目签约，总投资30亿元。"
+    assert counterparts(clf.classify("", body)) == set()
+
+
+def test_the_firm_of_a_project_is_read_from_its_name(clf: Classifier) -> None:
+    body = "9月2日，远拓科技智能传感器产业化项目在滨湖开发区开工，总投资12亿元。"
+    assert "远拓科技" in counterparts(clf.classify("", body))
+
+
+# ------------------------------------------------------------------ organisations
+
+
+def test_a_short_name_with_a_weak_ending_counts_after_a_conjunction(clf: Classifier) -> None:
+    body = "6月3日，滨湖开发区与华电集团签署合作协议。"
+    assert "华电集团" in counterparts(clf.classify("", body))
+    assert clf.classify("", "会议要求，推动落实集团部署的项目在本月落地。").leads == []
+
+
+def test_a_sentence_going_on_about_the_project_is_the_same_event(clf: Classifier) -> None:
+    body = (
+        "9月12日，滨湖颐康苑项目举行奠基仪式。\n"
+        "项目由远拓康养服务有限公司投资建设，总投资2.4亿元，规划床位800张。"
+    )
+    (lead,) = clf.classify("", body).leads
+    assert (lead.event, lead.amount_yuan) == ("landing", 240_000_000)
+    assert lead.counterparts == ["远拓康养服务有限公司"]
+    assert lead.sentence.startswith("9月12日")
