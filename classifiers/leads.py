@@ -49,7 +49,7 @@ from .matcher import (
 )
 from .models import Lead
 from .normalize import fold
-from .orgs import INDUSTRY_WORDS, OrgMention, StopWords, find_orgs, industry_only
+from .orgs import INDUSTRY_WORDS, OrgMention, StopWords, find_orgs, industry_only, more_orgs
 from .partners import PartnerHit
 from .schema import EVENTS, EventConfig, LeadsConfig, PlaceConfig
 
@@ -58,6 +58,7 @@ POST_LABEL_WINDOW = 4  # 30亿元产值: an ignore label this close after an amo
 PROJECT_NAME_MIN = 4  # characters of name before 项目 for it to be a named project
 PROJECT_NAME_SCAN = 12  # characters before 项目 searched for a public-facility word
 _BY = "由"
+_INVESTS = ("投资", "出资", "投建", "全资")
 _FUTURE = ("将", "计划", "预计", "拟")
 _TALKS = ("洽谈", "交流", "座谈", "探讨", "磋商", "商谈", "会谈", "对接")
 SENTENCE_LIMIT = 500
@@ -259,7 +260,7 @@ class LeadFinder:
         if found is None:
             part = self.doc.parts[key[0]]
             facts = self.facts(key)
-            found = self._orgs[key] = find_orgs(
+            found = find_orgs(
                 part.text,
                 part.source,
                 facts.lo,
@@ -268,6 +269,16 @@ class LeadFinder:
                 facts.suffixes,
                 part.words,
                 self.legal,
+                self.stops,
+            )
+            found = self._orgs[key] = more_orgs(
+                part.text,
+                part.source,
+                facts.lo,
+                facts.hi,
+                found,
+                self.cfg.person_titles,
+                part.words,
                 self.stops,
             )
         return found
@@ -390,6 +401,8 @@ class LeadFinder:
                 continue
             if text[sig.end : sig.end + 1] == "的" and not _this_occasion(text, clause, sig.start):
                 continue  # 对新落户的…项目给予补助: a kind of project, not an event
+            if text[sig.start - 1 : sig.start] == "其" and sig.start > facts.lo:
+                continue  # 其落地标志着…: the project's event told again, not a new one
             if self._timeline_start(facts, text, sig):
                 continue  # 签约80天开工: the signing starts the timeline of the 开工
             if sig.event != "visit" and _talked_about(text, facts.lo, facts.hi, sig):
@@ -728,7 +741,12 @@ class LeadFinder:
             return []
         text = self.doc.parts[key[0]].text
         lo = self.facts(key).lo
-        return [o for o in orgs if _BY in text[_clause_start(text, lo, o.start) : o.start]]
+        return [
+            o
+            for o in orgs
+            if _BY in text[_clause_start(text, lo, o.start) : o.start]
+            or text.startswith(_INVESTS, o.end)  # 某公司投资的 / 为某公司投资
+        ]
 
     def _neighbour(self, key: Key, step: int) -> Key | None:
         """The sentence before/after ``key`` in the same part (news paragraphs are often
@@ -791,6 +809,8 @@ class LeadFinder:
                     # 从签约到投产历时10个月。该项目总投资12亿元: the figures may follow
                     # one sentence of colour, as long as no other event comes between.
                     amounts = self.amounts(after, event, labelled_only=True)
+                    if amounts:
+                        orgs = orgs + [o for o in self._investors(after) if o not in orgs]
             if nxt is not None and event != "visit":
                 orgs = orgs + [o for o in self._investors(nxt) if o not in orgs]
             owned = False

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import NamedTuple
 
 import ahocorasick
@@ -171,6 +172,95 @@ def _set_off(text: str, lo: int, start: int) -> bool:
     """Whether the name starting at ``start`` is set off by a conjunction, a list mark or
     the start of its clause, so two characters before 集团/公司 make a name."""
     return start == lo or text[start - 1] in _SET_OFF
+
+
+# A co-listed or titled name is not an organisation when it ends like a place or a
+# government body (长兴经济技术开发区与…, 市委书记…): those are the hosts.
+_HOST_ENDINGS = ("区", "县", "市", "省", "镇", "乡", "街道", "政府", "园", "市委", "区委", "县委")
+_HOST_STARTS = ("市", "区", "县", "省", "镇", "我市", "全市", "本市")
+_LIST_MARKS = "、和与及"
+MAX_LISTED = 16  # characters of a name known only from its place in a list or before a title
+
+
+def more_orgs(
+    text: str,
+    raw: Source | str,
+    lo: int,
+    hi: int,
+    mentions: list[OrgMention],
+    titles: Iterable[str],
+    words: TextWords | JiebaWords,
+    stops: StopWords,
+) -> list[OrgMention]:
+    """``mentions`` plus the names a sentence marks as organisations without an ending:
+    the others of a list that holds one (中国兵器装备集团、中国一汽、东风公司、长安汽车和…;
+    海兰云与申能集团、上海电信), and a name right before a post (海油发展党委副书记,
+    北京千方科技董事长). Hosts (…开发区, 市委…) are left out."""
+    out = list(mentions)
+    taken = [(m.start, m.end) for m in mentions]
+
+    def add(start: int, end: int) -> bool:
+        name = text[start:end]
+        if not 2 <= end - start <= MAX_LISTED or name.endswith(_HOST_ENDINGS):
+            return False
+        if name.startswith(_HOST_STARTS) or name[0].isdigit() or name.startswith(GENERIC_HEADS):
+            return False
+        if any(s < end and start < e for s, e in taken):
+            return False
+        taken.append((start, end))
+        out.append(OrgMention(start, end, raw[start:end], None))
+        return True
+
+    for m in mentions:
+        p = m.end
+        while p < hi and text[p] in _LIST_MARKS:  # rightwards: …集团、中国一汽、长安汽车
+            end = _name_end(text, p + 1, hi, stops, words)
+            if end <= p + 1 or not add(p + 1, end):
+                break
+            p = end
+        p = m.start
+        while p > lo and text[p - 1] in _LIST_MARKS:  # leftwards: 海兰云与申能集团
+            start = _name_start(text, lo, p - 1, stops, words)
+            if start >= p - 1 or not add(start, p - 1):
+                break
+            p = start
+    for title in titles:
+        i = text.find(title, lo, hi)
+        while i >= 0:
+            start = _name_start(text, lo, i, stops, words)
+            if start < i and not any(s <= start < e or s < i <= e for s, e in taken):
+                add(start, i)
+            i = text.find(title, i + len(title), hi)
+    out.sort(key=lambda m: m.start)
+    return out
+
+
+def _name_end(
+    text: str, start: int, hi: int, stops: StopWords, words: TextWords | JiebaWords
+) -> int:
+    """Where a name starting at ``start`` ends: at the first stop word standing as a word,
+    or the first character that is no name character."""
+    end = start
+    while end < hi and end - start < MAX_LISTED and _name_char(text[end]):
+        end += 1
+    for s, e in stops.scan(text, start, end):
+        if s > start and words.boundary(s) and words.boundary(e):
+            return s
+    return end
+
+
+def _name_start(
+    text: str, lo: int, end: int, stops: StopWords, words: TextWords | JiebaWords
+) -> int:
+    """Where a name ending at ``end`` starts: after the last stop word standing as a word,
+    or at the first character that is no name character."""
+    start = end
+    while start > lo and end - start < MAX_LISTED and _name_char(text[start - 1]):
+        start -= 1
+    for s, e in reversed(stops.scan(text, start, end)):
+        if e < end and words.boundary(s) and words.boundary(e):
+            return e
+    return start
 
 
 class StopWords:

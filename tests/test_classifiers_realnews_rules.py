@@ -220,3 +220,32 @@ def test_a_sentence_going_on_about_the_project_is_the_same_event(clf: Classifier
     assert (lead.event, lead.amount_yuan) == ("landing", 240_000_000)
     assert lead.counterparts == ["远拓康养服务有限公司"]
     assert lead.sentence.startswith("9月12日")
+
+
+def test_the_others_of_a_list_that_holds_an_organisation_are_organisations(
+    clf: Classifier,
+) -> None:
+    body = "6月3日，远拓重工集团、华瑞汽车、东岭股份和滨湖产投有限公司联合签署合资协议。"
+    assert {"华瑞汽车", "东岭股份"} <= counterparts(clf.classify("", body))
+
+
+def test_the_host_of_a_list_is_not_a_counterpart(clf: Classifier) -> None:
+    body = "6月3日，滨湖经济开发区与远拓重工集团签署投资协议。"
+    assert counterparts(clf.classify("", body)) == {"远拓重工集团"}
+
+
+def test_a_name_before_a_post_is_an_organisation(clf: Classifier) -> None:
+    body = "3月5日，市长一行赴京，与华瑞能源董事长王明、东岭科技总经理李强座谈，洽谈项目合作。"
+    assert {"华瑞能源", "东岭科技"} <= counterparts(clf.classify("", body))
+
+
+def test_the_firm_that_invests_in_the_project_two_sentences_on(clf: Classifier) -> None:
+    body = (
+        "7月1日，滨湖云数据中心项目正式开工。"
+        "该项目是全市数字经济的重点工程，其落地标志着新基建进入快车道。"
+        "据了解，该项目由远拓重工集团投资建设，总投资30亿元。"
+    )
+    result = clf.classify("", body)
+    assert len(result.leads) == 1
+    assert amounts(result) == {3_000_000_000}
+    assert "远拓重工集团" in counterparts(result)
