@@ -58,6 +58,9 @@ POST_LABEL_WINDOW = 4  # 30亿元产值: an ignore label this close after an amo
 PROJECT_NAME_MIN = 4  # characters of name before 项目 for it to be a named project
 PROJECT_NAME_SCAN = 12  # characters before 项目 searched for a public-facility word
 _BY = "由"
+_PARTY = ("一行", "率队", "带队", "率团")
+_COMING = ("来", "莅临", "到访")  # …一行来宜考察: the party came to the city
+_PROJECT_SUBJECTS = ("项目", "产业园", "基地", "中心", "工程", "园区")
 _INVESTS = ("投资", "出资", "投建", "全资")
 _FUTURE = ("将", "计划", "预计", "拟")
 _TALKS = ("洽谈", "交流", "座谈", "探讨", "磋商", "商谈", "会谈", "对接")
@@ -85,6 +88,8 @@ _LIST_HEADS = ("也有", "以及", "包括", "其中", "涵盖", "涉及", "有"
 _FUND = ("基金", "基金会")
 # A sentence opening on these goes on about the project of the sentence before.
 _ANAPHORS = ("该项目", "项目", "该", "其")
+_COUNT_AFTER = re.compile(r"\s*[\d一二三四五六七八九十两]+\s*[个家只项]")
+_BATCH_WORDS = ("首批", "一批", "多个", "一系列")
 _COUNTED = re.compile(r"[\d一二三四五六七八九十两]+\s*[个家只项]$")
 # Words of industries and fields in lists (智能装备、汽车零部件、文旅等项目): no firm's name.
 _INDUSTRY_ITEMS = (
@@ -114,7 +119,22 @@ _INDUSTRY_ITEMS = (
     "商贸",
     "金融",
 )
-_NAME_OPENERS = ("的", "是", "为", "其中", "包括", "还有", "有", "在", "位于", "对", "将", "与")
+_NAME_OPENERS = (
+    "的",
+    "是",
+    "为",
+    "其中",
+    "包括",
+    "还有",
+    "有",
+    "在",
+    "位于",
+    "对",
+    "将",
+    "与",
+    "项目和",
+    "项目",
+)
 _GENERIC_NAMES = ("重大", "重点", "签约", "开工", "产业化项", "这些", "该", "此次", "本次", "多个")
 # Words that end a firm's name inside a project's name (…科技, …生物, …药业).
 _FIRM_WORDS = (
@@ -144,6 +164,10 @@ _COUNT = re.compile(
     r"(?:项目|企业)\s*[\d一二三四五六七八九十百千两]+\s*[个家项只]"
     r"|[\d一二三四五六七八九十百千两]+\s*[个家项只][^，。；,;]{0,12}?(?:项目|企业)"
 )
+_PROJECT_COUNT = re.compile(
+    r"项目\s*[\d一二三四五六七八九十百千两]+\s*[个项只]"
+    r"|[\d一二三四五六七八九十百千两]+\s*[个项只][^，。；,;]{0,12}?项目"
+)
 # A day or an occasion: a count of projects told with one is a batch event at a ceremony
 # (此次集中开工的13个项目), not a tally (全市新签约项目35个).
 _DAY = re.compile(
@@ -163,6 +187,8 @@ _DURATION = re.compile(
 _SIZE_CLASS_AFTER = re.compile(
     r"\s*(?:以上|级|的)?\s*(?:重大|重点|产业)?(?:项目|企业)\s*[\d一二三四五六七八九十两]+\s*[个家项只]"
 )
+_AMOUNT_CHAIN = re.compile(r"(?:\s*、\s*(?:超|逾)?[\d.]+\s*(?:万亿|亿|万)元)*")
+_CLASS_HEAD = re.compile(r"\s*(?:以上|级)?\s*的?\s*(?:重大|重点|产业)?项目")
 _SIZE_CLASS_BEFORE = re.compile(r"[\d一二三四五六七八九十两]+\s*[个家项只]\s*(?:超|逾|超过)?$")
 _MONTHS = re.compile(r"\d{1,2}\s*[-—~至到]\s*\d{1,2}\s*月")
 _NAME_KINDS = frozenset((LABEL, PHASE, PLACE))
@@ -324,8 +350,13 @@ class LeadFinder:
             a = a._replace(start=a.start + facts.lo, end=a.end + facts.lo)
             if _size_class(text, facts.lo, a):
                 continue
-            if any(not inv and a.end <= s <= a.end + POST_LABEL_WINDOW for s, _, inv in labels):
-                continue
+            if any(
+                not inv
+                and a.end <= s <= a.end + POST_LABEL_WINDOW
+                and not any(c in _CLAUSE_END for c in text[a.end : s])
+                for s, _, inv in labels
+            ):
+                continue  # 30亿元产值 (but not 113.5亿元，年度计划投资…: another clause's label)
             before = [(e, inv) for s, e, inv in labels if e <= a.start and a.start - e <= window]
             if before:
                 if not max(before)[1]:
@@ -364,6 +395,10 @@ class LeadFinder:
             while i > facts.lo and s - PROJECT_NAME_SCAN < i and text[i - 1].isalnum():
                 i -= 1
             name = text[i:s]
+            if "等" in name or _COUNTED.search(name) or any(w in name for w in _BATCH_WORDS):
+                continue  # 核酸药物等首批项目: a kind of projects, no name
+            if text.startswith("等", s + 2) or text.startswith("等", s + 3):
+                continue  # …生命健康产业园等平台: kinds of places, no project
             if s - i >= PROJECT_NAME_MIN and not any(w in name for w in self.cfg.public_works):
                 return True
         return False
@@ -399,8 +434,14 @@ class LeadFinder:
                 continue
             if any(b == facts.lo or clause <= b < sig.start for b in background):
                 continue
-            if text[sig.end : sig.end + 1] == "的" and not _this_occasion(text, clause, sig.start):
-                continue  # 对新落户的…项目给予补助: a kind of project, not an event
+            if _attributive(text, sig.end, facts.hi) and not _this_occasion(
+                text, clause, sig.start
+            ):
+                continue  # 对新落户的…项目给予补助, 落户于…园内的项目: a kind of project, not an event
+            if sig.event == "landing" and text.startswith("投资建设", sig.start):
+                by = text.rfind(_BY, clause, sig.start)
+                if by > clause and text[clause:by].endswith(_PROJECT_SUBJECTS):
+                    continue  # 某产业园项目由某公司投资建设: who builds it, not an event
             if text[sig.start - 1 : sig.start] == "其" and sig.start > facts.lo:
                 continue  # 其落地标志着…: the project's event told again, not a new one
             if self._timeline_start(facts, text, sig):
@@ -429,6 +470,19 @@ class LeadFinder:
             and m.end() > sig.end
             and any(o.start == m.end() for o in facts.signals if o is not sig)
         )
+
+    def _tally(self, key: Key) -> bool:
+        """Whether sentence ``key`` is a tally: a statistics word, a month range or a count
+        of projects with no occasion (利用32家企业厂房屋顶 counts firms, no tally)."""
+        facts = self.facts(key)
+        found = self.amounts(key, "signing", labelled_only=True)
+        first = found[0].start if found else facts.hi
+        if any(m < first for m in facts.marks.get(STATISTIC, ())):
+            return True  # (…总投资6亿元，预计2026年上半年建成: a date, after the figures)
+        sentence = self.doc.parts[key[0]].text[facts.lo : facts.hi]
+        if _MONTHS.search(sentence):
+            return True
+        return bool(_PROJECT_COUNT.search(sentence)) and not _DAY.search(sentence)
 
     def _batch(self, key: Key) -> bool:
         """Whether sentence ``key`` tells of a batch: it counts projects or firms (13个项目,
@@ -665,8 +719,8 @@ class LeadFinder:
         text = part.text
         out = []
         for s in facts.marks.get(PROJECT, ()):
-            if not text.startswith("项目", s):
-                continue  # 数字工厂, 生产基地: words, not names of a firm's project
+            if not text.startswith("项目", s) or _COUNT_AFTER.match(text, s + 2):
+                continue  # 数字工厂, 生产基地: words; 制造业项目69个: a category of a tally
             i = s
             while i > facts.lo and s - PROJECT_NAME_LONG < i and text[i - 1].isalnum():
                 i -= 1
@@ -733,6 +787,29 @@ class LeadFinder:
         key = (1, 0)
         return None if self._reports(key) else key
 
+    def _visited(self, key: Key, orgs: list[OrgMention]) -> list[OrgMention]:
+        """The organisations a visit sentence names, less the visiting party: those
+        before 一行/率队/带队 when the visit word follows (…管委会副主任一行调研某园区) are
+        the ones who went."""
+        text = self.doc.parts[key[0]].text
+        facts = self.facts(key)
+        marks = [text.find(w, facts.lo, facts.hi) for w in _PARTY]
+        ends = [m for m in marks if m >= 0]
+        if not ends:
+            return orgs
+        party_end = min(ends)
+        went = [
+            sig
+            for sig in facts.signals
+            if sig.event == "visit"
+            and sig.start > party_end
+            and not any(c in _CLAUSE_END for c in text[party_end : sig.start])
+            and not any(w in text[party_end : sig.start] for w in _COMING)
+        ]
+        if not went:
+            return orgs  # 会见了某公司副总裁一行, 某公司一行来宜考察: they came to us
+        return [o for o in orgs if o.start > party_end]
+
     def _investors(self, key: Key) -> list[OrgMention]:
         """Organisations a sentence names as the ones behind the project (项目由X投资建设,
         中心由X与Y共建): the ``由`` of their clause comes before them."""
@@ -769,6 +846,8 @@ class LeadFinder:
         for event in order:
             ev = self.configs[event]
             strong = any(not s.weak for s in usable if s.event == event)
+            if event == "visit":
+                own_orgs = self._visited(key, own_orgs)
             if (ev.needs_org or not strong) and not own_orgs:
                 continue  # a visit counts only with the organisation in its own sentence
             if not strong and CONTEXT not in facts.marks:
@@ -802,6 +881,8 @@ class LeadFinder:
             # batch of projects at a ceremony (13个项目集中开工，总投资113.5亿元).
             if not (orgs or project or (amounts and (event == "signing" or self._batch(key)))):
                 continue
+            if nxt is not None and self._tally(nxt):
+                nxt = None  # 全年引进项目69个，总投资近1000亿元: a tally lends nothing
             if not amounts and event != "visit" and nxt is not None:
                 amounts = self.amounts(nxt, event, labelled_only=True)
                 after = self._neighbour(nxt, 1) if nxt[0] == key[0] else None
@@ -905,6 +986,15 @@ def _owner(project: str) -> str:
     return project
 
 
+_ATTRIBUTE = re.compile(r"的|[于在][^，。；,;]{1,15}?的")
+
+
+def _attributive(text: str, end: int, hi: int) -> bool:
+    """Whether a signal ending at ``end`` is an attribute: followed by 的 (新落户的项目) or
+    by 于/在 and a place and 的 (落户于生物医药产业园内的项目)."""
+    return _ATTRIBUTE.match(text, end, hi) is not None
+
+
 def _this_occasion(text: str, clause: int, pos: int) -> bool:
     """Whether an occasion word (此次, 现场, 集中 …) stands right before ``pos`` in its
     clause, or 此次/本次/这次 anywhere before it there: 此次集中开工的…项目 is this event."""
@@ -918,6 +1008,10 @@ def _size_class(text: str, lo: int, a: Amount) -> bool:
     """Whether amount ``a`` names a size class of projects (2个超百亿元项目, 总投资超10亿元
     项目2个), not an investment."""
     if _SIZE_CLASS_AFTER.match(text, a.end):
+        return True
+    chain = _AMOUNT_CHAIN.match(text, a.end)  # 5亿元、10亿元、20亿元项目: classes of size
+    listed = chain is not None and (chain.end() > a.end or text[a.start - 1 : a.start] == "、")
+    if listed and _CLASS_HEAD.match(text, chain.end()):
         return True
     return bool(_SIZE_CLASS_BEFORE.search(text, max(lo, a.start - 8), a.start))
 

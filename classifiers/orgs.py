@@ -179,6 +179,45 @@ def _set_off(text: str, lo: int, start: int) -> bool:
 _HOST_ENDINGS = ("区", "县", "市", "省", "镇", "乡", "街道", "政府", "园", "市委", "区委", "县委")
 _HOST_STARTS = ("市", "区", "县", "省", "镇", "我市", "全市", "本市")
 _LIST_MARKS = "、和与及"
+_PERSON_POSTS = (
+    "书记",
+    "市长",
+    "区长",
+    "县长",
+    "镇长",
+    "省长",
+    "主任",
+    "局长",
+    "部长",
+    "主席",
+    "董事长",
+    "总经理",
+    "总裁",
+    "院长",
+    "校长",
+    "会长",
+    "秘书长",
+    "委员",
+    "代表",
+)
+_NOT_IN_NAMES = (
+    "项目",
+    "书记",
+    "市长",
+    "区长",
+    "县长",
+    "镇长",
+    "省长",
+    "主任",
+    "局长",
+    "部长",
+    "主席",
+    "秘书长",
+    "负责人",
+    "一行",
+    "同志",
+    "领导",
+)
 MAX_LISTED = 16  # characters of a name known only from its place in a list or before a title
 
 
@@ -207,29 +246,47 @@ def more_orgs(
             return False
         if any(s < end and start < e for s, e in taken):
             return False
+        if any(w in name for w in _NOT_IN_NAMES) or text[max(lo, start - 3) : start].endswith(
+            _PERSON_POSTS
+        ):
+            return False  # 合肥市副市长王翔, 市委书记胡小坚: people; 生产项目和…: no name
         taken.append((start, end))
         out.append(OrgMention(start, end, raw[start:end], None))
         return True
 
+    def short_pair(mark: str, start: int, end: int, listed: bool) -> bool:
+        # 胡小坚与某公司董事长…: a short name joined by 与 alone may be a person's; in a
+        # list (与申能集团、上海电信) or from four characters on it is a name.
+        return mark != "、" and not listed and end - start < 4
+
     for m in mentions:
+        listed = "、" in (text[m.start - 1 : m.start] + text[m.end : m.end + 1])
         p = m.end
         while p < hi and text[p] in _LIST_MARKS:  # rightwards: …集团、中国一汽、长安汽车
             end = _name_end(text, p + 1, hi, stops, words)
-            if end <= p + 1 or not add(p + 1, end):
+            if end <= p + 1 or short_pair(text[p], p + 1, end, listed) or not add(p + 1, end):
                 break
+            listed = listed or text[p] == "、"
             p = end
         p = m.start
+        listed = "、" in (text[m.start - 1 : m.start] + text[m.end : m.end + 1])
         while p > lo and text[p - 1] in _LIST_MARKS:  # leftwards: 海兰云与申能集团
             start = _name_start(text, lo, p - 1, stops, words)
-            if start >= p - 1 or not add(start, p - 1):
+            if start >= p - 1 or short_pair(text[p - 1], start, p - 1, listed):
                 break
+            if not add(start, p - 1):
+                break
+            listed = listed or text[p - 1] == "、"
             p = start
     for title in titles:
         i = text.find(title, lo, hi)
         while i >= 0:
-            start = _name_start(text, lo, i, stops, words)
-            if start < i and not any(s <= start < e or s < i <= e for s, e in taken):
-                add(start, i)
+            end = i
+            while end > lo and text[end - 1] == "副":  # 副总经理: 副 belongs to the post
+                end -= 1
+            start = _name_start(text, lo, end, stops, words)
+            if start < end and not any(s <= start < e or s < end <= e for s, e in taken):
+                add(start, end)
             i = text.find(title, i + len(title), hi)
     out.sort(key=lambda m: m.start)
     return out

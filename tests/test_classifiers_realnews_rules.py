@@ -249,3 +249,50 @@ def test_the_firm_that_invests_in_the_project_two_sentences_on(clf: Classifier) 
     assert len(result.leads) == 1
     assert amounts(result) == {3_000_000_000}
     assert "远拓重工集团" in counterparts(result)
+
+
+# ------------------------------------------------------------------ not events, not amounts
+
+
+def test_a_project_settled_in_a_park_is_an_attribute(clf: Classifier) -> None:
+    body = "落户于滨湖生物医药产业园内的远拓药业项目近日被列入省重大项目，总投资约20亿元。"
+    assert clf.classify("", body).leads == []
+
+
+def test_who_builds_a_project_is_no_event(clf: Classifier) -> None:
+    body = "滨湖云谷产业园项目由远拓数据系统有限公司投资建设，项目总投资60亿元。"
+    assert clf.classify("", body).leads == []
+    planned = "公司拟由全资子公司在滨湖开发区投资建设储能电池项目，项目总投资8亿元。"
+    assert events(clf.classify("", planned)) == ["landing"]
+
+
+def test_a_list_of_amounts_before_projects_is_size_classes(clf: Classifier) -> None:
+    body = "6月5日，滨湖开发区举行集中开工仪式，其中5亿元、10亿元、20亿元项目各有2个开工。"
+    assert amounts(clf.classify("", body)) == set()
+
+
+def test_an_ignore_label_in_the_next_clause_does_not_drop_the_total(clf: Classifier) -> None:
+    body = "此次开工的8个项目总投资52亿元，年度计划投资9.5亿元，涵盖新材料和装备制造。"
+    assert amounts(clf.classify("", body)) == {5_200_000_000}
+
+
+def test_the_party_that_goes_is_not_the_counterpart(clf: Classifier) -> None:
+    body = "4月6日，滨湖开发区管理委员会副主任一行调研远拓数据中心园区，了解项目建设情况。"
+    assert clf.classify("", body).leads == []
+    came = "远拓重工集团董事长一行来滨湖考察，就设立研发中心进行洽谈。"
+    assert counterparts(clf.classify("", came)) == {"远拓重工集团"}
+
+
+def test_hosts_accompanying_an_inspection_make_no_visit(clf: Classifier) -> None:
+    body = "3月1日，镇领导一行莅临远拓数据中心项目考察指导，远拓数据系统有限公司负责人陪同考察。"
+    assert clf.classify("", body).leads == []
+
+
+def test_kinds_of_projects_in_a_list_are_no_named_project(clf: Classifier) -> None:
+    body = "园区将建强滨湖创新园、生命健康产业园等平台，目前已签约核酸药物等首批项目。"
+    assert clf.classify("", body).leads == []
+
+
+def test_a_tally_lends_no_amount_to_the_lead_before_it(clf: Classifier) -> None:
+    body = "各地与远拓重工集团签署战略合作协议。全年引进项目69个，总投资近900亿元。"
+    assert amounts(clf.classify("", body)) == set()
