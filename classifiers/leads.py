@@ -65,6 +65,14 @@ _INVESTS = ("投资", "出资", "投建", "全资")
 _FUTURE = ("将", "计划", "预计", "拟")
 _TALKS = ("洽谈", "交流", "座谈", "探讨", "磋商", "商谈", "会谈", "对接")
 SENTENCE_LIMIT = 500
+PLAN_REACH = 40  # characters before an amount searched for the period of a plan
+# A hedged label: 计划总投资, 拟投资, 预计投资.
+_PLANNED = ("计划", "拟", "预计")
+# A target for a period, not a signed figure: 十五五期间计划投资…, 未来五年, 到2030年, 力争.
+_PLAN = re.compile(
+    r"十[一二三四五六七八九]五|期间|未来\s*[\d一二三四五六七八九十]+\s*年|[\d一二三四五六七八九十]+\s*年内"
+    r"|[到至]\s*20\d\d\s*年|力争|目标"
+)
 PROJECT_NAME_LONG = 24  # characters before 项目 read as a project's name
 MEMBER_REACH = 8  # sentences after a batch lead that may name its projects
 # Words opening a sentence that goes on with the lead before it.
@@ -253,6 +261,8 @@ class LeadFinder:
         self._usable_cache: dict[Key, list[_Signal]] = {}
         # id(lead) -> (orgs, amounts, scored orgs, whether the orgs are only project owners)
         self._made: dict[int, tuple[list[OrgMention], list[Amount], list[OrgMention], bool]] = {}
+        # (part, amount start) -> (label, qualifier, plan): what the text says of an amount
+        self._amount_info: dict[tuple[int, int], tuple[str | None, str | None, bool]] = {}
 
     # ------------------------------------------------------------ per sentence facts
 
@@ -357,12 +367,14 @@ class LeadFinder:
                 for s, _, inv in labels
             ):
                 continue  # 30亿元产值 (but not 113.5亿元，年度计划投资…: another clause's label)
-            before = [(e, inv) for s, e, inv in labels if e <= a.start and a.start - e <= window]
+            before = [(e, s, inv) for s, e, inv in labels if e <= a.start and a.start - e <= window]
             if before:
-                if not max(before)[1]:
+                if not max(before)[2]:
                     continue
             elif labelled_only:
                 continue
+            label = max(before)[1:] if before else None
+            self._describe(key, facts, a, label, phases)
             clause = _clause_start(text, facts.lo, a.start)
             if any(clause <= s < a.start for s in phases):
                 phased.append(a)
@@ -373,6 +385,36 @@ class LeadFinder:
             if prev is None or not self.amounts(prev, "signing", labelled_only=True):
                 kept = phased
         return kept
+
+    def _describe(
+        self,
+        key: Key,
+        facts: _Facts,
+        a: Amount,
+        label: tuple[int, bool] | None,
+        phases: list[int],
+    ) -> None:
+        """Record what the text says about amount ``a``: its label (总投资, 协议引资额,
+        一期总投资 …), its qualifier (约, 超 …; 计划/拟/预计 when only the label is
+        hedged) and whether it is a plan (a target for a period: 十五五期间计划投资…)."""
+        text = self.doc.parts[key[0]].text
+        shown = None
+        qualifier = a.qualifier
+        if label is not None:
+            ls = label[0]
+            le = next(e for s, e, _ in facts.names.get(LABEL, ()) if s == ls)
+            shown = text[ls:le]
+            phase = [p for p in phases if ls - 3 <= p < ls]
+            if phase and not shown.startswith(text[phase[-1] : ls]):
+                shown = text[phase[-1] : ls] + shown  # 一期 + 总投资
+            if qualifier is None:
+                for word in _PLANNED:
+                    if shown.startswith(word) or text[max(facts.lo, ls - 2) : ls].endswith(word):
+                        qualifier = word
+                        break
+        start = max(facts.lo, a.start - PLAN_REACH)
+        plan = _PLAN.search(text, start, a.start) is not None
+        self._amount_info[(key[0], a.start)] = (shown, qualifier, plan)
 
     def place(self, key: Key) -> str | None:
         """The first specific place named in the sentence, else the first generic one."""
@@ -594,6 +636,25 @@ class LeadFinder:
             out[i] = (lead_i.score, prev, lead_i, True)
             merged.add(j)
         return [item for k, item in enumerate(out) if k not in merged]
+
+    def _listed_amounts(self, part: int, amounts: list[Amount]) -> list[dict[str, Any]]:
+        """The amounts as a lead lists them (see :class:`classifiers.models.Lead`)."""
+        out = []
+        for a in amounts:
+            label, qualifier, plan = self._amount_info.get(
+                (part, a.start), (None, a.qualifier, False)
+            )
+            out.append(
+                {
+                    "value": a.value,
+                    "currency": a.currency,
+                    "text": a.text,
+                    "qualifier": qualifier,
+                    "label": label,
+                    "plan": plan,
+                }
+            )
+        return out
 
     def _members(
         self, found: list[tuple[float, Key, Lead, bool]]
@@ -918,12 +979,18 @@ class LeadFinder:
         are listed as counterparts but add nothing to the score."""
         sc = self.cfg.score
         score = ev.weight
+        part_index = key[0]
+        listed = self._listed_amounts(part_index, amounts)
+        signed = [a for a, d in zip(amounts, listed, strict=True) if not d["plan"]]
         cny = [a for a in amounts if a.currency == "CNY"]
-        chosen = max(cny, key=lambda a: a.value) if cny else (amounts[0] if amounts else None)
-        if chosen is not None:
+        best = max(cny, key=lambda a: a.value) if cny else (amounts[0] if amounts else None)
+        if best is not None:
             score += sc.amount
-            if chosen.currency == "CNY" and chosen.value >= LARGE_AMOUNT:
+            if best.currency == "CNY" and best.value >= LARGE_AMOUNT:
                 score += sc.amount_large
+        # The headline is the largest signed or invested amount: a plan is never shown as one.
+        cny = [a for a in signed if a.currency == "CNY"]
+        chosen = max(cny, key=lambda a: a.value) if cny else (signed[0] if signed else None)
         if any(o.partner for o in scored_orgs):
             score += sc.known_partner
         elif scored_orgs:
@@ -949,18 +1016,18 @@ class LeadFinder:
             place=place,
             sentence=part.raw_sentence(key[1], SENTENCE_LIMIT),
             score=round(score, 2),
-            amounts=_distinct(amounts),
+            amounts=_distinct(listed),
         )
 
 
-def _distinct(amounts: list[Amount]) -> list[dict[str, Any]]:
+def _distinct(amounts: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The lead's investment amounts, each once, in order of appearance."""
     out: list[dict[str, Any]] = []
     seen: set[tuple[str, int]] = set()
     for a in amounts:
-        if (a.currency, a.value) not in seen:
-            seen.add((a.currency, a.value))
-            out.append({"value": a.value, "currency": a.currency, "text": a.text})
+        if (a["currency"], a["value"]) not in seen:
+            seen.add((a["currency"], a["value"]))
+            out.append(a)
     return out
 
 

@@ -489,7 +489,14 @@ def test_to_dict_is_json_ready_and_sorted(clf: Classifier) -> None:
         "amounts",
     }
     assert data["leads"][0]["amounts"] == [
-        {"value": 500_000_000, "currency": "CNY", "text": "5亿元"}
+        {
+            "value": 500_000_000,
+            "currency": "CNY",
+            "text": "5亿元",
+            "qualifier": None,
+            "label": "总投资",
+            "plan": False,
+        }
     ]
     for key in ("sectors", "partners", "leads"):
         scores = [item["score"] for item in data[key]]

@@ -296,3 +296,58 @@ def test_kinds_of_projects_in_a_list_are_no_named_project(clf: Classifier) -> No
 def test_a_tally_lends_no_amount_to_the_lead_before_it(clf: Classifier) -> None:
     body = "各地与远拓重工集团签署战略合作协议。全年引进项目69个，总投资近900亿元。"
     assert amounts(clf.classify("", body)) == set()
+
+
+# ------------------------------------------------------------------ what an amount says
+
+
+def test_each_amount_carries_its_qualifier_and_label(clf: Classifier) -> None:
+    body = "6月3日，滨湖开发区与远拓重工集团签约，项目计划总投资约18亿元，协议引资额超过12亿元。"
+    (lead,) = clf.classify("", body).leads
+    assert lead.amounts == [
+        {
+            "value": 1_800_000_000,
+            "currency": "CNY",
+            "text": "约18亿元",
+            "qualifier": "约",
+            "label": "计划总投资",
+            "plan": False,
+        },
+        {
+            "value": 1_200_000_000,
+            "currency": "CNY",
+            "text": "超过12亿元",
+            "qualifier": "超",
+            "label": "协议引资额",
+            "plan": False,
+        },
+    ]
+    assert lead.amount_yuan == 1_800_000_000
+
+
+def test_a_phase_names_its_label_and_a_hedged_label_its_qualifier(clf: Classifier) -> None:
+    body = "9月2日，远拓科技传感器项目在滨湖开发区开工，一期总投资6亿元。"
+    (lead,) = clf.classify("", body).leads
+    assert lead.amounts[0]["label"] == "一期总投资"
+    body = "6月3日，滨湖开发区与远拓重工集团签约，项目拟投资5亿元。"
+    (lead,) = clf.classify("", body).leads
+    assert (lead.amounts[0]["qualifier"], lead.amounts[0]["label"]) == ("拟", "投资")
+
+
+def test_a_plan_for_a_period_is_listed_but_never_the_headline(clf: Classifier) -> None:
+    body = (
+        "1月8日，远拓重工集团与滨湖市人民政府签署战略合作协议。"
+        "根据协议，“十五五”期间，远拓重工集团计划在滨湖投资超过300亿元。"
+    )
+    (lead,) = clf.classify("", body).leads
+    assert lead.amount_yuan is None and lead.amount_text is None
+    assert [(a["value"], a["plan"], a["qualifier"]) for a in lead.amounts] == [
+        (30_000_000_000, True, "超")
+    ]
+
+
+def test_amounts_written_with_yu_after_the_unit_are_parsed() -> None:
+    from classifiers import parse_amounts
+
+    (amount,) = parse_amounts("总投资215亿余元")
+    assert (amount.value, amount.qualifier) == (21_500_000_000, "余")
