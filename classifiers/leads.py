@@ -61,6 +61,7 @@ _BY = "由"
 _PARTY = ("一行", "率队", "带队", "率团")
 _COMING = ("来", "莅临", "到访")  # …一行来宜考察: the party came to the city
 _PROJECT_SUBJECTS = ("项目", "产业园", "基地", "中心", "工程", "园区")
+_SERVICES = ("规划设计", "设计", "代建", "承建", "施工", "监理", "咨询")
 _INVESTS = ("投资", "出资", "投建", "全资")
 _FUTURE = ("将", "计划", "预计", "拟")
 _TALKS = ("洽谈", "交流", "座谈", "探讨", "磋商", "商谈", "会谈", "对接")
@@ -848,6 +849,22 @@ class LeadFinder:
         key = (1, 0)
         return None if self._reports(key) else key
 
+    def _lent(self, key: Key | None, batch: bool) -> list[OrgMention]:
+        """The organisations a neighbour ``key`` lends a lead: none to a batch when the
+        neighbour names a project with its own amount (12个项目总投资86.5亿元。其中，某公司
+        项目总投资15亿元: the total is the batch's, the firm has its own lead), and no
+        contractor (参与规划设计) to anyone."""
+        if key is None:
+            return []
+        if batch and self._project_names(key) and self.amounts(key, "signing", labelled_only=True):
+            return []
+        return self._not_serving(key)
+
+    def _not_serving(self, key: Key) -> list[OrgMention]:
+        """The organisations of sentence ``key`` less the contractors (参与规划设计 …)."""
+        text = self.doc.parts[key[0]].text
+        return [o for o in self.orgs(key) if not _serves(text, o.end)]
+
     def _visited(self, key: Key, orgs: list[OrgMention]) -> list[OrgMention]:
         """The organisations a visit sentence names, less the visiting party: those
         before 一行/率队/带队 when the visit word follows (…管委会副主任一行调研某园区) are
@@ -882,8 +899,11 @@ class LeadFinder:
         return [
             o
             for o in orgs
-            if _BY in text[_clause_start(text, lo, o.start) : o.start]
-            or text.startswith(_INVESTS, o.end)  # 某公司投资的 / 为某公司投资
+            if (
+                _BY in text[_clause_start(text, lo, o.start) : o.start]
+                or text.startswith(_INVESTS, o.end)  # 某公司投资的 / 为某公司投资
+            )
+            and not _serves(text, o.end)  # 由某设计院参与规划设计: it designs, not invests
         ]
 
     def _neighbour(self, key: Key, step: int) -> Key | None:
@@ -924,17 +944,18 @@ class LeadFinder:
                 and not (event == "signing" and self._planned_landing(nxt))
             ):
                 nxt = None
+            batch = self._batch(key)
             if not orgs and event != "visit":
                 prev = self._neighbour(key, -1)
-                orgs = self.orgs(prev) if prev else []
+                orgs = self._lent(prev, batch)
                 if not orgs and nxt is not None:
-                    orgs = self.orgs(nxt)
+                    orgs = self._lent(nxt, batch)
             if key[0] == 0 and nxt is None and event != "visit":
                 # A headline tells what the lead paragraph says: 测试场拟落户高塍 is the
                 # project that the body's first sentence names with its company.
                 nxt = self._first_body_sentence()
                 if not orgs and nxt is not None:
-                    orgs = self.orgs(nxt)
+                    orgs = self._lent(nxt, batch)
             own = bool(own_orgs or amounts)
             last = max(sig.end for sig in usable if sig.event == event)
             project = self.named_project(key, _clause_end(text, facts.hi, last))
@@ -951,9 +972,9 @@ class LeadFinder:
                     # 从签约到投产历时10个月。该项目总投资12亿元: the figures may follow
                     # one sentence of colour, as long as no other event comes between.
                     amounts = self.amounts(after, event, labelled_only=True)
-                    if amounts:
+                    if amounts and self._lent(after, batch):
                         orgs = orgs + [o for o in self._investors(after) if o not in orgs]
-            if nxt is not None and event != "visit":
+            if nxt is not None and event != "visit" and self._lent(nxt, batch):
                 orgs = orgs + [o for o in self._investors(nxt) if o not in orgs]
             owned = False
             if not orgs and event != "visit":
@@ -1029,6 +1050,13 @@ def _distinct(amounts: list[dict[str, Any]]) -> list[dict[str, Any]]:
             seen.add((a["currency"], a["value"]))
             out.append(a)
     return out
+
+
+def _serves(text: str, end: int) -> bool:
+    """Whether the organisation ending at ``end`` is named for a service it renders to the
+    project (参与规划设计, 设计, 代建, 承建, 施工, 监理): a contractor, not an investor."""
+    clause = _clause_end(text, len(text), end)
+    return any(w in text[end:clause] for w in _SERVICES)
 
 
 def _anaphoric(text: str, lo: int) -> bool:

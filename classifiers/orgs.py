@@ -67,6 +67,17 @@ INDUSTRY_WORDS: frozenset[str] = frozenset(_INDUSTRY_TEXT.split())
 _INDUSTRY_MAX = max(len(w) for w in INDUSTRY_WORDS)
 
 
+def _trade_words_only(text: str, start: int, end: int) -> bool:
+    """Whether the words before an ending are industry words only (医疗器械 创新中心, 制药
+    工程 学院): such a name has no name of its own. 中国/国际 open real names (中国电子
+    科技集团), so they do not count here."""
+    head = text[start:end]
+    for opener in ("中国", "国际"):
+        if head.startswith(opener):
+            return False
+    return industry_only(text, start, end)
+
+
 def industry_only(text: str, start: int, end: int) -> bool:
     """Whether ``text[start:end]`` is made of industry words only (制药, 医疗器械 …)."""
     i = start
@@ -151,6 +162,8 @@ def find_orgs(
             continue
         if weak and first[0] - name_start < weak_min_name and not _set_off(text, lo, name_start):
             continue  # 落实集团 is no name; 与申能集团、东风公司 are
+        if _trade_words_only(text, name_start, first[0]):
+            continue  # 医疗器械创新中心, 制药工程学院: a kind of body, no name
         mentions.append(OrgMention(name_start, end, raw[name_start:end], None))
     # 江苏省产业技术研究院 inside 江苏省产业技术研究院生物医药研究所: keep the full name.
     mentions = [

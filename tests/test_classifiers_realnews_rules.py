@@ -351,3 +351,72 @@ def test_amounts_written_with_yu_after_the_unit_are_parsed() -> None:
 
     (amount,) = parse_amounts("总投资215亿余元")
     assert (amount.value, amount.qualifier) == (21_500_000_000, "余")
+
+
+def test_a_designer_is_not_the_investor(clf: Classifier) -> None:
+    body = (
+        "5月8日，滨湖康养产业园一期项目开工。"
+        "产业园由远拓工程设计研究院有限公司参与规划设计，总投资15亿元，其中一期投资6亿元。"
+    )
+    (lead,) = clf.classify("", body).leads
+    assert "远拓工程设计研究院有限公司" not in lead.counterparts
+    assert [a["value"] for a in lead.amounts] == [1_500_000_000]
+
+
+def test_a_name_of_industry_words_only_is_no_organisation(clf: Classifier) -> None:
+    body = "9月3日，滨湖开发区与远拓精准医学研究院签署合作协议，双方将共建医疗器械创新中心。"
+    assert counterparts(clf.classify("", body)) == {"远拓精准医学研究院"}
+
+
+def test_a_batch_total_is_not_pinned_on_one_firm_of_the_batch(clf: Classifier) -> None:
+    body = (
+        "3月28日，滨湖开发区12个重大项目集中签约，总投资86.5亿元。"
+        "其中，江苏远拓新能源科技有限公司储能电池项目总投资15亿元。"
+    )
+    leads = clf.classify("", body).leads
+    by_amount = {lead.amount_yuan: lead.counterparts for lead in leads}
+    assert by_amount[8_650_000_000] == []
+    assert by_amount[1_500_000_000] == ["江苏远拓新能源科技有限公司"]
+
+
+# ------------------------------------------------------------------ the demo site (ours)
+
+DEMO = ROOT / "demo" / "site"
+
+
+def demo_page(clf: Classifier, path: str):
+    from crawler.extract import extract_article
+
+    page = extract_article((DEMO / path).read_bytes(), "http://127.0.0.1/" + path)
+    return clf.classify(page.title, page.body)
+
+
+def test_demo_designer_is_not_shown_as_the_investor(clf: Classifier) -> None:
+    result = demo_page(clf, "doc/2025/05/09/1109186.shtml")
+    assert "中国电子工程设计院股份有限公司" not in counterparts(result)
+    assert amounts(result) == {1_500_000_000}
+
+
+def test_demo_bodies_that_are_only_kinds_are_no_counterparts(clf: Classifier) -> None:
+    assert "医疗器械创新中心" not in counterparts(demo_page(clf, "doc/2025/09/04/1109720.shtml"))
+    school = counterparts(demo_page(clf, "doc/2025/02/11/1108841.shtml"))
+    assert not any(c.endswith("学院") for c in school)
+
+
+def test_demo_plan_of_the_next_five_years_is_not_a_signed_amount(clf: Classifier) -> None:
+    (lead,) = demo_page(clf, "sdic/xwzx/202501/t20250122_5735.html").leads
+    assert lead.amount_yuan is None
+    assert [(a["value"], a["plan"]) for a in lead.amounts] == [(50_000_000_000, True)]
+
+
+def test_demo_amounts_carry_their_labels(clf: Classifier) -> None:
+    (lead,) = demo_page(clf, "doc/2025/03/05/1108913.shtml").leads
+    assert [(a["text"], a["label"]) for a in lead.amounts] == [
+        ("8亿元", "总投资"),
+        ("6亿元", "协议引资额"),
+    ]
+
+
+def test_demo_one_groundbreaking_gives_one_lead(clf: Classifier) -> None:
+    for path in ("doc/2025/05/09/1109186.shtml", "doc/2025/09/18/1109784.shtml"):
+        assert [lead.event for lead in demo_page(clf, path).leads] == ["landing"]
