@@ -886,7 +886,9 @@ class LeadFinder:
         ]
         if not went:
             return orgs  # 会见了某公司副总裁一行, 某公司一行来宜考察: they came to us
-        return [o for o in orgs if o.start > party_end]
+        party_start = _clause_start(text, facts.lo, party_end)
+        # Only the party's own clause holds the party (在某公司，考察组一行参观…: a place).
+        return [o for o in orgs if not party_start <= o.start < party_end]
 
     def _investors(self, key: Key) -> list[OrgMention]:
         """Organisations a sentence names as the ones behind the project (项目由X投资建设,

@@ -51,6 +51,9 @@ GENERIC_HEADS: tuple[str, ...] = (
     "部分",
     "大型",
     "高校",
+    "学校",
+    "校方",
+    "院方",
 )
 
 
@@ -75,7 +78,8 @@ def _trade_words_only(text: str, start: int, end: int) -> bool:
     for opener in ("中国", "国际"):
         if head.startswith(opener):
             return False
-    return industry_only(text, start, end)
+    words = "".join(ch for ch in head if ch not in NAME_CONJUNCTIONS)  # 生物与制药工程
+    return industry_only(words, 0, len(words))
 
 
 def industry_only(text: str, start: int, end: int) -> bool:
