@@ -849,6 +849,16 @@ class LeadFinder:
         key = (1, 0)
         return None if self._reports(key) else key
 
+    def _names(self, key: Key, org: OrgMention) -> list[str]:
+        """How an organisation is listed among a lead's counterparts: a known partner by
+        its canonical name, followed by the page's own spelling when that differs (中国商飞,
+        國藥集團): the analyst reads the name the article uses, the partner filter the
+        canonical one."""
+        spelled = org.spelled
+        if org.partner is None or not spelled or _legal_variant(spelled, org.name):
+            return [org.name]
+        return [org.name, spelled]
+
     def _lent(self, key: Key | None, batch: bool) -> list[OrgMention]:
         """The organisations a neighbour ``key`` lends a lead: none to a batch when the
         neighbour names a project with its own amount (12个项目总投资86.5亿元。其中，某公司
@@ -1027,8 +1037,9 @@ class LeadFinder:
             return None
         counterparts: list[str] = []
         for o in orgs:
-            if o.name not in counterparts:
-                counterparts.append(o.name)
+            for name in self._names(key, o):
+                if name not in counterparts:
+                    counterparts.append(name)
         part = self.doc.parts[key[0]]
         return Lead(
             event=event,
@@ -1052,6 +1063,17 @@ def _distinct(amounts: list[dict[str, Any]]) -> list[dict[str, Any]]:
             seen.add((a["currency"], a["value"]))
             out.append(a)
     return out
+
+
+def _legal_variant(spelled: str, canonical: str) -> bool:
+    """Whether ``spelled`` is ``canonical`` up to its legal form (…设计院有限公司 for
+    …设计院股份有限公司), or a part of it written the same way: no second name needed."""
+    core = spelled
+    for legal in ("股份有限公司", "有限责任公司", "有限公司"):
+        if core.endswith(legal):
+            core = core[: -len(legal)]
+            break
+    return core in canonical
 
 
 def _serves(text: str, end: int) -> bool:

@@ -99,12 +99,14 @@ def industry_only(text: str, start: int, end: int) -> bool:
 
 class OrgMention(NamedTuple):
     """An organisation at ``[start, end)`` of the folded text; ``partner`` is its
-    canonical name when it is a known partner, else ``None``."""
+    canonical name when it is a known partner, else ``None``, and ``spelled`` then how the
+    page writes it."""
 
     start: int
     end: int
     name: str
     partner: str | None
+    spelled: str | None = None  # a known partner as the page spells it (中国商飞, 國藥集團)
 
 
 def find_orgs(
@@ -130,7 +132,7 @@ def find_orgs(
     text, or a :class:`~classifiers.normalize.Source` reading spans back as the page has
     them), so a Traditional article yields Traditional names.
     """
-    mentions = [OrgMention(s, e, name, name) for s, e, name in partners]
+    mentions = [OrgMention(s, e, name, name, raw[s:e]) for s, e, name in partners]
     i = 0
     while i < len(suffixes):
         first = suffixes[i]

@@ -444,7 +444,8 @@ def test_visit_needs_an_organisation(clf: Classifier) -> None:
     assert clf.classify("", "市领导赴杭州考察，拜访多家企业，洽谈项目合作。").leads == []
     (lead,) = clf.classify("", "市领导一行拜访中国商飞，洽谈航空零部件配套合作。").leads
     assert lead.event == "visit"
-    assert lead.counterparts == ["中国商用飞机有限责任公司"]
+    # A known partner: its canonical name, then the page's spelling when it differs.
+    assert lead.counterparts == ["中国商用飞机有限责任公司", "中国商飞"]
 
 
 def test_a_wish_is_not_a_lead(clf: Classifier) -> None:

@@ -420,3 +420,13 @@ def test_demo_amounts_carry_their_labels(clf: Classifier) -> None:
 def test_demo_one_groundbreaking_gives_one_lead(clf: Classifier) -> None:
     for path in ("doc/2025/05/09/1109186.shtml", "doc/2025/09/18/1109784.shtml"):
         assert [lead.event for lead in demo_page(clf, path).leads] == ["landing"]
+
+
+def test_a_known_partner_is_listed_canonically_then_as_the_page_spells_it(
+    clf: Classifier,
+) -> None:
+    body = "6月3日，滨湖开发区与國藥集團簽署戰略合作協議。"
+    (lead,) = clf.classify("", body).leads
+    assert lead.counterparts == ["中国医药集团", "國藥集團"]
+    full = "6月3日，滨湖开发区与中国医药集团有限公司签署战略合作协议。"
+    assert clf.classify("", full).leads[0].counterparts == ["中国医药集团"]
