@@ -59,6 +59,7 @@ PROJECT_NAME_MIN = 4  # characters of name before 项目 for it to be a named pr
 PROJECT_NAME_SCAN = 12  # characters before 项目 searched for a public-facility word
 _BY = "由"
 _PARTY = ("一行", "率队", "带队", "率团")
+_MET = ("与", "同", "会见", "接待", "欢迎")
 _COMING = ("来", "莅临", "到访")  # …一行来宜考察: the party came to the city
 _PROJECT_SUBJECTS = ("项目", "产业园", "基地", "中心", "工程", "园区")
 _SERVICES = ("规划设计", "设计", "代建", "承建", "施工", "监理", "咨询")
@@ -95,6 +96,30 @@ _LISTED = re.compile(
 )
 _LIST_HEADS = ("也有", "以及", "包括", "其中", "涵盖", "涉及", "有", "如", "是", "为")
 _FUND = ("基金", "基金会")
+# Words a project's kind starts with (新型储能项目, 高端装备项目): no firm's name.
+_KIND_WORDS = (
+    "新型",
+    "高端",
+    "智能",
+    "大型",
+    "重点",
+    "重大",
+    "先进",
+    "现代",
+    "新兴",
+    "绿色",
+    "数字",
+    "新能源",
+    "储能",
+    "光伏",
+    "风电",
+    "生物",
+    "医药",
+    "养老",
+    "康养",
+    "低空",
+    "智慧",
+)
 # A sentence opening on these goes on about the project of the sentence before.
 _ANAPHORS = ("该项目", "项目", "该", "其")
 _COUNT_AFTER = re.compile(r"\s*[\d一二三四五六七八九十两]+\s*[个家只项]")
@@ -698,7 +723,7 @@ class LeadFinder:
                 m < first for kind in (STATISTIC, BACKGROUND) for m in facts.marks.get(kind, ())
             ):
                 continue
-            orgs = self.orgs(key) or [OrgMention(s, e, _owner(name), None) for s, e, name in names]
+            orgs = self.orgs(key) or _owners(names)
             amounts = self.amounts(key, alead.event, labelled_only=True)
             if any(fold(name).endswith(_FUND) for _, _, name in names):
                 amounts = []  # 鼎晖…投资基金项目，总投资20亿元: a fund's size
@@ -870,6 +895,20 @@ class LeadFinder:
             return []
         return self._not_serving(key)
 
+    def _delegation(self, key: Key, event: str) -> bool:
+        """Whether a named organisation's delegation came (某集团…一行来津考察): a visit to
+        the city needs no cooperation word."""
+        if event != "visit":
+            return False
+        text = self.doc.parts[key[0]].text
+        facts = self.facts(key)
+        for sig in facts.signals:
+            clause = _clause_start(text, facts.lo, sig.start)
+            party = text.find("一行", clause, sig.start)
+            if party >= 0 and any(w in text[party : sig.start] for w in _COMING):
+                return any(clause <= o.start < party for o in self.orgs(key))
+        return False
+
     def _not_serving(self, key: Key) -> list[OrgMention]:
         """The organisations of sentence ``key`` less the contractors (参与规划设计 …)."""
         text = self.doc.parts[key[0]].text
@@ -897,6 +936,8 @@ class LeadFinder:
         if not went:
             return orgs  # 会见了某公司副总裁一行, 某公司一行来宜考察: they came to us
         party_start = _clause_start(text, facts.lo, party_end)
+        if any(w in text[party_start:party_end] for w in _MET):
+            return orgs  # 区长与某公司副总裁一行举行座谈: the party met is the counterpart
         # Only the party's own clause holds the party (在某公司，考察组一行参观…: a place).
         return [o for o in orgs if not party_start <= o.start < party_end]
 
@@ -943,7 +984,7 @@ class LeadFinder:
                 own_orgs = self._visited(key, own_orgs)
             if (ev.needs_org or not strong) and not own_orgs:
                 continue  # a visit counts only with the organisation in its own sentence
-            if not strong and CONTEXT not in facts.marks:
+            if not strong and CONTEXT not in facts.marks and not self._delegation(key, event):
                 continue  # 调研 of a firm's production is no cooperation visit
             amounts = self.amounts(key, event, labelled_only=False)
             orgs = own_orgs
@@ -991,7 +1032,7 @@ class LeadFinder:
             owned = False
             if not orgs and event != "visit":
                 # 远拓科技智能传感器项目开工: the firm is the head of its project's name.
-                orgs = [OrgMention(s, e, _owner(n), None) for s, e, n in self._project_names(key)]
+                orgs = _owners(self._project_names(key))
                 owned = bool(orgs)
             lead = self._build(key, event, ev, orgs, amounts, own_orgs)
             if lead is not None:
@@ -1087,6 +1128,17 @@ def _anaphoric(text: str, lo: int) -> bool:
     """Whether the sentence at ``lo`` opens on the project of the one before (项目由…,
     该项目…, 其…), not on 其中/其他 (a part, or other projects)."""
     return text.startswith(_ANAPHORS, lo) and not text.startswith(("其中", "其他", "其余"), lo)
+
+
+def _owners(names: list[tuple[int, int, str]]) -> list[OrgMention]:
+    """The firms behind the named projects, as :class:`OrgMention` (see :func:`_owner`);
+    a project named by its kind only (新型储能项目) has none."""
+    out = []
+    for s, e, name in names:
+        owner = _owner(name)
+        if len(owner) >= 2 and not fold(owner).startswith(_KIND_WORDS):
+            out.append(OrgMention(s, e, owner, None))
+    return out
 
 
 def _owner(project: str) -> str:

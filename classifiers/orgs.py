@@ -21,7 +21,7 @@ _STOP_TEXT = """与 和 及 以及 同 跟 在 由 向 对 为 是 了 的 到 �
     设立 位于 通过 依托 围绕 聚焦 推动 加快 打造 开展 作为 成为 走访 参观 邀请 接待 宴请
     前身 前身为 原 暨 同时 此次 这次 本次 期间 以来 今年 去年 日前 近日 目前 当天 双方 三方 多方
     签 项目 希望 表示 介绍 强调 指出 认为 说 称 落实 推进 深化 加强 支持 引导 鼓励 实施 带领 率领
-    拥有 助力 牵头 发起 筹建 搭建 建立 共建 对于 关于 根据 按照 感谢 欢迎"""
+    拥有 助力 牵头 发起 筹建 搭建 建立 共建 对于 关于 根据 按照 感谢 欢迎 来自"""
 STOP_WORDS: frozenset[str] = frozenset(_STOP_TEXT.split())
 # Leading words that make a phrase generic rather than a name (多所大学, 该研究院).
 GENERIC_HEADS: tuple[str, ...] = (
@@ -52,6 +52,7 @@ GENERIC_HEADS: tuple[str, ...] = (
     "大型",
     "高校",
     "学校",
+    "行业",
     "校方",
     "院方",
 )

@@ -430,3 +430,29 @@ def test_a_known_partner_is_listed_canonically_then_as_the_page_spells_it(
     assert lead.counterparts == ["中国医药集团", "國藥集團"]
     full = "6月3日，滨湖开发区与中国医药集团有限公司签署战略合作协议。"
     assert clf.classify("", full).leads[0].counterparts == ["中国医药集团"]
+
+
+def test_a_headline_amount_ending_in_an_exclamation_counts(clf: Classifier) -> None:
+    title = "总投资超30亿！滨湖无人机产业园项目开工"
+    assert amounts(clf.classify(title, "近日，滨湖无人机产业园项目开工仪式举行。")) == {
+        3_000_000_000
+    }
+
+
+def test_a_delegation_that_came_is_a_visit_without_a_cooperation_word(clf: Classifier) -> None:
+    body = "6月6日，远拓重工集团首席科学家一行来滨湖考察生物制造产业发展情况。"
+    assert events(clf.classify("", body)) == ["visit"]
+    met = (
+        "3月25日，区长与远拓航空科技有限公司副总裁一行举行工作座谈，双方围绕低空经济合作深入交流。"
+    )
+    assert counterparts(clf.classify("", met)) == {"远拓航空科技有限公司"}
+
+
+def test_a_count_of_projects_against_last_year_is_a_statistic(clf: Classifier) -> None:
+    body = "新型储能项目数量超过600个，较去年同期增长50%，其中已投运项目210个。"
+    assert clf.classify("", body).leads == []
+
+
+def test_people_from_trade_bodies_are_no_organisation(clf: Classifier) -> None:
+    body = "来自各行业协会的代表围绕研究院项目合作座谈交流。"
+    assert clf.classify("", body).leads == []
