@@ -1018,6 +1018,11 @@ class LeadFinder:
                 continue
             if nxt is not None and self._tally(nxt):
                 nxt = None  # 全年引进项目69个，总投资近1000亿元: a tally lends nothing
+            if not amounts and key[0] == 0 and event != "visit":
+                # 总投资超50亿！某项目开工: a headline's figure may stand before its event.
+                before = self._neighbour(key, -1)
+                if before is not None and not self._reports(before):
+                    amounts = self.amounts(before, event, labelled_only=True)
             if not amounts and event != "visit" and nxt is not None:
                 amounts = self.amounts(nxt, event, labelled_only=True)
                 after = self._neighbour(nxt, 1) if nxt[0] == key[0] else None

@@ -368,11 +368,15 @@ def _name_char(ch: str) -> bool:
 def _strip_generic(text: str, start: int, suffix_start: int) -> int | None:
     """Drop a generic head (该, 多所 …); None when fewer than 2 name characters remain."""
     head = text[start:suffix_start]
-    for g in GENERIC_HEADS:
-        if head.startswith(g):
-            start += len(g)
-            head = head[len(g) :]
-            break
+    stripped = True
+    while stripped:  # 各行业协会: 各, then 行业
+        stripped = False
+        for g in GENERIC_HEADS:
+            if head.startswith(g):
+                start += len(g)
+                head = head[len(g) :]
+                stripped = True
+                break
     if len(head) < 2:
         return None
     return start
