@@ -70,11 +70,12 @@ SENTENCE_LIMIT = 500
 PLAN_REACH = 40  # characters before an amount searched for the period of a plan
 # A hedged label: 计划总投资, 拟投资, 预计投资.
 _PLANNED = ("计划", "拟", "预计")
-# A target for a period, not a signed figure: 十五五期间计划投资…, 未来五年, 到2030年, 力争.
+# A target for a period, not a signed figure: 十五五期间计划投资…, 未来五年, 到2030年.
 _PLAN = re.compile(
-    r"十[一二三四五六七八九]五|期间|未来\s*[\d一二三四五六七八九十]+\s*年|[\d一二三四五六七八九十]+\s*年内"
-    r"|[到至]\s*20\d\d\s*年|力争|目标"
+    r"十[一二三四五六七八九]五|[五年]期间|未来\s*[\d一二三四五六七八九十]+\s*年"
+    r"|[到至]\s*20\d\d\s*年"
 )
+_BUILDING = ("建成", "投产", "竣工", "开工", "运营", "投运", "完工")
 PROJECT_NAME_LONG = 24  # characters before 项目 read as a project's name
 MEMBER_REACH = 8  # sentences after a batch lead that may name its projects
 # Words opening a sentence that goes on with the lead before it.
@@ -439,7 +440,9 @@ class LeadFinder:
                         qualifier = word
                         break
         start = max(facts.lo, a.start - PLAN_REACH)
-        plan = _PLAN.search(text, start, a.start) is not None
+        period = _PLAN.search(text, start, a.start)
+        # 到2025年建成投产，总投资5亿元: the date of a project, not a plan's period.
+        plan = period is not None and not any(w in text[period.end() : a.start] for w in _BUILDING)
         self._amount_info[(key[0], a.start)] = (shown, qualifier, plan)
 
     def place(self, key: Key) -> str | None:
@@ -1096,7 +1099,8 @@ class LeadFinder:
             place=place,
             sentence=part.raw_sentence(key[1], SENTENCE_LIMIT),
             score=round(score, 2),
-            amounts=_distinct(listed),
+            amounts=_distinct([d for d in listed if not d["plan"]]),
+            plans=_distinct([d for d in listed if d["plan"]]),
         )
 
 
