@@ -286,6 +286,7 @@ class LeadFinder:
         self._amounts: dict[tuple[Key, bool, bool], list[Amount]] = {}
         self.lead_sentences: set[Key] = set()  # the sentences of the leads found
         self._usable_cache: dict[Key, list[_Signal]] = {}
+        self._batches: dict[Key, bool] = {}
         # id(lead) -> (orgs, amounts, scored orgs, whether the orgs are only project owners)
         self._made: dict[int, tuple[list[OrgMention], list[Amount], list[OrgMention], bool]] = {}
         # (part, amount start) -> (label, qualifier, plan): what the text says of an amount
@@ -465,12 +466,14 @@ class LeadFinder:
             i = s
             while i > facts.lo and s - PROJECT_NAME_SCAN < i and text[i - 1].isalnum():
                 i -= 1
+            if s - i < PROJECT_NAME_MIN:
+                continue
             name = text[i:s]
             if "等" in name or _COUNTED.search(name) or any(w in name for w in _BATCH_WORDS):
                 continue  # 核酸药物等首批项目: a kind of projects, no name
             if text.startswith("等", s + 2) or text.startswith("等", s + 3):
                 continue  # …生命健康产业园等平台: kinds of places, no project
-            if s - i >= PROJECT_NAME_MIN and not any(w in name for w in self.cfg.public_works):
+            if not any(w in name for w in self.cfg.public_works):
                 return True
         return False
 
@@ -546,10 +549,12 @@ class LeadFinder:
         """Whether sentence ``key`` is a tally: a statistics word, a month range or a count
         of projects with no occasion (利用32家企业厂房屋顶 counts firms, no tally)."""
         facts = self.facts(key)
-        found = self.amounts(key, "signing", labelled_only=True)
-        first = found[0].start if found else facts.hi
-        if any(m < first for m in facts.marks.get(STATISTIC, ())):
-            return True  # (…总投资6亿元，预计2026年上半年建成: a date, after the figures)
+        marks = facts.marks.get(STATISTIC)
+        if marks:
+            found = self.amounts(key, "signing", labelled_only=True)
+            first = found[0].start if found else facts.hi
+            if any(m < first for m in marks):
+                return True  # (…总投资6亿元，预计2026年上半年建成: a date, after the figures)
         sentence = self.doc.parts[key[0]].text[facts.lo : facts.hi]
         if _MONTHS.search(sentence):
             return True
@@ -558,6 +563,12 @@ class LeadFinder:
     def _batch(self, key: Key) -> bool:
         """Whether sentence ``key`` tells of a batch: it counts projects or firms (13个项目,
         项目31个) or its event is a 集中签约/集中开工."""
+        found = self._batches.get(key)
+        if found is None:
+            found = self._batches[key] = self._find_batch(key)
+        return found
+
+    def _find_batch(self, key: Key) -> bool:
         facts = self.facts(key)
         text = self.doc.parts[key[0]].text
         if _COUNT.search(text, facts.lo, facts.hi):
@@ -707,6 +718,8 @@ class LeadFinder:
             lo, hi = body.sentences.span(si)
             if hi <= lo or key in taken:
                 continue
+            if body.text.find("项目", lo, hi) < 0 and body.text.find("企业", lo, hi) < 0:
+                continue  # names no project and lists no firm: nothing to add
             anchor = self._anchor(key, anchors)
             if anchor is None:
                 continue
@@ -746,16 +759,21 @@ class LeadFinder:
         counts as before the body) when that lead counts projects and lies at most
         ``MEMBER_REACH`` sentences back, or when the sentence opens on a continuation word
         and the lead is at most two sentences back."""
-        text = self.doc.parts[1].text
-        opens = text.startswith(_CONTINUATIONS, self.facts(key).lo)
+        opens: bool | None = None
         for akey, alead in reversed(anchors):
             if akey >= key:
                 continue
             distance = key[1] + 1 if akey[0] == 0 else key[1] - akey[1]
             if distance > MEMBER_REACH:
                 break
-            if self._batch(akey) or (opens and distance <= 2):
+            if self._batch(akey):
                 return akey, alead
+            if distance <= 2:
+                if opens is None:
+                    lo = self.doc.parts[1].sentences.span(key[1])[0]
+                    opens = self.doc.parts[1].text.startswith(_CONTINUATIONS, lo)
+                if opens:
+                    return akey, alead
         return None
 
     def _add_listed(self, key: Key, lead: Lead) -> None:

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import NamedTuple
 
 import ahocorasick
@@ -55,6 +57,11 @@ GENERIC_HEADS: tuple[str, ...] = (
     "行业",
     "校方",
     "院方",
+)
+
+
+_GENERIC_RUN = re.compile(
+    "(?:" + "|".join(re.escape(g) for g in sorted(GENERIC_HEADS, key=len, reverse=True)) + ")+"
 )
 
 
@@ -298,18 +305,22 @@ def more_orgs(
                 break
             listed = listed or text[p - 1] == "、"
             p = start
-    for title in titles:
-        i = text.find(title, lo, hi)
-        while i >= 0:
-            end = i
-            while end > lo and text[end - 1] == "副":  # 副总经理: 副 belongs to the post
-                end -= 1
-            start = _name_start(text, lo, end, stops, words)
-            if start < end and not any(s <= start < e or s < end <= e for s, e in taken):
-                add(start, end)
-            i = text.find(title, i + len(title), hi)
+    for found in _titles_pattern(tuple(titles)).finditer(text, lo, hi):
+        end = found.start()
+        while end > lo and text[end - 1] == "副":  # 副总经理: 副 belongs to the post
+            end -= 1
+        start = _name_start(text, lo, end, stops, words)
+        if start < end and not any(s <= start < e or s < end <= e for s, e in taken):
+            add(start, end)
     out.sort(key=lambda m: m.start)
     return out
+
+
+@lru_cache(maxsize=8)
+def _titles_pattern(titles: tuple[str, ...]) -> re.Pattern[str]:
+    """One pattern for all the posts, longest first (副总经理 before 总经理)."""
+    words = sorted(titles, key=len, reverse=True) or ["\x00"]
+    return re.compile("|".join(re.escape(w) for w in words))
 
 
 def _name_end(
@@ -367,16 +378,10 @@ def _name_char(ch: str) -> bool:
 
 def _strip_generic(text: str, start: int, suffix_start: int) -> int | None:
     """Drop a generic head (该, 多所 …); None when fewer than 2 name characters remain."""
+    m = _GENERIC_RUN.match(text, start, suffix_start)  # 各行业协会: 各, then 行业
+    if m is not None:
+        start = m.end()
     head = text[start:suffix_start]
-    stripped = True
-    while stripped:  # 各行业协会: 各, then 行业
-        stripped = False
-        for g in GENERIC_HEADS:
-            if head.startswith(g):
-                start += len(g)
-                head = head[len(g) :]
-                stripped = True
-                break
     if len(head) < 2:
         return None
     return start

@@ -15,6 +15,7 @@ unchecked hits cannot reach its ``min_score`` is dropped without checking any.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from .document import Doc
@@ -130,6 +131,8 @@ def _lead_subjects(
 
 _CLAUSE_MARKS = frozenset("，,。；;：:！？!?\n")
 _ITEM_MARKS = frozenset("、")
+_CLAUSE_END_RE = re.compile("[，,。；;：:！？!?\n]")
+_ITEM_REACH = 30  # characters around a term searched for a list mark first
 _LAST_ITEM = ("及", "和", "与", "以及")
 
 
@@ -138,12 +141,11 @@ def _minor_item(text: str, start: int, end: int, own: Iterable[int]) -> bool:
     by 、 in its clause, the last one maybe by 及/和) of three or more items in which the
     sector holds at most a third: 智能装备、医疗器械、新材料、文旅等领域 names 生物医药 in
     passing; 锂电池、光伏组件 is about new energy."""
-    lo = start
-    while lo > 0 and text[lo - 1] not in _CLAUSE_MARKS:
-        lo -= 1
-    hi = end
-    while hi < len(text) and text[hi] not in _CLAUSE_MARKS:
-        hi += 1
+    if "、" not in text[max(0, start - _ITEM_REACH) : end + _ITEM_REACH]:
+        return False  # no list mark near: the common case, decided without the clause
+    m = _CLAUSE_END_RE.search(text, end)
+    hi = m.start() if m else len(text)
+    lo = max(text.rfind(c, 0, start) for c in _CLAUSE_MARKS) + 1
     clause = text[lo:hi]
     if "、" not in clause:
         return False
