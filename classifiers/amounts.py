@@ -49,7 +49,7 @@ _AMOUNT = re.compile(
 # Every amount has one of these (a unit or a currency): a cheap test before the full parse.
 _HINT = re.compile("[元亿万镑币]")
 # Characters that may follow a bare "3亿" (no currency) for it still to be money.
-_AFTER_BARE = set(",，。;；、)）」”\"' \n的左右!！?？")
+_AFTER_BARE = set(",，。;；、)）」”\"' \n的左右!！?？建")
 
 
 class Amount(NamedTuple):

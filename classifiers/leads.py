@@ -97,6 +97,8 @@ _LISTED = re.compile(
 )
 _LIST_HEADS = ("也有", "以及", "包括", "其中", "涵盖", "涉及", "有", "如", "是", "为")
 _FUND = ("基金", "基金会")
+_HEADLINE_INVEST = ("投资", "建", "投建", "打造")
+_CN_NUMERALS = "一二三四五六七八九十两"
 # Words a project's kind starts with (新型储能项目, 高端装备项目): no firm's name.
 _KIND_WORDS = (
     "新型",
@@ -123,7 +125,7 @@ _KIND_WORDS = (
 )
 # A sentence opening on these goes on about the project of the sentence before.
 _ANAPHORS = ("该项目", "项目", "该", "其")
-_COUNT_AFTER = re.compile(r"\s*[\d一二三四五六七八九十两]+\s*[个家只项]")
+_COUNT_AFTER = re.compile(r"\s*[\d一二三四五六七八九十两]+\s*[多余]?\s*[个家只项]")
 _BATCH_WORDS = ("首批", "一批", "多个", "一系列")
 _COUNTED = re.compile(r"[\d一二三四五六七八九十两]+\s*[个家只项]$")
 # Words of industries and fields in lists (智能装备、汽车零部件、文旅等项目): no firm's name.
@@ -200,7 +202,7 @@ _COUNT = re.compile(
     r"|[\d一二三四五六七八九十百千两]+\s*[个家项只][^，。；,;]{0,12}?(?:项目|企业)"
 )
 _PROJECT_COUNT = re.compile(
-    r"项目\s*[\d一二三四五六七八九十百千两]+\s*[个项只]"
+    r"项目\s*[\d一二三四五六七八九十百千两]+\s*[个项只](?!部分|方面|阶段|板块)"
     r"|[\d一二三四五六七八九十百千两]+\s*[个项只][^，。；,;]{0,12}?项目"
 )
 # A day or an occasion: a count of projects told with one is a batch event at a ceremony
@@ -483,7 +485,14 @@ class LeadFinder:
         sentence = self.doc.parts[key[0]].text[facts.lo : facts.hi]
         if _MONTHS.search(sentence):
             return True
-        return bool(_COUNT.search(sentence)) and not _DAY.search(sentence)
+        count = _COUNT.search(sentence)
+        if count is None or _DAY.search(sentence):
+            return False
+        # A headline is the day's news: 两个项目落户开发区 (a count right before its event).
+        return not (
+            key[0] == 0
+            and any(0 <= sig.start - facts.lo - count.end() <= 2 for sig in facts.signals)
+        )
 
     def _usable(self, key: Key, facts: _Facts) -> list[_Signal]:
         """The sentence's signals that report an event (not a goal, not background),
@@ -612,6 +621,7 @@ class LeadFinder:
         found = [item for item in found if not self._terms_of_signing(item[1], item[2], signed)]
         found = self._merge_continuations(found)
         found += self._members(found)
+        found = self._late_figures(found)
         for _, key, lead, _ in found:
             if self._batch(key):
                 self._add_listed(key, lead)
@@ -696,6 +706,83 @@ class LeadFinder:
             )
         return out
 
+    def _late_figures(
+        self, found: list[tuple[float, Key, Lead, bool]]
+    ) -> list[tuple[float, Key, Lead, bool]]:
+        """Figures told later for a lead that has none: a body sentence on the project
+        (该项目整体投资50亿元; ``MEMBER_REACH`` sentences on at most) gives its amounts to
+        the nearest lead before it, and a headline's figure (55亿建大数据产业园) to the
+        article's first lead when no lead has one."""
+        if not found:
+            return found
+        out = sorted(found, key=lambda item: item[1])
+        taken = {key for _, key, _, _ in out}
+        if len(self.doc.parts) > 1:
+            body = self.doc.parts[1]
+            for si in range(len(body.sentences)):
+                key = (1, si)
+                lo, hi = body.sentences.span(si)
+                if hi <= lo or key in taken or not _anaphoric(body.text, lo):
+                    continue
+                before = [i for i, item in enumerate(out) if item[1] < key]
+                if not before:
+                    continue
+                i = before[-1]
+                akey = out[i][1]
+                distance = si + 1 if akey[0] == 0 else si - akey[1]
+                if distance > MEMBER_REACH or out[i][2].amounts or self._reports(key):
+                    continue
+                out[i] = self._with_figures(out[i], key)
+        if not any(item[2].amounts for item in out) and out[0][1][0] != 0:
+            for si in range(len(self.doc.parts[0].sentences)):
+                key = (0, si)
+                if key not in taken and self._headline_figure(key):
+                    out[0] = self._with_figures(out[0], key)
+                    break
+        return out
+
+    def _headline_figure(self, key: Key) -> bool:
+        """Whether a headline sentence states an investment: a labelled amount, or one
+        next to 投资/建 (40亿元投资…产业园, 55亿建大数据产业园)."""
+        if self.amounts(key, "signing", labelled_only=True):
+            return True
+        text = self.doc.parts[0].text
+        facts = self.facts(key)
+        return any(text.startswith(_HEADLINE_INVEST, a.end) for a in self._raw_amounts(key, facts))
+
+    def _raw_amounts(self, key: Key, facts: _Facts) -> list[Amount]:
+        part = self.doc.parts[key[0]]
+        return [
+            a._replace(start=a.start + facts.lo, end=a.end + facts.lo)
+            for a in parse_amounts(part.raw[facts.lo : facts.hi])
+        ]
+
+    def _with_figures(
+        self, item: tuple[float, Key, Lead, bool], key: Key
+    ) -> tuple[float, Key, Lead, bool]:
+        """``item`` rebuilt with the amounts of sentence ``key`` and the investors it names."""
+        _, lkey, lead, _ = item
+        made = self._made.get(id(lead))
+        if made is None:
+            return item
+        orgs, amounts, scored, owned = made
+        new = self.amounts(key, lead.event, labelled_only=True)
+        if not new and key[0] == 0:
+            new = [a for a in self._raw_amounts(key, self.facts(key)) if a.currency == "CNY"][:1]
+        if not new:
+            return item
+        investors = [o for o in self._investors(key) if o.name not in {x.name for x in orgs}]
+        if owned and investors:
+            orgs = []
+        orgs = orgs + investors
+        rebuilt = self._build(
+            lkey, lead.event, self.configs[lead.event], orgs, amounts + new, scored
+        )
+        if rebuilt is None:
+            return item
+        self._made[id(rebuilt)] = (orgs, amounts + new, scored, owned and not investors)
+        return (rebuilt.score, lkey, rebuilt, True)
+
     def _members(
         self, found: list[tuple[float, Key, Lead, bool]]
     ) -> list[tuple[float, Key, Lead, bool]]:
@@ -734,13 +821,13 @@ class LeadFinder:
             # A statistic or background word before the project (去年…项目) makes it a recap;
             # one after it (…，是今年以来最大的项目) describes it. A count of projects is no
             # statistic here (内资项目2个，一个是…).
-            first = names[0][0]
+            amounts = self.amounts(key, alead.event, labelled_only=True)
+            first = amounts[0].start if amounts else facts.hi
             if any(
                 m < first for kind in (STATISTIC, BACKGROUND) for m in facts.marks.get(kind, ())
             ):
                 continue
             orgs = self.orgs(key) or _owners(names)
-            amounts = self.amounts(key, alead.event, labelled_only=True)
             if any(fold(name).endswith(_FUND) for _, _, name in names):
                 amounts = []  # 鼎晖…投资基金项目，总投资20亿元: a fund's size
             if not amounts:
@@ -837,8 +924,11 @@ class LeadFinder:
                 j = text.rfind(word, i, s)
                 if j >= 0:
                     start = max(start, j + len(word))
+            counted = start < s and (text[start].isdigit() or text[start] in _CN_NUMERALS)
             while start < s and (text[start].isdigit() or text[start] in "的个只家项"):
                 start += 1
+            if counted or any(start <= m < s for m in facts.marks.get(ASPIRATION, ())):
+                continue  # 2个战略合作项目: a category; 加快推进…项目: a goal, no name
             name = text[start:s]
             if "等" in name or _COUNTED.search(name):
                 continue  # 机器人等6个项目: a batch, not a name

@@ -459,3 +459,39 @@ def test_a_count_of_projects_against_last_year_is_a_statistic(clf: Classifier) -
 def test_people_from_trade_bodies_are_no_organisation(clf: Classifier) -> None:
     body = "来自各行业协会的代表围绕研究院项目合作座谈交流。"
     assert clf.classify("", body).leads == []
+
+
+def test_figures_told_later_about_the_project_are_the_leads(clf: Classifier) -> None:
+    body = (
+        "12月20日，远拓数字科技产业园项目一期在滨湖落成。"
+        "园区将成为区域智算中心。"
+        "项目建设历时一年。"
+        "该项目整体投资50亿元，总用地面积117亩。"
+    )
+    assert amounts(clf.classify("", body)) == {5_000_000_000}
+
+
+def test_a_headline_figure_goes_to_the_lead_when_the_body_has_none(clf: Classifier) -> None:
+    title = "40亿元投资滨湖合成生物产业园 远拓生物布局新赛道"
+    body = "10月11日晚，远拓生物发布公告称，公司拟与滨湖开发区管理委员会合作，共同投资打造合成生物产业园。"
+    assert amounts(clf.classify(title, body)) == {4_000_000_000}
+
+
+def test_a_headline_count_right_before_its_event_is_news(clf: Classifier) -> None:
+    assert amounts(clf.classify("总投资3亿元的两个项目落户滨湖开发区", "")) == {300_000_000}
+
+
+def test_projects_under_negotiation_are_no_lead(clf: Classifier) -> None:
+    body = (
+        "3月8日，滨湖开发区8个项目集中签约，总投资66亿元。"
+        "另有重点在谈的无人机整机项目20多个，总投资200多亿元。"
+    )
+    assert amounts(clf.classify("", body)) == {6_600_000_000}
+
+
+def test_a_tally_for_the_quarter_is_no_projects_lead(clf: Classifier) -> None:
+    body = (
+        "3月8日，滨湖开发区6个生物医药项目集中开工，总投资55亿元。"
+        "据悉，一季度全市项目总投资1156亿元，97个亿元以上项目开工建设。"
+    )
+    assert amounts(clf.classify("", body)) == {5_500_000_000}
