@@ -206,6 +206,7 @@ def _set_off(text: str, lo: int, start: int) -> bool:
 _HOST_ENDINGS = ("区", "县", "市", "省", "镇", "乡", "街道", "政府", "园", "市委", "区委", "县委")
 _HOST_STARTS = ("市", "区", "县", "省", "镇", "我市", "全市", "本市")
 _LIST_MARKS = "、和与及"
+_SHORT_NAME = re.compile(r"\s*[(（]\s*(?:以下)?(?:简称|下称)\s*[“\"「]?\s*([^”\"」)）\s]{2,12})")
 _PERSON_POSTS = (
     "书记",
     "市长",
@@ -286,6 +287,12 @@ def more_orgs(
         # list (与申能集团、上海电信) or from four characters on it is a name.
         return mark != "、" and not listed and end - start < 4
 
+    for m in mentions:  # 某集团总公司（以下简称国药集团）: the short name the text goes on with
+        short = _SHORT_NAME.match(text, m.end, hi)
+        if short is not None and short.group(1):
+            s, e = short.span(1)
+            taken.append((s, e))
+            out.append(OrgMention(s, e, raw[s:e], None))
     for m in mentions:
         listed = "、" in (text[m.start - 1 : m.start] + text[m.end : m.end + 1])
         p = m.end

@@ -495,3 +495,8 @@ def test_a_tally_for_the_quarter_is_no_projects_lead(clf: Classifier) -> None:
         "据悉，一季度全市项目总投资1156亿元，97个亿元以上项目开工建设。"
     )
     assert amounts(clf.classify("", body)) == {5_500_000_000}
+
+
+def test_the_short_name_a_text_declares_is_listed_too(clf: Classifier) -> None:
+    body = "6月3日，远拓能源建设集团有限公司（以下简称远拓能建）与滨湖开发区签署投资协议。"
+    assert {"远拓能源建设集团有限公司", "远拓能建"} <= counterparts(clf.classify("", body))
