@@ -967,15 +967,16 @@ class LeadFinder:
         self, leads: list[tuple[float, Key, Lead]]
     ) -> list[tuple[float, Key, Lead]]:
         """Drop a title lead that repeats a body lead of the same event (headlines announce
-        what the body tells in detail), unless the title alone gives an amount."""
+        what the body tells in detail), unless the title gives an amount no body lead has
+        (26个项目开工总投资118亿元 over the body's one project of 11.78亿元)."""
         body = [lead for _, key, lead in leads if key[0] != 0]
-        body_amount = any(lead.amount_text for lead in body)
+        told = [a for lead in body for a in lead.amounts]
         return [
             item
             for item in leads
             if item[1][0] != 0
             or not any(b.event == item[2].event for b in body)
-            or (item[2].amount_text is not None and not body_amount)
+            or any(not any(_echoes(a, b) for b in told) for a in item[2].amounts)
         ]
 
     def _first_body_sentence(self) -> Key | None:
@@ -1221,6 +1222,16 @@ def _distinct(amounts: list[dict[str, Any]]) -> list[dict[str, Any]]:
             seen.add((a["currency"], a["value"]))
             out.append(a)
     return out
+
+
+def _echoes(headline: dict[str, Any], body: dict[str, Any]) -> bool:
+    """Whether a headline's amount tells a body amount again: the same figure, or a
+    rounded one (签约总额超百亿元 over 112.6亿元: a qualifier, within a factor of two)."""
+    if headline["currency"] != body["currency"]:
+        return False
+    if headline["value"] == body["value"]:
+        return True
+    return headline["qualifier"] is not None and 0.5 <= headline["value"] / body["value"] <= 2
 
 
 def _legal_variant(spelled: str, canonical: str) -> bool:

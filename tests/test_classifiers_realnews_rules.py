@@ -500,3 +500,15 @@ def test_a_tally_for_the_quarter_is_no_projects_lead(clf: Classifier) -> None:
 def test_the_short_name_a_text_declares_is_listed_too(clf: Classifier) -> None:
     body = "6月3日，远拓能源建设集团有限公司（以下简称远拓能建）与滨湖开发区签署投资协议。"
     assert {"远拓能源建设集团有限公司", "远拓能建"} <= counterparts(clf.classify("", body))
+
+
+def test_a_headline_total_over_one_project_of_the_body_stays(clf: Classifier) -> None:
+    title = "滨湖举行重大项目现场推进会 20个项目开工总投资96亿元"
+    body = "其中，远拓科技传感器项目总投资8亿元，规划用地60亩。"
+    assert amounts(clf.classify(title, body)) == {9_600_000_000, 800_000_000}
+
+
+def test_a_rounded_headline_figure_echoes_the_body_total(clf: Classifier) -> None:
+    title = "滨湖重大项目集中签约 签约总额超百亿元"
+    body = "3月28日，滨湖开发区举行重大项目集中签约活动，现场签约项目22个，签约总额112.6亿元。"
+    assert amounts(clf.classify(title, body)) == {11_260_000_000}
