@@ -196,6 +196,8 @@ _FIRM_WORDS = (
     "机械",
     "装备",
 )
+_FIRM_WORD_RE = re.compile("|".join(sorted(_FIRM_WORDS, key=len, reverse=True)))
+_INDUSTRY_WORD_RE = re.compile("|".join(sorted(INDUSTRY_WORDS, key=len, reverse=True)))
 _CLAUSE_END = frozenset("，,；;：:")
 _COUNT = re.compile(
     r"(?:项目|企业)\s*[\d一二三四五六七八九十百千两]+\s*[个家项只]"
@@ -719,7 +721,7 @@ class LeadFinder:
         taken = {key for _, key, _, _ in out}
         if len(self.doc.parts) > 1:
             body = self.doc.parts[1]
-            for si in range(len(body.sentences)):
+            for si in _within_reach([(item[1], item[2]) for item in out], len(body.sentences)):
                 key = (1, si)
                 lo, hi = body.sentences.span(si)
                 if hi <= lo or key in taken or not _anaphoric(body.text, lo):
@@ -800,7 +802,7 @@ class LeadFinder:
         taken = {key for _, key, _, _ in found}
         body = self.doc.parts[1]
         out: list[tuple[float, Key, Lead, bool]] = []
-        for si in range(len(body.sentences)):
+        for si in _within_reach(anchors, len(body.sentences)):
             key = (1, si)
             lo, hi = body.sentences.span(si)
             if hi <= lo or key in taken:
@@ -1224,6 +1226,17 @@ def _distinct(amounts: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
+def _within_reach(anchors: list[tuple[Key, Lead]], count: int) -> list[int]:
+    """Body sentence indices at most ``MEMBER_REACH`` sentences after a lead (a title lead
+    counts as standing before the body), in order."""
+    found: set[int] = set()
+    for (part, si), _ in anchors:
+        first = 0 if part == 0 else si + 1
+        last = MEMBER_REACH - 1 if part == 0 else si + MEMBER_REACH
+        found.update(range(first, min(count, last + 1)))
+    return sorted(found)
+
+
 def _echoes(headline: dict[str, Any], body: dict[str, Any]) -> bool:
     """Whether a headline's amount tells a body amount again: the same figure, or a
     rounded one (签约总额超百亿元 over 112.6亿元: a qualifier, within a factor of two)."""
@@ -1274,15 +1287,11 @@ def _owner(project: str) -> str:
     (千尧科技海上智能登乘装备基地 -> 千尧科技), else up to its first industry word
     (励成特医食品研发 -> 励成特医), else the whole name (科瑞茉高端日化产品)."""
     folded = fold(project)
-    for words, keep in ((_FIRM_WORDS, True), (INDUSTRY_WORDS, False)):
-        best = None
-        for w in words:
-            i = folded.find(w, 2)
-            if i >= 2 and (best is None or i < best[0]):
-                best = (i, len(w))
-        if best is not None:
-            return project[: best[0] + (best[1] if keep else 0)]
-    return project
+    m = _FIRM_WORD_RE.search(folded, 2)
+    if m is not None:
+        return project[: m.end()]
+    m = _INDUSTRY_WORD_RE.search(folded, 2)
+    return project[: m.start()] if m is not None else project
 
 
 _ATTRIBUTE = re.compile(r"的|[于在][^，。；,;]{1,15}?的")

@@ -206,6 +206,7 @@ def _set_off(text: str, lo: int, start: int) -> bool:
 _HOST_ENDINGS = ("区", "县", "市", "省", "镇", "乡", "街道", "政府", "园", "市委", "区委", "县委")
 _HOST_STARTS = ("市", "区", "县", "省", "镇", "我市", "全市", "本市")
 _LIST_MARKS = "、和与及"
+_NEXT_MARKS = frozenset("、和与及(（")
 _SHORT_NAME = re.compile(r"\s*[(（]\s*(?:以下)?(?:简称|下称)\s*[“\"「]?\s*([^”\"」)）\s]{2,12})")
 _PERSON_POSTS = (
     "书记",
@@ -263,6 +264,12 @@ def more_orgs(
     the others of a list that holds one (中国兵器装备集团、中国一汽、东风公司、长安汽车和…;
     海兰云与申能集团、上海电信), and a name right before a post (海油发展党委副书记,
     北京千方科技董事长). Hosts (…开发区, 市委…) are left out."""
+    titled = _titles_pattern(tuple(titles)).search(text, lo, hi) is not None
+    if not titled and not any(
+        text[m.end : m.end + 1] in _NEXT_MARKS or (m.start > 0 and text[m.start - 1] in _LIST_MARKS)
+        for m in mentions
+    ):
+        return mentions  # no list, no post, no short name: nothing more to find
     out = list(mentions)
     taken = [(m.start, m.end) for m in mentions]
 

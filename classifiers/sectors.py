@@ -133,6 +133,8 @@ _CLAUSE_MARKS = frozenset("，,。；;：:！？!?\n")
 _ITEM_MARKS = frozenset("、")
 _CLAUSE_END_RE = re.compile("[，,。；;：:！？!?\n]")
 _ITEM_REACH = 30  # characters around a term searched for a list mark first
+_CLAUSE_REACH = 120  # characters before a term searched for its clause's start
+_LAST_MARK_RE = re.compile("[，,。；;：:！？!?\n](?=[^，,。；;：:！？!?\n]*$)")
 _LAST_ITEM = ("及", "和", "与", "以及")
 
 
@@ -141,11 +143,13 @@ def _minor_item(text: str, start: int, end: int, own: Iterable[int]) -> bool:
     by 、 in its clause, the last one maybe by 及/和) of three or more items in which the
     sector holds at most a third: 智能装备、医疗器械、新材料、文旅等领域 names 生物医药 in
     passing; 锂电池、光伏组件 is about new energy."""
-    if "、" not in text[max(0, start - _ITEM_REACH) : end + _ITEM_REACH]:
+    if text.find("、", max(0, start - _ITEM_REACH), end + _ITEM_REACH) < 0:
         return False  # no list mark near: the common case, decided without the clause
     m = _CLAUSE_END_RE.search(text, end)
     hi = m.start() if m else len(text)
-    lo = max(text.rfind(c, 0, start) for c in _CLAUSE_MARKS) + 1
+    lo = max(0, start - _CLAUSE_REACH)
+    back = _LAST_MARK_RE.search(text, lo, start)
+    lo = back.end() if back else lo
     clause = text[lo:hi]
     if "、" not in clause:
         return False
@@ -213,8 +217,10 @@ def _score(
         return None
     used = keywords + [h for h in hits if not h[6] and accepts(h[0], h[2], h[3])]
     own: dict[int, list[int]] = {}  # part -> starts of the sector's keywords
-    for h in keywords:
-        own.setdefault(h[0], []).append(h[2])
+    listing = [p.text.find("、") >= 0 for p in doc.parts]  # no 、 in a part: no list there
+    if any(listing):
+        for h in keywords:
+            own.setdefault(h[0], []).append(h[2])
     title_hits: dict[Entry, int] = {}
     title_factor: dict[Entry, float] = {}
     body_hits: dict[Entry, int] = {}
@@ -223,8 +229,10 @@ def _score(
     per_sentence: dict[tuple[int, int], float] = {}
     for pi, si, start, end, entry, w, _ in used:
         weight[entry] = w
-        minor = (pi, si) not in told and _minor_item(
-            doc.parts[pi].text, start, end, own.get(pi, ())
+        minor = (
+            listing[pi]
+            and (pi, si) not in told
+            and _minor_item(doc.parts[pi].text, start, end, own.get(pi, ()))
         )
         if pi == 0:
             title_hits[entry] = title_hits.get(entry, 0) + 1
