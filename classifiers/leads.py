@@ -293,8 +293,8 @@ class LeadFinder:
         self._batches: dict[Key, bool] = {}
         # id(lead) -> (orgs, amounts, scored orgs, whether the orgs are only project owners)
         self._made: dict[int, tuple[list[OrgMention], list[Amount], list[OrgMention], bool]] = {}
-        # (part, amount start) -> (label, qualifier, plan): what the text says of an amount
-        self._amount_info: dict[tuple[int, int], tuple[str | None, str | None, bool]] = {}
+        # (start, end, text) of an amount -> (label, qualifier, plan): what the text says
+        self._amount_info: dict[tuple[int, int, str], tuple[str | None, str | None, bool]] = {}
 
     # ------------------------------------------------------------ per sentence facts
 
@@ -448,7 +448,7 @@ class LeadFinder:
         period = _PLAN.search(text, start, a.start)
         # 到2025年建成投产，总投资5亿元: the date of a project, not a plan's period.
         plan = period is not None and not any(w in text[period.end() : a.start] for w in _BUILDING)
-        self._amount_info[(key[0], a.start)] = (shown, qualifier, plan)
+        self._amount_info[(a.start, a.end, a.text)] = (shown, qualifier, plan)
 
     def place(self, key: Key) -> str | None:
         """The first specific place named in the sentence, else the first generic one."""
@@ -689,12 +689,13 @@ class LeadFinder:
             merged.add(j)
         return [item for k, item in enumerate(out) if k not in merged]
 
-    def _listed_amounts(self, part: int, amounts: list[Amount]) -> list[dict[str, Any]]:
-        """The amounts as a lead lists them (see :class:`classifiers.models.Lead`)."""
+    def _listed_amounts(self, amounts: list[Amount]) -> list[dict[str, Any]]:
+        """The amounts as a lead lists them (see :class:`classifiers.models.Lead`); an
+        amount may come from another part (a headline lead's figures from the body)."""
         out = []
         for a in amounts:
             label, qualifier, plan = self._amount_info.get(
-                (part, a.start), (None, a.qualifier, False)
+                (a.start, a.end, a.text), (None, a.qualifier, False)
             )
             out.append(
                 {
@@ -1172,8 +1173,7 @@ class LeadFinder:
         are listed as counterparts but add nothing to the score."""
         sc = self.cfg.score
         score = ev.weight
-        part_index = key[0]
-        listed = self._listed_amounts(part_index, amounts)
+        listed = self._listed_amounts(amounts)
         signed = [a for a, d in zip(amounts, listed, strict=True) if not d["plan"]]
         cny = [a for a in amounts if a.currency == "CNY"]
         best = max(cny, key=lambda a: a.value) if cny else (amounts[0] if amounts else None)
@@ -1210,8 +1210,7 @@ class LeadFinder:
             place=place,
             sentence=part.raw_sentence(key[1], SENTENCE_LIMIT),
             score=round(score, 2),
-            amounts=_distinct([d for d in listed if not d["plan"]]),
-            plans=_distinct([d for d in listed if d["plan"]]),
+            amounts=_distinct(listed),
         )
 
 

@@ -39,8 +39,8 @@ class Lead:
     ``amount_yuan`` is the investment amount in yuan when it is given in CNY; for an
     amount in another currency it is ``None`` and ``currency`` (e.g. ``"USD"``) with
     ``amount_text`` (e.g. ``"5000万美元"``) tell it (see ``classifiers.parse_amounts``).
-    That is the headline amount: the largest investment amount in CNY, else the first
-    one; a plan is never the headline. ``amounts`` lists every investment
+    That is the headline amount: the largest signed or invested amount in CNY, else the
+    first one; a plan is never the headline. ``amounts`` lists every investment
     amount of the lead's sentence (总投资8亿元，协议引资额6亿元; 总投资分别为10亿元和
     2.3亿元), each a JSON-ready dict:
 
@@ -52,12 +52,10 @@ class Lead:
     - ``label``: the investment label the amount follows, in Simplified characters and
       with its phase when one stands before it ("总投资", "协议引资额", "计划总投资",
       "注册资本", "一期总投资" …), else None;
-    - ``plan``: False here; True in ``plans``.
-
-    ``plans`` lists, in the same shape with ``"plan": True``, the targets the sentence
-    sets for a period — not signed or invested figures, so not investment amounts
-    (“十五五”期间计划投资超过500亿元, 未来五年, 到2030年, 力争): shown as plans, never
-    summed or shown as the lead's amount.
+    - ``plan``: True for a target the lead sets for a period, not a signed or invested
+      figure (根据协议，“十五五”期间计划投资超过500亿元; 未来五年; 到2030年): it stays in
+      ``amounts`` (the labels count an agreement's planned investment as its amount) but
+      is never the headline, and a reader shows it as a plan.
     """
 
     event: str
@@ -69,7 +67,6 @@ class Lead:
     sentence: str
     score: float
     amounts: list[dict[str, Any]] = field(default_factory=list)
-    plans: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass(slots=True)

@@ -488,7 +488,6 @@ def test_to_dict_is_json_ready_and_sorted(clf: Classifier) -> None:
         "sentence",
         "score",
         "amounts",
-        "plans",
     }
     assert data["leads"][0]["amounts"] == [
         {

@@ -334,19 +334,19 @@ def test_a_phase_names_its_label_and_a_hedged_label_its_qualifier(clf: Classifie
     assert (lead.amounts[0]["qualifier"], lead.amounts[0]["label"]) == ("拟", "投资")
 
 
-def test_a_plan_for_a_period_is_a_plan_not_an_amount(clf: Classifier) -> None:
+def test_a_plan_for_a_period_is_marked_and_never_the_headline(clf: Classifier) -> None:
     body = (
         "1月8日，远拓重工集团与滨湖市人民政府签署战略合作协议。"
         "根据协议，“十五五”期间，远拓重工集团计划在滨湖投资超过300亿元。"
     )
     (lead,) = clf.classify("", body).leads
-    assert lead.amount_yuan is None and lead.amount_text is None and lead.amounts == []
-    assert [(a["value"], a["plan"], a["qualifier"]) for a in lead.plans] == [
+    assert lead.amount_yuan is None and lead.amount_text is None
+    assert [(a["value"], a["plan"], a["qualifier"]) for a in lead.amounts] == [
         (30_000_000_000, True, "超")
     ]
     dated = "6月3日，远拓重工集团储能项目签约，计划到2027年建成投产，总投资12亿元。"
     (lead,) = clf.classify("", dated).leads
-    assert (lead.amount_yuan, lead.plans) == (1_200_000_000, [])
+    assert lead.amount_yuan == 1_200_000_000 and not lead.amounts[0]["plan"]
 
 
 def test_amounts_written_with_yu_after_the_unit_are_parsed() -> None:
@@ -408,8 +408,8 @@ def test_demo_bodies_that_are_only_kinds_are_no_counterparts(clf: Classifier) ->
 
 def test_demo_plan_of_the_next_five_years_is_not_a_signed_amount(clf: Classifier) -> None:
     (lead,) = demo_page(clf, "sdic/xwzx/202501/t20250122_5735.html").leads
-    assert (lead.amount_yuan, lead.amounts) == (None, [])
-    assert [(a["value"], a["plan"]) for a in lead.plans] == [(50_000_000_000, True)]
+    assert lead.amount_yuan is None
+    assert [(a["value"], a["plan"]) for a in lead.amounts] == [(50_000_000_000, True)]
 
 
 def test_demo_amounts_carry_their_labels(clf: Classifier) -> None:
@@ -512,3 +512,11 @@ def test_a_rounded_headline_figure_echoes_the_body_total(clf: Classifier) -> Non
     title = "滨湖重大项目集中签约 签约总额超百亿元"
     body = "3月28日，滨湖开发区举行重大项目集中签约活动，现场签约项目22个，签约总额112.6亿元。"
     assert amounts(clf.classify(title, body)) == {11_260_000_000}
+
+
+def test_a_headline_leads_figures_from_the_body_keep_their_label(clf: Classifier) -> None:
+    title = "11月7日，华瑞能源集团与滨湖市人民政府签订战略合作协议。"
+    body = "根据协议，“十四五”期间，华瑞能源集团将在滨湖投资300亿元，建设新能源基地。"
+    (lead,) = clf.classify(title, body).leads
+    assert lead.amount_yuan is None
+    assert [(a["label"], a["plan"]) for a in lead.amounts] == [("投资", True)]
