@@ -226,6 +226,9 @@ _DURATION = re.compile(
 _SIZE_CLASS_AFTER = re.compile(
     r"\s*(?:以上|级|的)?\s*(?:重大|重点|产业)?(?:项目|企业)\s*[\d一二三四五六七八九十两]+\s*[个家项只]"
 )
+_CONVERSION = re.compile(r"\s*[(（]?\s*(?:约合|约|折合|合)?\s*(?:人民币)?\s*")
+_COUNT_ANY = re.compile(r"[\d一二三四五六七八九十两]+\s*[个项只家]")
+_YEAR_BEFORE = re.compile(r"20\d\d\s*年\s*(?:度)?\s*$")
 _AMOUNT_CHAIN = re.compile(r"(?:\s*、\s*(?:超|逾)?[\d.]+\s*(?:万亿|亿|万)元)*")
 _CLASS_HEAD = re.compile(r"\s*(?:以上|级)?\s*的?\s*(?:重大|重点|产业)?项目")
 _SIZE_CLASS_BEFORE = re.compile(r"[\d一二三四五六七八九十两]+\s*[个家项只]\s*(?:超|逾|超过)?$")
@@ -388,10 +391,21 @@ class LeadFinder:
         window = self.cfg.amounts.label_window
         kept: list[Amount] = []
         phased: list[Amount] = []
+        previous: Amount | None = None
         for a in found:
             a = a._replace(start=a.start + facts.lo, end=a.end + facts.lo)
+            conversion = (
+                previous is not None
+                and previous.currency != a.currency
+                and _CONVERSION.fullmatch(text, previous.end, a.start) is not None
+            )
+            previous = a
+            if conversion:
+                continue  # 167亿美元（约1082亿元人民币）: the same figure converted
             if _size_class(text, facts.lo, a):
                 continue
+            if kept and _sub_total(text, kept[0].end, a.start):
+                continue  # 总投资173.9亿元，其中，先进制造业项目17个，总投资144.4亿元: a part
             if any(
                 not inv
                 and a.end <= s <= a.end + POST_LABEL_WINDOW
@@ -406,6 +420,10 @@ class LeadFinder:
             elif labelled_only:
                 continue
             label = max(before)[1:] if before else None
+            if label is not None and _YEAR_BEFORE.search(
+                text, max(facts.lo, label[0] - 6), label[0]
+            ):
+                continue  # 2022年计划投资约30亿元: one year's spending, not the investment
             self._describe(key, facts, a, label, phases)
             clause = _clause_start(text, facts.lo, a.start)
             if any(clause <= s < a.start for s in phases):
@@ -1311,11 +1329,20 @@ def _this_occasion(text: str, clause: int, pos: int) -> bool:
     return any(w in before for w in ("此次", "本次", "这次"))
 
 
+def _sub_total(text: str, first_end: int, start: int) -> bool:
+    """Whether, after the sentence's first amount, a 其中 and a count of projects come
+    before ``start``: the amount is a category's share of the total."""
+    j = text.find("其中", first_end, start)
+    return j >= 0 and _COUNT_ANY.search(text, j, start) is not None
+
+
 def _size_class(text: str, lo: int, a: Amount) -> bool:
     """Whether amount ``a`` names a size class of projects (2个超百亿元项目, 总投资超10亿元
     项目2个), not an investment."""
     if _SIZE_CLASS_AFTER.match(text, a.end):
         return True
+    if a.qualifier == "以上" and _CLASS_HEAD.match(text, a.end):
+        return True  # 投资额10亿元以上的项目占…: a class of projects
     chain = _AMOUNT_CHAIN.match(text, a.end)  # 5亿元、10亿元、20亿元项目: classes of size
     listed = chain is not None and (chain.end() > a.end or text[a.start - 1 : a.start] == "、")
     if listed and _CLASS_HEAD.match(text, chain.end()):

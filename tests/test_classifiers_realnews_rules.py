@@ -520,3 +520,29 @@ def test_a_headline_leads_figures_from_the_body_keep_their_label(clf: Classifier
     (lead,) = clf.classify(title, body).leads
     assert lead.amount_yuan is None
     assert [(a["label"], a["plan"]) for a in lead.amounts] == [("投资", True)]
+
+
+def test_a_converted_figure_is_the_same_amount(clf: Classifier) -> None:
+    body = "7月8日，滨湖开发区在香港签订外商投资项目36个，投资总额12亿美元（约78亿元人民币）。"
+    result = clf.classify("", body)
+    assert amounts(result) == set()
+    assert [(a["currency"], a["value"]) for a in result.leads[0].amounts] == [
+        ("USD", 1_200_000_000)
+    ]
+
+
+def test_a_category_share_after_qizhong_is_a_part(clf: Classifier) -> None:
+    body = "据悉，此次滨湖区集中开工重大项目22个，总投资173亿元，其中，先进制造业项目17个，总投资144亿元。"
+    assert amounts(clf.classify("", body)) == {17_300_000_000}
+
+
+def test_one_years_spending_and_a_change_are_no_amounts(clf: Classifier) -> None:
+    body = "9月1日，远拓科技传感器项目在滨湖开工，总投资约73亿元，2025年计划投资约30亿元。"
+    assert amounts(clf.classify("", body)) == {7_300_000_000}
+    fair = "7月1日，滨湖投资大会集中签约项目60个，签约总额320亿元，比上届增加60亿元。"
+    assert amounts(clf.classify("", fair)) == {32_000_000_000}
+
+
+def test_projects_above_a_size_are_a_class(clf: Classifier) -> None:
+    body = "7月1日，滨湖投资大会集中签约项目60个，签约总额320亿元，投资额10亿元以上的项目占七成。"
+    assert amounts(clf.classify("", body)) == {32_000_000_000}
