@@ -49,7 +49,15 @@ from .matcher import (
 )
 from .models import Lead
 from .normalize import fold
-from .orgs import INDUSTRY_WORDS, OrgMention, StopWords, find_orgs, industry_only, more_orgs
+from .orgs import (
+    INDUSTRY_WORDS,
+    OrgMention,
+    StopWords,
+    find_orgs,
+    industry_only,
+    more_orgs,
+    titles_pattern,
+)
 from .partners import PartnerHit
 from .schema import EVENTS, EventConfig, LeadsConfig, PlaceConfig
 
@@ -294,6 +302,7 @@ class LeadFinder:
         self.lead_sentences: set[Key] = set()  # the sentences of the leads found
         self._usable_cache: dict[Key, list[_Signal]] = {}
         self._batches: dict[Key, bool] = {}
+        self._titles = titles_pattern(tuple(cfg.person_titles))
         # id(lead) -> (orgs, amounts, scored orgs, whether the orgs are only project owners)
         self._made: dict[int, tuple[list[OrgMention], list[Amount], list[OrgMention], bool]] = {}
         # (start, end, text) of an amount -> (label, qualifier, plan): what the text says
@@ -348,7 +357,7 @@ class LeadFinder:
                 facts.lo,
                 facts.hi,
                 found,
-                self.cfg.person_titles,
+                self._titles,
                 part.words,
                 self.stops,
             )
@@ -1356,17 +1365,19 @@ def _talked_about(text: str, lo: int, hi: int, sig: _Signal) -> bool:
     return "就" in text[lo : sig.start] and any(w in text[sig.end : hi] for w in _TALKS)
 
 
+_NEXT_CLAUSE_MARK = re.compile("[，,；;：:]")
+_LAST_CLAUSE_MARK = re.compile("[，,；;：:](?=[^，,；;：:]*$)")
+
+
 def _clause_end(text: str, hi: int, pos: int) -> int:
     """End of the clause (at the next ，；：) from ``pos`` within the sentence."""
-    i = pos
-    while i < hi and text[i] not in _CLAUSE_END:
-        i += 1
-    return i
+    m = _NEXT_CLAUSE_MARK.search(text, pos, hi)
+    return m.start() if m else max(pos, hi)
 
 
 def _clause_start(text: str, lo: int, pos: int) -> int:
     """Start of the clause (after the last ，；： before ``pos``) within the sentence."""
-    i = pos
-    while i > lo and text[i - 1] not in _CLAUSE_END:
-        i -= 1
-    return i
+    if pos <= lo:
+        return pos
+    m = _LAST_CLAUSE_MARK.search(text, lo, pos)
+    return m.end() if m else lo

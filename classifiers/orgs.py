@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -256,15 +255,16 @@ def more_orgs(
     lo: int,
     hi: int,
     mentions: list[OrgMention],
-    titles: Iterable[str],
+    titles: re.Pattern[str],
     words: TextWords | JiebaWords,
     stops: StopWords,
 ) -> list[OrgMention]:
     """``mentions`` plus the names a sentence marks as organisations without an ending:
     the others of a list that holds one (中国兵器装备集团、中国一汽、东风公司、长安汽车和…;
     海兰云与申能集团、上海电信), and a name right before a post (海油发展党委副书记,
-    北京千方科技董事长). Hosts (…开发区, 市委…) are left out."""
-    titled = _titles_pattern(tuple(titles)).search(text, lo, hi) is not None
+    北京千方科技董事长; ``titles`` from :func:`titles_pattern`). Hosts (…开发区, 市委…)
+    are left out."""
+    titled = titles.search(text, lo, hi) is not None
     if not titled and not any(
         text[m.end : m.end + 1] in _NEXT_MARKS or (m.start > 0 and text[m.start - 1] in _LIST_MARKS)
         for m in mentions
@@ -319,7 +319,7 @@ def more_orgs(
                 break
             listed = listed or text[p - 1] == "、"
             p = start
-    for found in _titles_pattern(tuple(titles)).finditer(text, lo, hi):
+    for found in titles.finditer(text, lo, hi):
         end = found.start()
         while end > lo and text[end - 1] == "副":  # 副总经理: 副 belongs to the post
             end -= 1
@@ -331,8 +331,9 @@ def more_orgs(
 
 
 @lru_cache(maxsize=8)
-def _titles_pattern(titles: tuple[str, ...]) -> re.Pattern[str]:
-    """One pattern for all the posts, longest first (副总经理 before 总经理)."""
+def titles_pattern(titles: tuple[str, ...]) -> re.Pattern[str]:
+    """One pattern for all the posts ([leads].person_titles), longest first (副总经理
+    before 总经理), for :func:`more_orgs`."""
     words = sorted(titles, key=len, reverse=True) or ["\x00"]
     return re.compile("|".join(re.escape(w) for w in words))
 
