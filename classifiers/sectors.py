@@ -82,8 +82,28 @@ def score_sectors(
         tag = _score(doc, sid, sectors[sid], per[idx], listy, matching, owned.get(idx, set()), told)
         if tag is not None:
             tags.append(tag)
+    tags = _drop_subsumed(tags, sectors)
     tags.sort(key=lambda t: (-t.score, sector_ids.index(t.id)))
     return tags
+
+
+def _drop_subsumed(tags: list[SectorTag], sectors: dict[str, SectorConfig]) -> list[SectorTag]:
+    """Drop a sector whose keywords all contain a keyword of another tagged sector that
+    scores at least twice as much (新能源汽车 in an article on the new-energy industry: a
+    part of that subject, not a vehicle article)."""
+    out = []
+    for tag in tags:
+        mine = [t for t in tag.evidence["terms"] if t in sectors[tag.id].keywords]
+        covered = any(
+            other is not tag
+            and other.score >= 2 * tag.score
+            and mine
+            and all(any(k in term for k in sectors[other.id].keywords) for term in mine)
+            for other in tags
+        )
+        if not covered:
+            out.append(tag)
+    return out
 
 
 def _enumerations(doc: Doc, per: dict[int, list[_SectorHit]], minimum: int) -> set[tuple[int, int]]:

@@ -546,3 +546,16 @@ def test_one_years_spending_and_a_change_are_no_amounts(clf: Classifier) -> None
 def test_projects_above_a_size_are_a_class(clf: Classifier) -> None:
     body = "7月1日，滨湖投资大会集中签约项目60个，签约总额320亿元，投资额10亿元以上的项目占七成。"
     assert amounts(clf.classify("", body)) == {32_000_000_000}
+
+
+def test_vehicles_inside_a_new_energy_article_are_part_of_its_subject(clf: Classifier) -> None:
+    title = "评论：新能源产业的竞争力从何而来"
+    body = (
+        "我国新能源产业快速发展，光伏组件、锂电池和新能源汽车出口持续增长。\n"
+        "新能源产业的优势来自完整的产业链，光伏和储能企业不断加大研发投入。\n"
+        "新能源汽车的普及也带动了动力电池和充电桩的发展，新能源产业链日益完善。\n"
+        "新能源汽车企业正在加快布局海外市场。"
+    )
+    result = clf.classify(title, body)
+    assert "new_energy" in sector_ids(result)
+    assert "transport_tech" not in sector_ids(result)
