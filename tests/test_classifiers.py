@@ -445,7 +445,8 @@ def test_visit_needs_an_organisation(clf: Classifier) -> None:
     assert clf.classify("", "市领导赴杭州考察，拜访多家企业，洽谈项目合作。").leads == []
     (lead,) = clf.classify("", "市领导一行拜访中国商飞，洽谈航空零部件配套合作。").leads
     assert lead.event == "visit"
-    assert lead.counterparts == ["中国商用飞机有限责任公司"]
+    # A known partner: its canonical name, then the page's spelling when it differs.
+    assert lead.counterparts == ["中国商用飞机有限责任公司", "中国商飞"]
 
 
 def test_a_wish_is_not_a_lead(clf: Classifier) -> None:
@@ -490,7 +491,14 @@ def test_to_dict_is_json_ready_and_sorted(clf: Classifier) -> None:
         "amounts",
     }
     assert data["leads"][0]["amounts"] == [
-        {"value": 500_000_000, "currency": "CNY", "text": "5亿元"}
+        {
+            "value": 500_000_000,
+            "currency": "CNY",
+            "text": "5亿元",
+            "qualifier": None,
+            "label": "总投资",
+            "plan": False,
+        }
     ]
     for key in ("sectors", "partners", "leads"):
         scores = [item["score"] for item in data[key]]
