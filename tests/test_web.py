@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 
-from tests.helpers.instance import Instance, demo_sources, load_truth, write_instance
+from tests.helpers.instance import Instance, copy_store, demo_sources, load_truth, write_instance
 from tests.helpers.net import free_port
 from tests.helpers.smtp import Mailbox
 from tests.helpers.store import store_articles
@@ -58,12 +58,17 @@ def mailbox() -> Iterator[Mailbox]:
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory, demo_site: str, mailbox: Mailbox) -> Instance:
+def store(
+    tmp_path_factory: pytest.TempPathFactory,
+    demo_site: str,
+    mailbox: Mailbox,
+    crawled_demo: Instance,
+) -> Instance:
     """The demo site crawled by the real CLI, one hostile article, one digest sent."""
     inst = write_instance(
         tmp_path_factory.mktemp("web"), demo_sources(demo_site), smtp_port=mailbox.port
     )
-    inst.run("crawl", "demo-yixing", "demo-sdic")
+    copy_store(crawled_demo, inst)
     store_articles(inst, [HOSTILE])
     inst.run("digest", "--send")
     assert mailbox.messages, "the digest did not arrive"
