@@ -24,8 +24,7 @@ from typing import Any
 import pytest
 
 from tests.helpers.instance import Instance, copy_store, demo_sources, load_truth, write_instance
-from tests.helpers.net import free_port
-from tests.helpers.smtp import Mailbox
+from tests.helpers.smtp import Mailbox, running_smtp
 from tests.helpers.store import store_articles
 from tests.helpers.web import Server, shot, wait_for
 
@@ -46,15 +45,8 @@ NOTE = "已联系项目方，下周赴沪考察"
 
 @pytest.fixture(scope="module")
 def mailbox() -> Iterator[Mailbox]:
-    from aiosmtpd.controller import Controller
-
-    box = Mailbox(port=free_port())
-    controller = Controller(box, hostname="127.0.0.1", port=box.port)
-    controller.start()
-    try:
+    with running_smtp() as box:
         yield box
-    finally:
-        controller.stop()
 
 
 @pytest.fixture(scope="module")
