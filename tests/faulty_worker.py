@@ -1,7 +1,8 @@
 """Fault injection for tests/test_pipeline.py: an article worker that dies, or dawdles.
 
-``python -m faulty_worker DATABASE_URL TAXONOMY`` is crawler.crawl.worker with one
-change, chosen by the environment (the crawl process passes its environment on):
+``python -m faulty_worker TAXONOMY …`` is crawler.crawl.worker with one change, chosen
+by the environment (the pipelines below pass the ``FAULTY_WORKER_*`` variables on; a
+worker gets nothing else of the crawl process's environment):
 
 - ``FAULTY_WORKER_DIE_ON=<text>``: the process exits abruptly (as an OOM kill or a crash
   in a C extension would) when it is handed a batch holding a page whose URL contains
@@ -29,6 +30,11 @@ class FaultyWorkerPipeline(ArticlePipeline):
 
     worker_module = "faulty_worker"
 
+    def __init__(self, crawler):  # noqa: ANN001 - same signature as the base
+        super().__init__(crawler)
+        faults = {k: v for k, v in os.environ.items() if k.startswith("FAULTY_WORKER_")}
+        self.worker_env = {**self.worker_env, **faults}
+
 
 class TinyBacklogPipeline(FaultyWorkerPipeline):
     """Waits for the worker as soon as one page is pending."""
@@ -44,11 +50,11 @@ class HungWorkerPipeline(FaultyWorkerPipeline):
 
 
 class FaultyProcessor(article_worker.ArticleProcessor):
-    def process(self, pages, run_id):  # noqa: ANN001, ANN201 - same signature as the base
+    def process(self, pages, run_id, batch_id=0):  # noqa: ANN001, ANN201 - as the base
         if DIE_ON and any(DIE_ON in page.url for page in pages):
             os._exit(70)
         time.sleep(SLEEP)
-        return super().process(pages, run_id)
+        return super().process(pages, run_id, batch_id)
 
 
 if __name__ == "__main__":
