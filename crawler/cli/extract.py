@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from crawler.crawl.childenv import child_environment
 from crawler.extract import extract_article
 from crawler.timeutil import iso
 
@@ -37,6 +38,7 @@ def fetch_urls(urls: list[str]) -> list[tuple[bytes, dict[str, Any]]]:
         # process itself failed.
         proc = subprocess.run(
             [sys.executable, "-m", "crawler.crawl.fetch", tmp, *urls],
+            env=child_environment(),
             check=False,
             capture_output=True,
             text=True,
