@@ -17,9 +17,17 @@ import signal
 import sys
 from types import FrameType
 
+_signals: list[int] = []  # received while the crawl was being set up
+
 
 def _stop_now(signum: int, _frame: FrameType | None) -> None:
+    """While importing: nothing has started, so just end."""
     raise SystemExit(128 + signum)
+
+
+def _stop_soon(signum: int, _frame: FrameType | None) -> None:
+    """While setting up (objects half built): noted, and acted on between the steps."""
+    _signals.append(signum)
 
 
 # Installed before the heavy imports (Scrapy, SQLAlchemy take a second or two).
@@ -106,6 +114,9 @@ def rebased(source: Source, origin: str) -> Source:
 
 
 def main(argv: list[str] | None = None) -> int:
+    if signal.getsignal(signal.SIGTERM) is _stop_now:
+        signal.signal(signal.SIGTERM, _stop_soon)
+        signal.signal(signal.SIGINT, _stop_soon)
     parser = argparse.ArgumentParser(prog="python -m crawler.crawl.job")
     parser.add_argument("source")
     parser.add_argument("--config", default="leadwatch.toml")
@@ -122,15 +133,21 @@ def main(argv: list[str] | None = None) -> int:
     # worker can start ~0.6 s before the crawler has built its components, and its own
     # start-up (~1 s: imports, the classifier) is over when the first articles arrive.
     install_reactor(settings["TWISTED_REACTOR"], settings["ASYNCIO_EVENT_LOOP"])
+    if _signals:  # nothing started yet: the parent records the run
+        return 128 + _signals[0]
     worker = start_article_worker(config)
     process = StoppableCrawlerProcess(settings)
     crawler = process.create_crawler(spider_class_for(source))
     hand_over_article_worker(crawler, worker)
+    if _signals:  # the worker ends as its stdin closes with this process
+        return 128 + _signals[0]
     process.crawl(crawler)
     # From here a signal stops the crawl gracefully (Scrapy installs the same handler
-    # once its reactor runs).
+    # once its reactor runs); one that came during the set-up does so now.
     signal.signal(signal.SIGTERM, process._signal_shutdown)
     signal.signal(signal.SIGINT, process._signal_shutdown)
+    if _signals:
+        process._signal_shutdown(_signals[0], None)
     # What exists now (Scrapy, SQLAlchemy, our modules, the crawler's components) lives
     # until the process ends. Frozen, it is left out of the garbage collector's full
     # passes, which would otherwise walk it a dozen times or more per crawl.

@@ -207,9 +207,13 @@ class ArticlePipeline:
         over_budget = self.sort_out_lost_batches(worker, why)
         self.in_flight.clear()
         self.worker = None
-        if not over_budget:
-            self.restarts += 1
-        if over_budget or self.restarts <= self.max_restarts:
+        if over_budget:
+            logger.info("restarting the article worker, ended over a page's budget")
+            self.start_worker()
+            self.batch_done()
+            return
+        self.restarts += 1
+        if self.restarts <= self.max_restarts:
             logger.warning("restarting the article worker (restart %d)", self.restarts)
             self.start_worker()
         else:
