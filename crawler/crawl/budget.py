@@ -53,6 +53,23 @@ def data_bytes() -> int | None:
         return None
 
 
+def peak_rss_kb() -> int:
+    """This process's peak resident memory in KB since it started (exec'd).
+
+    /proc's VmHWM where there is one: ``getrusage``'s ``ru_maxrss`` carries over the
+    parent's resident size at fork across exec, so a child of a big process would
+    report the parent's size.
+    """
+    try:
+        with open("/proc/self/status", "rb") as status:
+            for line in status:
+                if line.startswith(b"VmHWM:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
 class PageBudget:
     """Limits for one page at a time; ``install()`` once in the worker process."""
 

@@ -44,7 +44,7 @@ from crawler.crawl.context import (
     crawl_config,
     take_article_worker,
 )
-from crawler.crawl.runs import WORKER_FAILED, name_page
+from crawler.crawl.runs import WORKER_FAILED, WORKER_PEAK_RSS, name_page
 from crawler.crawl.worker import ArticleProcessor, BatchResult
 from crawler.crawl.worker_process import WorkerProcess
 from crawler.items import ArticleItem, ArticlePage
@@ -298,6 +298,7 @@ class ArticlePipeline:
             name_page(stats, "too_complex", url)
         stats.inc_value("leadwatch/article_worker/batches")
         stats.inc_value("leadwatch/article_worker/cpu_s", round(result.seconds, 3))
+        stats.max_value(WORKER_PEAK_RSS, result.peak_rss_kb)
         for problem in result.problems:
             logger.warning("%s", problem)
         for warning in result.warnings:

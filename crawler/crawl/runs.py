@@ -7,12 +7,17 @@ from typing import Any
 
 from scrapy import signals
 
+from crawler.crawl.budget import peak_rss_kb
 from crawler.crawl.context import crawl_database, stopped_by
 from crawler.crawl.liveness import this_host
 from crawler.store import repo
 
 # Set by crawler.crawl.pipeline when its worker process kept dying.
 WORKER_FAILED = "leadwatch/article_worker_failed"
+# Peak resident memory (KB) of the crawl process and of its article worker(s): in the
+# crawl log's stats, not in the run's counters.
+CRAWL_PEAK_RSS = "leadwatch/process/crawl_peak_rss_kb"
+WORKER_PEAK_RSS = "leadwatch/process/worker_peak_rss_kb"
 # Pages named in a run's counters, by kind: "too_complex_urls": [...], at most this many.
 NAMED_PAGES = "leadwatch/urls/"
 MAX_NAMED = 50
@@ -38,7 +43,7 @@ def detail_counters(stats: dict[str, Any]) -> dict[str, Any]:
         key.removeprefix("leadwatch/"): value
         for key, value in stats.items()
         if key.startswith("leadwatch/")
-        and not key.startswith("leadwatch/article_worker/")
+        and not key.startswith(("leadwatch/article_worker/", "leadwatch/process/"))
         and isinstance(value, int)
     }
     out |= {name: stats[key] for key, name in SCRAPY_COUNTERS.items() if key in stats}
@@ -90,6 +95,7 @@ class RunRecorder:
         spider.leadwatch_run_id = self.run_id
 
     def spider_closed(self, spider: Any, reason: str) -> None:
+        self.crawler.stats.max_value(CRAWL_PEAK_RSS, peak_rss_kb())
         stats = self.crawler.stats.get_stats()
         status = "completed" if reason == "finished" else "failed"
         signal_name = stopped_by(self.crawler)

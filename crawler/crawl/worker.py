@@ -32,7 +32,7 @@ from pathlib import Path  # noqa: E402
 from classifiers import Classifier, load_taxonomy  # noqa: E402
 from crawler.config import DATABASE_ENV  # noqa: E402
 from crawler.crawl import frames  # noqa: E402
-from crawler.crawl.budget import PageBudget, PageOverBudget  # noqa: E402
+from crawler.crawl.budget import PageBudget, PageOverBudget, peak_rss_kb  # noqa: E402
 from crawler.crawl.progress import IDLE, STORING, ProgressWriter  # noqa: E402
 from crawler.extract import extract_article  # noqa: E402
 from crawler.items import ArticleItem, ArticlePage  # noqa: E402
@@ -49,6 +49,7 @@ class BatchResult:
     errors: int = 0
     lost: int = 0  # pages not stored for no fault of their own (the store failed)
     seconds: float = 0.0  # CPU time the batch took in the worker
+    peak_rss_kb: int = 0  # the worker process's peak resident memory so far
     problems: list[str] = field(default_factory=list)  # one per failed page (WARNING)
     warnings: list[str] = field(default_factory=list)  # extraction warnings (DEBUG)
     too_complex: list[str] = field(default_factory=list)  # URLs over their page budget
@@ -87,6 +88,7 @@ class ArticleProcessor:
         started = time.process_time()
         result = self._process(pages, run_id, batch_id)
         result.seconds = time.process_time() - started
+        result.peak_rss_kb = peak_rss_kb()
         return result
 
     def _process(
