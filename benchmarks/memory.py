@@ -11,8 +11,8 @@ serves it from memory on 127.0.0.1 (benchmarks.siteserver) and crawls it
 
 Each process reads its own peak resident set as it ends (VmHWM, kept by the kernel, not
 sampled; crawler.crawl.budget.peak_rss_kb): the crawl job and the article worker put
-theirs in the crawl's stats (``leadwatch/process/crawl_peak_rss_kb``,
-``…/worker_peak_rss_kb``), the baseline prints it. The target is at most 250 MB per
+theirs in the crawl's stats (``memory/crawl_peak_rss_kb``,
+``memory/worker_peak_rss_kb``), the baseline prints it. The target is at most 250 MB per
 process.
 """
 
@@ -34,7 +34,7 @@ from crawler.crawl import crawl_log_path, crawl_source
 from crawler.store import Database
 
 LIMIT_MB = 250
-STAT = re.compile(r"'leadwatch/process/(crawl|worker)_peak_rss_kb': (\d+)")
+STAT = re.compile(r"'memory/(crawl|worker)_peak_rss_kb': (\d+)")
 
 
 def leadwatch_peaks(config_path: Path) -> tuple[int, float, float]:

@@ -82,10 +82,10 @@ def test_worker_killed_at_a_random_moment_loses_nothing(tmp_path: Path, column, 
 # --- the whole crawl killed: the next crawl and the scheduler go ahead at once ----------
 
 
-def start_and_kill_group(inst, at_least: int) -> int:  # noqa: ANN001
-    """Start a crawl in its own process group, SIGKILL the group once ``at_least``
-    articles are stored; returns the dead parent's pid."""
-    parent = leadwatch(inst, "crawl", SOURCE, new_group=True)
+def start_and_kill_group(inst, at_least: int, *command: str) -> None:  # noqa: ANN001
+    """Start ``command`` (a crawl of the column) in its own process group, SIGKILL the
+    group once ``at_least`` articles are stored."""
+    parent = leadwatch(inst, *(command or ("crawl", SOURCE)), new_group=True)
     try:
         job, worker = crawl_processes(parent.pid)
         wait_for(lambda: len(stored(inst)) >= at_least, f"{at_least} stored articles")
@@ -97,7 +97,6 @@ def start_and_kill_group(inst, at_least: int) -> int:  # noqa: ANN001
             parent.kill()
     ((_, status, _, _),) = runs(inst)
     assert status == "running"  # nobody could record anything
-    return parent.pid
 
 
 def test_after_a_group_kill_the_next_crawl_closes_the_dead_run_and_crawls_at_once(
@@ -116,11 +115,11 @@ def test_after_a_group_kill_the_next_crawl_closes_the_dead_run_and_crawls_at_onc
     assert_all_stored_once(inst, site, server)
 
 
-def test_after_a_group_kill_schedule_run_crawls_at_once(tmp_path: Path, column):
+def test_schedule_run_killed_mid_crawl_crawls_at_once_when_restarted(tmp_path: Path, column):
     site, server = column
     schedule = "\n[schedule]\ncrawl_jitter_s = 0\ncrawl_every_minutes = 600\n"
     inst = column_instance(tmp_path, site, server, extra=schedule)
-    start_and_kill_group(inst, 40)
+    start_and_kill_group(inst, 40, "schedule", "run")  # the whole service, SIGKILLed
     scheduler = leadwatch(inst, "schedule", "run")
     try:
         wait_for(lambda: [r for r in runs(inst) if r[1] == "completed"], "a completed crawl", 90)

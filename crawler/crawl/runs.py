@@ -16,8 +16,8 @@ from crawler.store import repo
 WORKER_FAILED = "leadwatch/article_worker_failed"
 # Peak resident memory (KB) of the crawl process and of its article worker(s): in the
 # crawl log's stats, not in the run's counters.
-CRAWL_PEAK_RSS = "leadwatch/process/crawl_peak_rss_kb"
-WORKER_PEAK_RSS = "leadwatch/process/worker_peak_rss_kb"
+CRAWL_PEAK_RSS = "memory/crawl_peak_rss_kb"
+WORKER_PEAK_RSS = "memory/worker_peak_rss_kb"
 # Pages named in a run's counters, by kind: "too_complex_urls": [...], at most this many.
 NAMED_PAGES = "leadwatch/urls/"
 MAX_NAMED = 50
@@ -43,7 +43,7 @@ def detail_counters(stats: dict[str, Any]) -> dict[str, Any]:
         key.removeprefix("leadwatch/"): value
         for key, value in stats.items()
         if key.startswith("leadwatch/")
-        and not key.startswith(("leadwatch/article_worker/", "leadwatch/process/"))
+        and not key.startswith("leadwatch/article_worker/")
         and isinstance(value, int)
     }
     out |= {name: stats[key] for key, name in SCRAPY_COUNTERS.items() if key in stats}
