@@ -204,7 +204,7 @@ def crawl_source(
         if busy:
             return CrawlOutcome(name, None, 1, busy=busy)
         if stopper.stopping:
-            return CrawlOutcome(name, None, 1, busy=f"not started: {stopper.reason()}")
+            return CrawlOutcome(name, None, 1, busy=stopper.reason())
         return _crawl(config, database, name, full, timeout_s, quiet, origin, stopper)
 
 
