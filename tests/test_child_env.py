@@ -24,6 +24,7 @@ from tests.helpers.crawlproc import (
     crawl_processes,
     descendants,
     environ,
+    reap,
     served_column,
     wait_for,
 )
@@ -86,8 +87,7 @@ def test_crawl_job_and_article_worker_get_no_secrets(tmp_path: Path):
             worker_env = assert_no_secrets(worker)
             parent.communicate(timeout=120)
         finally:
-            if parent.poll() is None:
-                parent.kill()
+            reap(parent)
     assert parent.returncode == 0
     # the worker reaches the database through its environment, not its argv (which any
     # user of the machine can read with ps)
@@ -127,5 +127,4 @@ def test_fetch_and_check_jobs_get_no_secrets(tmp_path: Path):
                 assert_no_secrets(child)
                 proc.communicate(timeout=120)
             finally:
-                if proc.poll() is None:
-                    proc.kill()
+                reap(proc)

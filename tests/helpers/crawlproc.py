@@ -151,3 +151,10 @@ def crawl_processes(parent: int) -> tuple[int, int]:
         return (jobs[0], workers[0]) if jobs and workers else None
 
     return wait_for(found, "the crawl job and its article worker")  # type: ignore[return-value]
+
+
+def reap(proc: subprocess.Popen[str]) -> None:
+    """Kill ``proc`` if it still runs, and close its pipes (no ResourceWarning later)."""
+    if proc.poll() is None:
+        proc.kill()
+    proc.communicate()
