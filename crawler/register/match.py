@@ -1,0 +1,286 @@
+"""Reports of one real-world event, merged: the matching rule.
+
+Outlets word one event differently (the city: 宜兴经开区与江苏澄远储能科技有限公司签约; the
+partner: 我司与宜兴经开区签署协议; the paper: 澄远储能12亿元项目落户宜兴), so words are not
+compared. Two reports are one event when nothing tells them apart and something ties them:
+
+tells apart (any one suffices)
+  - a different event or stage (签约 ≠ 开工; a bare 落地 fits 开工 or 投产);
+  - days: both exact and more than ``EXACT_SLACK`` apart; one exact and the other
+    published before it or over ``WINDOW`` after; neither exact and published over
+    ``WINDOW`` apart;
+  - amounts: both give amounts and share none (12亿元 vs 8亿元: two signings);
+  - places: both known and neither inside the other (宜兴 vs 溧阳);
+  - parties: each names an organisation the other does not (国投 with 江苏省 vs 国投 with
+    江南大学: two signings of one firm), unless one project name or amount ties them;
+
+ties (the evidence, at least ``THRESHOLD`` of it, and one identity)
+  - identity: a shared organisation (or its parent), the same named project, or a reprint
+    (one body copies the other: reprints are this rule's easiest case, not another one);
+  - evidence: reprint 3, shared organisation 2 (1 when only a parent is shared), same
+    project 2, shared amount 1.5, same exact day 1.5, same specific place 0.5.
+
+Clustering is greedy in time order: each report joins the event that ties it best among
+those none of whose reports it is told apart from, else starts a new event.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from crawler.register.names import same_project_name
+from crawler.register.places import Place
+from crawler.register.reports import Report
+from crawler.register.stages import RANK, stages_compatible
+
+EXACT_SLACK = timedelta(days=1)
+WINDOW = timedelta(days=14)
+AMOUNT_TOLERANCE = 0.01  # 12亿 and 12.0亿, rounding in a reprint
+THRESHOLD = 2.0
+
+Reprint = Callable[[int, int], bool]  # (article id, article id) -> one copies the other
+
+
+def _no_reprints(a: int, b: int) -> bool:
+    return False
+
+
+# ---------------------------------------------------------------------------- pairs
+
+
+def amounts_share(a: frozenset[int], b: frozenset[int]) -> bool:
+    return any(abs(x - y) <= AMOUNT_TOLERANCE * max(x, y) for x in a for y in b)
+
+
+def days_apart(a: Report, b: Report) -> bool:
+    """Whether the reports' days rule out one event."""
+    if a.when.exact and b.when.exact:
+        gap = max(a.when.start, b.when.start) - min(a.when.end, b.when.end)
+        return gap > EXACT_SLACK
+    if a.when.exact or b.when.exact:
+        exact, other = (a, b) if a.when.exact else (b, a)
+        return (
+            other.published < exact.when.start - EXACT_SLACK
+            or other.published > exact.when.end + WINDOW
+        )
+    return abs(a.published - b.published) > WINDOW
+
+
+def places_apart(a: Place | None, b: Place | None) -> bool:
+    return a is not None and b is not None and not a.compatible(b)
+
+
+def _unmatched(a: Report, b: Report) -> set[str]:
+    """Organisations ``a`` names that ``b`` does not (nor their parents or children)."""
+    family = b.family
+    return {o for o in a.orgs if o not in family and not set(a.ancestors.get(o, ())) & b.orgs}
+
+
+def projects_share(a: Iterable[str], b: Iterable[str]) -> bool:
+    b = list(b)
+    return any(same_project_name(x, y) for x in a for y in b)
+
+
+def apart(a: Report, b: Report, reprint: bool = False) -> str | None:
+    """Why two reports cannot be one event (None: nothing tells them apart)."""
+    if a.event != b.event or not stages_compatible(a.stage, b.stage):
+        return "stage"
+    if reprint:
+        return None
+    if days_apart(a, b):
+        return "days"
+    if a.amounts and b.amounts and not amounts_share(a.amounts, b.amounts):
+        return "amount"
+    if places_apart(a.place, b.place):
+        return "place"
+    if (
+        _unmatched(a, b)
+        and _unmatched(b, a)
+        and not projects_share(a.projects, b.projects)
+        and not amounts_share(a.amounts, b.amounts)
+    ):
+        return "parties"
+    return None
+
+
+def evidence(a: Report, b: Report, reprint: bool = False) -> tuple[float, bool]:
+    """(how strongly two reports tie to one event, whether they share an identity)."""
+    score, identity = 0.0, False
+    if reprint:
+        score, identity = score + 3.0, True
+    if a.orgs & b.orgs:
+        score, identity = score + 2.0, True
+    elif a.family & b.family:
+        score, identity = score + 1.0, True
+    if projects_share(a.projects, b.projects):
+        score, identity = score + 2.0, True
+    if amounts_share(a.amounts, b.amounts):
+        score += 1.5
+    if a.when.exact and b.when.exact and not days_apart(a, b):
+        score += 1.5
+    if (
+        a.place is not None
+        and b.place is not None
+        and a.place == b.place
+        and a.place.level
+        in (
+            "district",
+            "town",
+        )
+    ):
+        score += 0.5
+    if a.article_id == b.article_id:
+        identity = identity or bool(a.orgs & b.orgs)
+    return score, identity
+
+
+# ---------------------------------------------------------------------------- events
+
+
+@dataclass
+class EventDraft:
+    """An event being assembled from its reports."""
+
+    reports: list[Report] = field(default_factory=list)
+
+    def add(self, report: Report) -> None:
+        self.reports.append(report)
+
+    @property
+    def event(self) -> str:
+        return self.reports[0].event
+
+    @property
+    def stage(self) -> str:
+        """The most precise stage its reports tell (a bare 落地 gives way to 开工)."""
+        return max((r.stage for r in self.reports), key=lambda s: (s != "landing", RANK[s]))
+
+    @property
+    def credited(self) -> Report:
+        """The earliest report (by publication, then storing): the one credited."""
+        return min(self.reports, key=lambda r: (r.published, r.seen, r.article_id, r.lead_id))
+
+    @property
+    def day(self) -> date:
+        exact = [r.when.start for r in self.reports if r.when.exact]
+        return min(exact) if exact else min(r.published for r in self.reports)
+
+    @property
+    def exact(self) -> bool:
+        return any(r.when.exact for r in self.reports)
+
+    @property
+    def orgs(self) -> frozenset[str]:
+        return frozenset(o for r in self.reports for o in r.orgs)
+
+    @property
+    def family(self) -> frozenset[str]:
+        return frozenset(o for r in self.reports for o in r.family)
+
+    @property
+    def parents(self) -> frozenset[str]:
+        return frozenset(a for r in self.reports for o in r.orgs for a in r.ancestors.get(o, ()))
+
+    @property
+    def anchor_article(self) -> int:
+        return self.credited.article_id
+
+    @property
+    def government(self) -> frozenset[str]:
+        return frozenset(o for r in self.reports for o in r.government)
+
+    @property
+    def amounts(self) -> frozenset[int]:
+        return frozenset(a for r in self.reports for a in r.amounts)
+
+    @property
+    def amount(self) -> int | None:
+        """The headline amount: the largest any report gives."""
+        return max(self.amounts, default=None)
+
+    @property
+    def place(self) -> Place | None:
+        """The most specific place its reports agree on."""
+        places = [r.place for r in self.reports if r.place is not None]
+        return max(places, key=lambda p: len(p.chain), default=None)
+
+    @property
+    def projects(self) -> list[str]:
+        return list(dict.fromkeys(p for r in self.reports for p in r.projects))
+
+    @property
+    def articles(self) -> list[int]:
+        return list(dict.fromkeys(r.article_id for r in self.reports))
+
+    @property
+    def outlets(self) -> list[str]:
+        return list(dict.fromkeys(r.outlet for r in self.reports if r.outlet))
+
+
+def _candidates(
+    report: Report,
+    by_org: dict[str, list[int]],
+    by_article: dict[int, list[int]],
+    recent: list[int],
+) -> set[int]:
+    found: set[int] = set()
+    for org in report.family:
+        found.update(by_org.get(org, ()))
+    found.update(by_article.get(report.article_id, ()))
+    found.update(recent)
+    return found
+
+
+def cluster(reports: Iterable[Report], reprint: Reprint = _no_reprints) -> list[EventDraft]:
+    """Reports grouped into events (see the module's rule)."""
+    ordered = sorted(
+        reports, key=lambda r: (r.when.start, r.published, r.seen, r.article_id, r.lead_id)
+    )
+    events: list[EventDraft] = []
+    by_org: dict[str, list[int]] = {}
+    by_article: dict[int, list[int]] = {}
+    for report in ordered:
+        # events started within the window: those without organisations are found here
+        recent = [
+            i
+            for i in range(len(events) - 1, -1, -1)
+            if report.published - events[i].reports[-1].published <= WINDOW
+        ][:200]
+        best, best_score = None, THRESHOLD - 1e-9
+        for index in _candidates(report, by_org, by_article, recent):
+            draft = events[index]
+            if draft.event != report.event:
+                continue
+            score = _fit(report, draft, reprint)
+            if score is not None and score > best_score:
+                best, best_score = index, score
+        if best is None:
+            events.append(EventDraft())
+            best = len(events) - 1
+        events[best].add(report)
+        for org in report.family:
+            by_org.setdefault(org, []).append(best)
+        by_article.setdefault(report.article_id, []).append(best)
+    return events
+
+
+def _fit(report: Report, draft: EventDraft, reprint: Reprint) -> float | None:
+    """How well ``report`` ties to ``draft`` (None: some report of it is told apart)."""
+    best, tied = 0.0, False
+    for member in draft.reports:
+        copied = member.article_id != report.article_id and reprint(
+            member.article_id, report.article_id
+        )
+        if apart(member, report, copied) is not None:
+            return None
+        score, identity = evidence(member, report, copied)
+        if member.article_id == report.article_id and (
+            member.orgs & report.orgs or not (member.orgs and report.orgs)
+        ):
+            score, identity = max(score, THRESHOLD), True  # one article, one event told twice
+        if identity:
+            tied = True
+            best = max(best, score)
+    return best if tied else None

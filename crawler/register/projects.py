@@ -1,0 +1,184 @@
+"""Events of one project over its life: visit → signing → (拟落户 →) 落地/开工 → 投产.
+
+An event joins a project (in time order) when it is tied to it and told apart from none
+of its events:
+
+tied: the same named project, or a shared organisation that is a firm or institute (not a
+      public body, and not only a parent group: 国投 signs many things);
+told apart: a project already holding an event of this stage (two signings of one firm
+      are two projects, unless they name one project), a stage that goes backwards
+      (投产 before 签约), places of which neither contains the other (a visit's place is
+      where the talks were held and is not compared), amounts that share nothing (unless
+      the project's name ties them), or more than ``HORIZON`` since the project's last
+      event.
+
+A project's name is the name its events give it that carries the firm's name (澄远储能宜兴
+基地), else the longest one, else the firm's short name with the place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Protocol
+
+from crawler.register.match import amounts_share, places_apart, projects_share
+from crawler.register.names import core, same_project_name
+from crawler.register.places import Place
+from crawler.register.stages import RANK
+
+HORIZON = timedelta(days=3 * 365)
+
+
+class EventFacts(Protocol):
+    """What linking needs of an event (an :class:`~crawler.register.match.EventDraft`
+    being built, or one read back from the store)."""
+
+    event: str
+    stage: str
+    day: date
+    orgs: frozenset[str]
+    parents: frozenset[str]  # parents of its organisations (国投 over 国投研究院)
+    amounts: frozenset[int]
+    place: Place | None
+    projects: list[str]
+    anchor_article: int
+
+
+@dataclass
+class ProjectDraft:
+    events: list[EventFacts] = field(default_factory=list)
+
+    @property
+    def orgs(self) -> frozenset[str]:
+        return frozenset(o for e in self.events for o in e.orgs)
+
+    @property
+    def first(self) -> date:
+        return min(e.day for e in self.events)
+
+    @property
+    def last(self) -> date:
+        return max(e.day for e in self.events)
+
+    @property
+    def stages(self) -> list[tuple[str, date]]:
+        """(stage, day) of its events in time order."""
+        return sorted(((e.stage, e.day) for e in self.events), key=lambda x: (x[1], RANK[x[0]]))
+
+    @property
+    def place(self) -> Place | None:
+        places = [e.place for e in self.events if e.place is not None and e.event != "visit"]
+        places = places or [e.place for e in self.events if e.place is not None]
+        return max(places, key=lambda p: len(p.chain), default=None)
+
+    def name(self, regions: Iterable[str] = ()) -> str:
+        """The name most of its events give it (one carrying the firm's name preferred),
+        else the firm's short name with the place."""
+        names = list(dict.fromkeys(n for e in self.events for n in e.projects))
+        firms = sorted(self.orgs)
+        shorts = [core(f, regions) for f in firms]
+        if names:
+
+            def support(name: str) -> tuple[int, bool, int]:
+                events = sum(
+                    any(same_project_name(name, n) for n in e.projects) for e in self.events
+                )
+                with_firm = any(s and s[:2] in name for s in shorts)
+                return (events, with_firm, len(name))
+
+            return max(names, key=support)
+        place = self.place
+        firm = min(shorts, key=len) if shorts else ""
+        where = place.name if place is not None else ""
+        return f"{firm}{where}项目" if firm or where else "未命名项目"
+
+
+# Kinds of organisation that never tie a project alone: public bodies, and the central
+# groups (国投) whose name stands over hundreds of projects.
+LOOSE_KINDS = frozenset(("government", "soe"))
+
+
+def _strong(event: EventFacts, kinds: dict[str, str]) -> frozenset[str]:
+    """The event's organisations that identify a project: firms and institutes, not
+    public bodies, central groups, or the parent of another organisation named."""
+    parents = event.parents
+    return frozenset(
+        o for o in event.orgs if kinds.get(o, "company") not in LOOSE_KINDS and o not in parents
+    )
+
+
+def _named_alike(a: EventFacts, project: ProjectDraft) -> bool:
+    return any(projects_share(a.projects, e.projects) for e in project.events)
+
+
+def _told_apart(event: EventFacts, project: ProjectDraft) -> bool:
+    named = _named_alike(event, project)
+    if event.day - project.last > HORIZON:
+        return True
+    for other in project.events:
+        if event.stage != "visit" and other.stage == event.stage and not named:
+            return True
+        if event.stage != "visit" and other.stage != "visit":
+            # events come in time order: a later event of an earlier stage starts anew
+            if RANK[event.stage] < RANK[other.stage] and not named:
+                return True
+            if (
+                event.amounts
+                and other.amounts
+                and not amounts_share(event.amounts, other.amounts)
+                and not named
+            ):
+                return True
+            if places_apart(event.place, other.place):
+                return True
+    return False
+
+
+def _tie(event: EventFacts, project: ProjectDraft, kinds: dict[str, str]) -> float:
+    """How strongly ``event`` belongs to ``project`` (0: not tied)."""
+    strong = _strong(event, kinds)
+    shared = strong & frozenset(o for e in project.events for o in _strong(e, kinds))
+    named = _named_alike(event, project)
+    if not shared and not named:
+        return 0.0
+    score = 2.0 * bool(shared) + 2.0 * named
+    if any(amounts_share(event.amounts, e.amounts) for e in project.events):
+        score += 1.0
+    if event.place is not None and project.place is not None and event.place == project.place:
+        score += 0.5
+    return score
+
+
+def link_projects(events: Iterable[EventFacts], kinds: dict[str, str]) -> list[ProjectDraft]:
+    """Events grouped into projects (see the module's rule); ``kinds`` gives each
+    organisation's kind (government bodies never tie a project)."""
+    projects: list[ProjectDraft] = []
+    by_org: dict[str, list[int]] = {}
+    by_name: dict[str, list[int]] = {}
+    for event in sorted(events, key=lambda e: (e.day, RANK[e.stage], e.anchor_article)):
+        candidates: set[int] = set()
+        for org in _strong(event, kinds):
+            candidates.update(by_org.get(org, ()))
+        for name in event.projects:
+            for known, indexes in by_name.items():
+                if same_project_name(name, known):
+                    candidates.update(indexes)
+        best, best_score = None, 0.0
+        for index in sorted(candidates):
+            project = projects[index]
+            if _told_apart(event, project):
+                continue
+            score = _tie(event, project, kinds)
+            if score > best_score:
+                best, best_score = index, score
+        if best is None:
+            projects.append(ProjectDraft())
+            best = len(projects) - 1
+        projects[best].events.append(event)
+        for org in _strong(event, kinds):
+            by_org.setdefault(org, []).append(best)
+        for name in event.projects:
+            by_name.setdefault(name, []).append(best)
+    return projects
