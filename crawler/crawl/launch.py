@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import logging
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -15,6 +16,8 @@ from crawler.config import Config
 from crawler.store import Database, repo
 from crawler.store.models import CrawlRun
 from crawler.timeutil import local
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -107,7 +110,20 @@ def crawl_source(
         busy = None if claimed else claim(config, database, name, locks)
         if busy:
             return CrawlOutcome(name, None, 1, busy=busy)
-        return _crawl(config, database, name, full, timeout_s, quiet, origin)
+        outcome = _crawl(config, database, name, full, timeout_s, quiet, origin)
+    _link_register(config, database, name)
+    return outcome
+
+
+def _link_register(config: Config, database: Database, name: str) -> None:
+    """Put the crawl's new leads into events and projects. A failure here is logged and
+    left to the next reader (digest, CLI, web view all link first): the crawl stands."""
+    from crawler.register.steps import link
+
+    try:
+        link(config, database)
+    except Exception:
+        logger.exception("linking the leads of %s into the register failed", name)
 
 
 def _crawl(

@@ -232,22 +232,3 @@ def history(
     return list(
         session.scalars(query.order_by(FollowUpChange.changed_at.desc(), FollowUpChange.id.desc()))
     )
-
-
-def article_statuses(session: Session, article_ids: Iterable[int]) -> dict[int, tuple[str, str]]:
-    """``{article_id: (status, note)}`` for articles one of whose events is marked:
-    followed wins over dismissed (the lists and exports show one mark per article)."""
-    ids = list(set(article_ids))
-    if not ids:
-        return {}
-    out: dict[int, tuple[str, str]] = {}
-    rows = session.execute(
-        select(EventReport.article_id, Event.status, Event.note, Event.status_at)
-        .join(Event, Event.id == EventReport.event_id)
-        .where(EventReport.article_id.in_(ids), Event.status.is_not(None))
-        .order_by(Event.status_at)
-    )
-    for article_id, status, note, _ in rows:
-        if out.get(article_id, ("",))[0] != "followed" or status == "followed":
-            out[article_id] = (status, note)
-    return out
