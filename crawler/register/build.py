@@ -269,7 +269,9 @@ def _write_events(
             anchor_key=credited.key,
             reports=len(articles),
             outlets=len(draft.outlets) or 1,
-            independent=len([a for a in articles if a not in copies]),
+            independent=len(
+                {r.outlet or r.article_id for r in draft.reports if r.article_id not in copies}
+            ),
             n_leads=len(draft.reports),
             score=max(r.score for r in draft.reports),
             first_seen_at=min(r.seen for r in draft.reports),
