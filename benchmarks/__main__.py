@@ -13,6 +13,7 @@ BENCHMARKS = (
     "benchmarks.crawl",  # end-to-end crawl vs a links-only Scrapy crawl of the same site
     "benchmarks.classify",  # classifier MB/s vs plain jieba.lcut; labelled-set quality
     "benchmarks.search",  # full-text search latency on a generated store
+    "benchmarks.register",  # event merging and project linking on the labelled set
 )
 
 

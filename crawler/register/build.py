@@ -222,6 +222,12 @@ def _store_orgs(session: Session, index: OrgIndex, names: set[str]) -> tuple[dic
     return ids, created
 
 
+def scope_of(draft: EventDraft, ctx: RegisterContext) -> str:
+    """Set (and return) the draft's scope: local, peer, other or unknown."""
+    draft.scope = ctx.scope(draft.place, {r.source for r in draft.reports})
+    return draft.scope
+
+
 def _reprint_of(draft: EventDraft, reprint: Reprints) -> dict[int, int]:
     """For each article of the event that copies an earlier one of it: that one."""
     order = sorted(
@@ -251,6 +257,7 @@ def _write_events(
         credited = draft.credited
         place = draft.place
         copies = _reprint_of(draft, reprint)
+        scope_of(draft, ctx)
         articles = draft.articles
         event = Event(
             event=draft.event,
@@ -261,9 +268,9 @@ def _write_events(
             sentence=credited.sentence,
             place=place.name if place else "",
             place_label=place.label if place else "",
-            scope=ctx.scope(place, {r.source for r in draft.reports}),
+            scope=draft.scope,
             amount_yuan=draft.amount,
-            amounts=sorted(draft.amounts),
+            amounts=sorted(draft.amounts),  # totals only: what project linking compares
             project_names=draft.projects,
             article_id=credited.article_id,
             anchor_key=credited.key,

@@ -68,7 +68,8 @@ class RegisterContext:
         return next((peer for peer in self.peers if place.within(peer)), None)
 
 
-def _partners(taxonomy_path: Path) -> list[Partner]:
+def partners_of(taxonomy_path: Path) -> list[Partner]:
+    """The taxonomy's partners as the register needs them."""
     from classifiers import load_taxonomy
 
     taxonomy = load_taxonomy(taxonomy_path)
@@ -117,6 +118,6 @@ def register_context(config: Config) -> RegisterContext:
         gazetteer=gazetteer,
         home=home,
         peers=peers,
-        partners=_partners(config.taxonomy_path),
+        partners=partners_of(config.taxonomy_path),
         local_sources=frozenset(s.name for s in config.sources if s.kind == "municipal"),
     )

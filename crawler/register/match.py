@@ -5,12 +5,16 @@ partner: 我司与宜兴经开区签署协议; the paper: 澄远储能12亿元�
 compared. Two reports are one event when nothing tells them apart and something ties them:
 
 tells apart (any one suffices)
-  - a different event or stage (签约 ≠ 开工; a bare 落地 fits 开工 or 投产);
+  - a different event or stage (签约 ≠ 开工; a bare 落地 fits 开工 or 投产; in one
+    article a 签约 and a 落户 are one: the headline's 签约落户);
   - days: both exact and more than ``EXACT_SLACK`` apart; one exact and the other
-    published before it or over ``WINDOW`` after; neither exact and published over
+    published before it or over ``WINDOW`` after (``LATE_WINDOW`` when they share an
+    organisation: a partner's 近日 release comes late); neither exact and published over
     ``WINDOW`` apart;
-  - amounts: both give amounts and share none (12亿元 vs 8亿元: two signings);
-  - places: both known and neither inside the other (宜兴 vs 溧阳);
+  - amounts: both give a total and share none (12亿元 vs 8亿元: two signings), or one
+    gives only a phase's amount larger than the other's total (一期5亿元 fits 总投资12亿元);
+  - places: both known and neither inside the other (宜兴 vs 溧阳), visits excepted (the
+    visitor's report names the host's city, the host's names the visitor's);
   - parties: each names an organisation the other does not (国投 with 江苏省 vs 国投 with
     江南大学: two signings of one firm), unless one project name or amount ties them;
 
@@ -37,6 +41,8 @@ from crawler.register.stages import RANK, stages_compatible
 
 EXACT_SLACK = timedelta(days=1)
 WINDOW = timedelta(days=14)
+# a partner's own "近日" release may come weeks after the city's dated report
+LATE_WINDOW = timedelta(days=31)
 AMOUNT_TOLERANCE = 0.01  # 12亿 and 12.0亿, rounding in a reprint
 THRESHOLD = 2.0
 
@@ -54,16 +60,37 @@ def amounts_share(a: frozenset[int], b: frozenset[int]) -> bool:
     return any(abs(x - y) <= AMOUNT_TOLERANCE * max(x, y) for x in a for y in b)
 
 
+def amounts_conflict(
+    totals_a: frozenset[int],
+    totals_b: frozenset[int],
+    phase_a: frozenset[int] = frozenset(),
+    phase_b: frozenset[int] = frozenset(),
+) -> bool:
+    """Whether the amounts rule out one event: both give a total and they share none;
+    or one gives only a phase's amount (一期5亿元) that exceeds the other's total."""
+    if amounts_share(totals_a | phase_a, totals_b | phase_b):
+        return False
+    if totals_a and totals_b:
+        return True
+    if totals_a and phase_b:
+        return max(phase_b) > max(totals_a)
+    if totals_b and phase_a:
+        return max(phase_a) > max(totals_b)
+    return False
+
+
 def days_apart(a: Report, b: Report) -> bool:
-    """Whether the reports' days rule out one event."""
+    """Whether the reports' days rule out one event. An undated report (近日) of a
+    named organisation may follow the dated one by up to ``LATE_WINDOW``."""
     if a.when.exact and b.when.exact:
         gap = max(a.when.start, b.when.start) - min(a.when.end, b.when.end)
         return gap > EXACT_SLACK
     if a.when.exact or b.when.exact:
         exact, other = (a, b) if a.when.exact else (b, a)
+        window = LATE_WINDOW if a.orgs & b.orgs else WINDOW
         return (
             other.published < exact.when.start - EXACT_SLACK
-            or other.published > exact.when.end + WINDOW
+            or other.published > exact.when.end + window
         )
     return abs(a.published - b.published) > WINDOW
 
@@ -83,17 +110,33 @@ def projects_share(a: Iterable[str], b: Iterable[str]) -> bool:
     return any(same_project_name(x, y) for x in a for y in b)
 
 
+SIGNED_LANDING = frozenset(("landing", "planned"))
+SIGNING_FAMILY = SIGNED_LANDING | {"signing"}
+
+
+def same_stage(a: Report, b: Report) -> bool:
+    """Whether two reports' events and stages can be one event. Within one article a
+    签约 and a 落户 (a headline's 签约落户) are one: the landing is what was signed."""
+    if a.event == b.event and stages_compatible(a.stage, b.stage):
+        return True
+    if a.article_id == b.article_id:
+        pair = {a.stage, b.stage}
+        return "signing" in pair and len(pair - {"signing"} - SIGNED_LANDING) == 0
+    return False
+
+
 def apart(a: Report, b: Report, reprint: bool = False) -> str | None:
     """Why two reports cannot be one event (None: nothing tells them apart)."""
-    if a.event != b.event or not stages_compatible(a.stage, b.stage):
+    if not same_stage(a, b):
         return "stage"
     if reprint:
         return None
     if days_apart(a, b):
         return "days"
-    if a.amounts and b.amounts and not amounts_share(a.amounts, b.amounts):
+    if amounts_conflict(a.amounts, b.amounts, a.partial, b.partial):
         return "amount"
-    if places_apart(a.place, b.place):
+    # a visit's place is whose door it was (北京 for the delegation, 宜兴 for the host)
+    if a.event != "visit" and places_apart(a.place, b.place):
         return "place"
     if (
         _unmatched(a, b)
@@ -144,18 +187,24 @@ class EventDraft:
     """An event being assembled from its reports."""
 
     reports: list[Report] = field(default_factory=list)
+    scope: str = "unknown"  # set by the caller: local | peer | other | unknown
 
     def add(self, report: Report) -> None:
         self.reports.append(report)
 
     @property
     def event(self) -> str:
-        return self.reports[0].event
+        events = {r.event for r in self.reports}
+        return "signing" if "signing" in events else self.reports[0].event
 
     @property
     def stage(self) -> str:
-        """The most precise stage its reports tell (a bare 落地 gives way to 开工)."""
-        return max((r.stage for r in self.reports), key=lambda s: (s != "landing", RANK[s]))
+        """The most precise stage its reports tell (a bare 落地 gives way to 开工; a
+        签约落户 is a signing)."""
+        stages = {r.stage for r in self.reports}
+        if "signing" in stages:
+            return "signing"
+        return max(stages, key=lambda s: (s != "landing", RANK[s]))
 
     @property
     def credited(self) -> Report:
@@ -196,9 +245,13 @@ class EventDraft:
         return frozenset(a for r in self.reports for a in r.amounts)
 
     @property
+    def partial(self) -> frozenset[int]:
+        return frozenset(a for r in self.reports for a in r.partial) - self.amounts
+
+    @property
     def amount(self) -> int | None:
-        """The headline amount: the largest any report gives."""
-        return max(self.amounts, default=None)
+        """The headline amount: the largest total any report gives (else a phase's)."""
+        return max(self.amounts, default=None) or max(self.partial, default=None)
 
     @property
     def place(self) -> Place | None:
@@ -251,7 +304,9 @@ def cluster(reports: Iterable[Report], reprint: Reprint = _no_reprints) -> list[
         best, best_score = None, THRESHOLD - 1e-9
         for index in _candidates(report, by_org, by_article, recent):
             draft = events[index]
-            if draft.event != report.event:
+            if draft.event != report.event and not any(
+                r.article_id == report.article_id for r in draft.reports
+            ):
                 continue
             score = _fit(report, draft, reprint)
             if score is not None and score > best_score:
@@ -269,11 +324,19 @@ def cluster(reports: Iterable[Report], reprint: Reprint = _no_reprints) -> list[
 def _fit(report: Report, draft: EventDraft, reprint: Reprint) -> float | None:
     """How well ``report`` ties to ``draft`` (None: some report of it is told apart)."""
     best, tied = 0.0, False
+    signed = {m.article_id for m in draft.reports if m.stage == "signing"}
     for member in draft.reports:
         copied = member.article_id != report.article_id and reprint(
             member.article_id, report.article_id
         )
-        if apart(member, report, copied) is not None:
+        why = apart(member, report, copied)
+        if (
+            why == "stage"
+            and {member.stage, report.stage} <= SIGNING_FAMILY
+            and (member.article_id in signed or report.article_id in signed)
+        ):
+            why = None  # an article's 签约落户: its 落户 is the 签约 already in the event
+        if why is not None:
             return None
         score, identity = evidence(member, report, copied)
         if member.article_id == report.article_id and (

@@ -279,27 +279,18 @@ GENERIC_PROJECTS = frozenset(
 )
 
 
-# Words a project's name may consist of without saying which project it is (银发经济产业
-# 合作项目 is any silver-economy project).
+# Words a project's name may consist of without saying which project it is (中试基地 or
+# 宜兴产业合作项目 could be anyone's). Sector words stay: 宜兴交通科技产业园 is one park.
 GENERIC_PROJECT_WORDS = tuple(
     sorted(
         (
             *PROJECT_ENDINGS,
-            "经济",
             "产业",
             "合作",
             "发展",
             "创新",
             "示范",
             "未来",
-            "银发",
-            "低空",
-            "新能源",
-            "新基建",
-            "合成生物",
-            "生物医药",
-            "交通",
-            "科技",
             "投资",
             "招商",
             "重大",
@@ -311,6 +302,22 @@ GENERIC_PROJECT_WORDS = tuple(
             "一批",
             "多个",
             "新",
+            "中试",
+            "研发",
+            "生产",
+            "制造",
+            "总部",
+            "运营",
+            "一体化",
+            "智能",
+            "数字",
+            "绿色",
+            "综合",
+            "联合",
+            "实验室",
+            "华东",
+            "华南",
+            "长三角",
         ),
         key=len,
         reverse=True,
@@ -318,21 +325,22 @@ GENERIC_PROJECT_WORDS = tuple(
 )
 
 
-def is_generic_project(name: str) -> bool:
-    """Whether a project's name says only its sector (银发经济产业合作项目)."""
+def is_generic_project(name: str, places: Iterable[str] = ()) -> bool:
+    """Whether a project's name says nothing but generic words and places (宜兴基地,
+    中试基地): such a name is any project's."""
     rest = name
-    for word in GENERIC_PROJECT_WORDS:
+    for word in sorted({*GENERIC_PROJECT_WORDS, *places}, key=len, reverse=True):
         rest = rest.replace(word, "")
     return len(rest) < 2
 
 
-def project_names(text: str) -> list[str]:
+def project_names(text: str, places: Iterable[str] = ()) -> list[str]:
     """Named projects in ``text`` (储能系统集成项目, 澄远储能宜兴基地), normalised: the
     words leading into the name, phases (一期) and stage words taken off."""
     out: list[str] = []
     for match in _PROJECT.finditer(text or ""):
         name = normalise_project(match.group(1))
-        if name and name not in out:
+        if name and name not in out and not is_generic_project(name, places):
             out.append(name)
     return out
 

@@ -8,9 +8,10 @@ tied: the same named project, or a shared organisation that is a firm or institu
 told apart: a project already holding an event of this stage (two signings of one firm
       are two projects, unless they name one project), a stage that goes backwards
       (投产 before 签约), places of which neither contains the other (a visit's place is
-      where the talks were held and is not compared), amounts that share nothing (unless
-      the project's name ties them), or more than ``HORIZON`` since the project's last
-      event.
+      where the talks were held: it is not compared when the office's own news tells both
+      — its delegation went to the firm — or the visit names the project), totals that
+      share nothing (unless the project's name ties them), or more than ``HORIZON`` since
+      the project's last event.
 
 A project's name is the name its events give it that carries the firm's name (澄远储能宜兴
 基地), else the longest one, else the firm's short name with the place.
@@ -23,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Protocol
 
-from crawler.register.match import amounts_share, places_apart, projects_share
+from crawler.register.match import amounts_conflict, amounts_share, places_apart, projects_share
 from crawler.register.names import core, same_project_name
 from crawler.register.places import Place
 from crawler.register.stages import RANK
@@ -44,6 +45,7 @@ class EventFacts(Protocol):
     place: Place | None
     projects: list[str]
     anchor_article: int
+    scope: str  # local | peer | other | unknown (crawler.register.context)
 
 
 @dataclass
@@ -109,7 +111,11 @@ def _strong(event: EventFacts, kinds: dict[str, str]) -> frozenset[str]:
     )
 
 
-def _named_alike(a: EventFacts, project: ProjectDraft) -> bool:
+def _named_alike(a: EventFacts, project: ProjectDraft, strict: bool = False) -> bool:
+    """Whether the event names the project as one of its events does (``strict``: the
+    very same name, for events whose firms differ)."""
+    if strict:
+        return any(set(a.projects) & set(e.projects) for e in project.events)
     return any(projects_share(a.projects, e.projects) for e in project.events)
 
 
@@ -120,16 +126,17 @@ def _told_apart(event: EventFacts, project: ProjectDraft) -> bool:
     for other in project.events:
         if event.stage != "visit" and other.stage == event.stage and not named:
             return True
+        if "visit" in (event.stage, other.stage) and not named:
+            # a visit is held where the talks are; it belongs to a project elsewhere only
+            # when the office's own news tells it (its delegation went to the firm)
+            local = event.scope == other.scope == "local"
+            if places_apart(event.place, other.place) and not local:
+                return True
         if event.stage != "visit" and other.stage != "visit":
             # events come in time order: a later event of an earlier stage starts anew
             if RANK[event.stage] < RANK[other.stage] and not named:
                 return True
-            if (
-                event.amounts
-                and other.amounts
-                and not amounts_share(event.amounts, other.amounts)
-                and not named
-            ):
+            if amounts_conflict(event.amounts, other.amounts) and not named:
                 return True
             if places_apart(event.place, other.place):
                 return True
@@ -139,8 +146,10 @@ def _told_apart(event: EventFacts, project: ProjectDraft) -> bool:
 def _tie(event: EventFacts, project: ProjectDraft, kinds: dict[str, str]) -> float:
     """How strongly ``event`` belongs to ``project`` (0: not tied)."""
     strong = _strong(event, kinds)
-    shared = strong & frozenset(o for e in project.events for o in _strong(e, kinds))
-    named = _named_alike(event, project)
+    theirs = frozenset(o for e in project.events for o in _strong(e, kinds))
+    shared = strong & theirs
+    # other firms on both sides: only the very same project name ties them
+    named = _named_alike(event, project, strict=bool(strong and theirs and not shared))
     if not shared and not named:
         return 0.0
     score = 2.0 * bool(shared) + 2.0 * named

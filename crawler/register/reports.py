@@ -68,7 +68,8 @@ class Report:
     orgs: frozenset[str]  # organisations that are not public bodies
     government: frozenset[str]  # the public bodies named (the office's side, mostly)
     ancestors: dict[str, tuple[str, ...]] = field(hash=False, compare=False)
-    amounts: frozenset[int] = frozenset()
+    amounts: frozenset[int] = frozenset()  # the project's total(s)
+    partial: frozenset[int] = frozenset()  # one phase's (一期投资5亿元)
     place: Place | None = None
     projects: tuple[str, ...] = ()
     title: str = ""
@@ -92,14 +93,31 @@ def local_date(moment: datetime | None) -> date | None:
     return moment.astimezone(SHANGHAI).date() if moment else None
 
 
-def amounts_of(lead: LeadInput) -> frozenset[int]:
-    """The lead's investment amounts in yuan (CNY only: other currencies are not
-    compared)."""
-    values = {int(lead.amount_yuan)} if lead.amount_yuan else set()
-    for amount in lead.amounts:
-        if amount.get("currency", "CNY") == "CNY" and amount.get("value"):
-            values.add(int(amount["value"]))
-    return frozenset(values)
+_PHASE = re.compile(r"(?:一|二|三|首)期")
+PHASE_BEFORE = 8  # characters before an amount searched for 一期/首期
+
+
+def _is_phase(amount: dict[str, Any], sentence: str) -> bool:
+    """Whether an amount is one phase's (一期投资5亿元), not the project's total: the
+    classifier's qualifier says so, or a phase word stands just before it."""
+    if _PHASE.search(str(amount.get("qualifier") or "")):
+        return True
+    text = str(amount.get("text") or "")
+    at = sentence.find(text) if text else -1
+    return at >= 0 and bool(_PHASE.search(sentence[max(0, at - PHASE_BEFORE) : at]))
+
+
+def amounts_of(lead: LeadInput) -> tuple[frozenset[int], frozenset[int]]:
+    """The lead's investment amounts in yuan: (totals, one phase's). CNY only: other
+    currencies are not compared."""
+    totals: set[int] = set()
+    phases: set[int] = set()
+    listed = [a for a in lead.amounts if a.get("currency", "CNY") == "CNY" and a.get("value")]
+    for amount in listed:
+        (phases if _is_phase(amount, lead.sentence) else totals).add(int(amount["value"]))
+    if lead.amount_yuan and int(lead.amount_yuan) not in phases:
+        totals.add(int(lead.amount_yuan))
+    return frozenset(totals), frozenset(phases - totals)
 
 
 def _org_spans(text: str, names: tuple[str, ...]) -> list[tuple[int, int]]:
@@ -168,10 +186,14 @@ def make_report(
         orgs=firms,
         government=government,
         ancestors={n: orgs.ancestors(n) for n in firms},
-        amounts=amounts_of(lead),
+        amounts=amounts_of(lead)[0],
+        partial=amounts_of(lead)[1],
         place=place_of(gazetteer, text, article.title, lead.counterparts, lead.place),
         projects=tuple(
-            dict.fromkeys(project_names(text) + (project_names(article.title) if only_lead else []))
+            dict.fromkeys(
+                project_names(text, orgs.regions)
+                + (project_names(article.title, orgs.regions) if only_lead else [])
+            )
         ),
         title=article.title,
         sentence=text,
