@@ -29,6 +29,7 @@ from crawler.register.context import RegisterContext
 from crawler.register.followups import apply_follow_ups
 from crawler.register.match import WINDOW, EventDraft, cluster
 from crawler.register.orgs import OrgIndex
+from crawler.register.pending import stale_events, unlinked
 from crawler.register.places import Place
 from crawler.register.projects import link_projects
 from crawler.register.reports import ArticleInput, LeadInput, Report, make_report
@@ -413,32 +414,6 @@ def relink_projects(session: Session, ctx: RegisterContext, index: OrgIndex) -> 
 # ---------------------------------------------------------------------------- steps
 
 
-def _unlinked(session: Session) -> Any:
-    return ~select(EventReport.lead_id).where(EventReport.lead_id == Lead.id).exists()
-
-
-def pending(session: Session) -> bool:
-    """Whether some stored lead is in no event yet, or an event lost a lead."""
-    if session.scalar(select(Lead.id).where(_unlinked(session)).limit(1)) is not None:
-        return True
-    return bool(_stale_events(session))
-
-
-def _stale_events(session: Session) -> list[int]:
-    counts = (
-        select(EventReport.event_id, func.count(EventReport.lead_id).label("n"))
-        .group_by(EventReport.event_id)
-        .subquery()
-    )
-    return list(
-        session.scalars(
-            select(Event.id)
-            .outerjoin(counts, counts.c.event_id == Event.id)
-            .where(func.coalesce(counts.c.n, 0) != Event.n_leads)
-        )
-    )
-
-
 def _nearby_events(session: Session, reports: list[Report], index: OrgIndex) -> set[int]:
     """Stored events the new reports might join: sharing an organisation (or parent), an
     article, or (for reports naming none) close in time."""
@@ -471,8 +446,8 @@ def link_new_leads(session: Session, ctx: RegisterContext) -> LinkResult:
     order); projects are linked again when events changed. Cheap when nothing is new."""
     started = time.perf_counter()
     result = LinkResult()
-    new_inputs = _inputs(session, _unlinked(session))
-    stale = _stale_events(session)
+    new_inputs = _inputs(session, unlinked())
+    stale = stale_events(session)
     if not new_inputs and not stale:
         return result
     index = _org_index(session, ctx)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sqlalchemy.exc import IntegrityError
 
 from crawler.config import Config
-from crawler.register.build import LinkResult, link_new_leads, pending, rebuild
-from crawler.register.context import register_context
+from crawler.register.pending import pending
 from crawler.store import Database
+
+if TYPE_CHECKING:  # the builders import the classifier (jieba): only when there is work
+    from crawler.register.build import LinkResult
 
 
 def link(config: Config, database: Database) -> LinkResult | None:
@@ -16,6 +20,9 @@ def link(config: Config, database: Database) -> LinkResult | None:
     with database.session() as session:
         if not pending(session):
             return None
+    from crawler.register.build import link_new_leads
+    from crawler.register.context import register_context
+
     context = register_context(config)
     for attempt in range(2):
         try:
@@ -29,6 +36,9 @@ def link(config: Config, database: Database) -> LinkResult | None:
 
 def rebuild_all(config: Config, database: Database) -> LinkResult:
     """Every event, project and organisation built again from the stored leads."""
+    from crawler.register.build import rebuild
+    from crawler.register.context import register_context
+
     context = register_context(config)
     with database.session() as session:
         return rebuild(session, context)
