@@ -87,11 +87,16 @@ def list_events(
 
 @dataclass
 class EventReportView:
-    """One report of an event: the article, its lead, and whether it copies another."""
+    """One report of an event: the article, its leads of the event, and the earlier
+    report it copies (None: it is not a reprint)."""
 
     article: Article
-    lead: Lead
+    leads: list[Lead]
     reprint_of: int | None
+
+    @property
+    def lead(self) -> Lead:
+        return max(self.leads, key=lambda lead: lead.score)
 
 
 @dataclass
@@ -131,10 +136,14 @@ def event_view(session: Session, event_id: int) -> EventView | None:
             Lead.id,
         )
     ).all()
-    reports = [EventReportView(article, lead, row.reprint_of) for row, lead, article in rows]
+    by_article: dict[int, EventReportView] = {}
+    for row, lead, article in rows:
+        view = by_article.setdefault(article.id, EventReportView(article, [], row.reprint_of))
+        view.leads.append(lead)
+    reports = list(by_article.values())
     from crawler.register.followups import history
 
-    keys = {lead_key(r.lead.event, r.lead.sentence) for r in reports}
+    keys = {lead_key(lead.event, lead.sentence) for r in reports for lead in r.leads}
     changes = history(session, "event", {r.article.id for r in reports}, keys)
     return EventView(event, reports, changes)
 
