@@ -86,11 +86,12 @@ def _environment(tz: ZoneInfo, signals: dict[str, list[str]], base_url: str) -> 
 
 
 def subject_for(day: str, lead_count: int, news_count: int = 0) -> str:
-    """Leads (events) and news counted apart; a mail of news only says so."""
-    parts = [f"{lead_count} 条新线索"] if lead_count else []
+    """Leads (events) and news counted apart; a mail of news only does not announce
+    "0 条新线索" (an empty scheduled digest still does: that is all it says)."""
+    parts = [f"{lead_count} 条新线索"] if lead_count or not news_count else []
     if news_count:
         parts.append(f"{news_count} 条行业动态")
-    return f"【招商线索】{day} · " + (" · ".join(parts) or "今日无新线索")
+    return f"【招商线索】{day} · " + " · ".join(parts)
 
 
 def render_digest(

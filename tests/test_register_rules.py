@@ -390,3 +390,4 @@ def test_amount_points_and_subjects():
     assert subject_for("2025-11-06", 3, 2) == "【招商线索】2025-11-06 · 3 条新线索 · 2 条行业动态"
     assert subject_for("2025-11-06", 0, 2) == "【招商线索】2025-11-06 · 2 条行业动态"
     assert subject_for("2025-11-06", 1) == "【招商线索】2025-11-06 · 1 条新线索"
+    assert subject_for("2025-11-06", 0) == "【招商线索】2025-11-06 · 0 条新线索"  # empty
