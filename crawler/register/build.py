@@ -28,10 +28,11 @@ from classifiers.reprints import is_reprint, shingles
 from crawler.register.context import RegisterContext
 from crawler.register.followups import apply_follow_ups
 from crawler.register.match import WINDOW, EventDraft, cluster
+from crawler.register.names import bigrams
 from crawler.register.orgs import OrgIndex
 from crawler.register.pending import stale_events, unlinked
 from crawler.register.places import Place
-from crawler.register.projects import link_projects
+from crawler.register.projects import LOOSE_KINDS, ProjectDraft, link_projects
 from crawler.register.reports import ArticleInput, LeadInput, Report, make_report
 from crawler.store.models import (
     Article,
@@ -152,19 +153,32 @@ def _reports(
 
 class Reprints:
     """Whether one article copies another (same title, or near-identical body), with the
-    bodies' shingles computed once and only for the pairs asked about."""
+    bodies' shingles computed once and only for the pairs asked about (at most ``KEEP``
+    articles' kept: pairs are asked in time order, so old ones are not asked again)."""
+
+    KEEP = 5000
 
     def __init__(self, session: Session) -> None:
         self.session = session
         self._cache: dict[int, tuple[str, frozenset[str]]] = {}
 
-    def _load(self, ids: Iterable[int]) -> None:
-        missing = [i for i in ids if i not in self._cache]
-        if missing:
+    def preload(self, ids: Iterable[int]) -> None:
+        """Read these articles' texts now, in a few queries rather than one per pair."""
+        missing = list({i for i in ids if i not in self._cache})
+        if len(self._cache) + len(missing) > self.KEEP:
+            for old in list(self._cache)[: len(self._cache) // 2]:  # oldest first (insertion order)
+                del self._cache[old]
+        for start in range(0, len(missing), 500):
             for article_id, title, body in self.session.execute(
-                select(Article.id, Article.title, Article.body).where(Article.id.in_(missing))
+                select(Article.id, Article.title, Article.body).where(
+                    Article.id.in_(missing[start : start + 500])
+                )
             ):
                 self._cache[article_id] = (_NOT_WORD.sub("", title or ""), shingles(body or ""))
+
+    def _load(self, ids: Iterable[int]) -> None:
+        if any(i not in self._cache for i in ids):
+            self.preload(ids)
 
     def __call__(self, a: int, b: int) -> bool:
         self._load((a, b))
@@ -244,6 +258,14 @@ def _reprint_of(draft: EventDraft, reprint: Reprints) -> dict[int, int]:
     return out
 
 
+def _insert_returning_ids(session: Session, table: Any, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert ``rows`` in one executemany and return their ids in order."""
+    if not rows:
+        return []
+    result = session.execute(insert(table).returning(table.id, sort_by_parameter_order=True), rows)
+    return [row[0] for row in result]
+
+
 def _write_events(
     session: Session,
     drafts: list[EventDraft],
@@ -251,46 +273,50 @@ def _write_events(
     org_ids: dict[str, int],
     reprint: Reprints,
 ) -> list[int]:
-    ids: list[int] = []
-    report_rows: list[dict[str, Any]] = []
-    org_rows: list[dict[str, Any]] = []
+    """Insert the drafts as events with their reports and organisations; their ids."""
+    rows: list[dict[str, Any]] = []
+    copies_of: list[dict[int, int]] = []
     for draft in drafts:
         credited = draft.credited
         place = draft.place
         copies = _reprint_of(draft, reprint)
+        copies_of.append(copies)
         scope_of(draft, ctx)
-        articles = draft.articles
-        event = Event(
-            event=draft.event,
-            stage=draft.stage,
-            day=draft.day,
-            exact=draft.exact,
-            title=credited.title,
-            sentence=credited.sentence,
-            place=place.name if place else "",
-            place_label=place.label if place else "",
-            scope=draft.scope,
-            amount_yuan=draft.amount,
-            amounts=sorted(draft.amounts),  # totals only: what project linking compares
-            project_names=draft.projects,
-            article_id=credited.article_id,
-            anchor_key=credited.key,
-            reports=len(articles),
-            outlets=len(draft.outlets) or 1,
-            independent=len(
-                {r.outlet or r.article_id for r in draft.reports if r.article_id not in copies}
-            ),
-            n_leads=len(draft.reports),
-            score=max(r.score for r in draft.reports),
-            first_seen_at=min(r.seen for r in draft.reports),
+        rows.append(
+            {
+                "event": draft.event,
+                "stage": draft.stage,
+                "day": draft.day,
+                "exact": draft.exact,
+                "title": credited.title,
+                "sentence": credited.sentence,
+                "place": place.name if place else "",
+                "place_label": place.label if place else "",
+                "scope": draft.scope,
+                "amount_yuan": draft.amount,
+                "amounts": sorted(draft.amounts),  # totals only: what projects compare
+                "project_names": draft.projects,
+                "article_id": credited.article_id,
+                "anchor_key": credited.key,
+                "reports": len(draft.articles),
+                "outlets": len(draft.outlets) or 1,
+                "independent": len(
+                    {r.outlet or r.article_id for r in draft.reports if r.article_id not in copies}
+                ),
+                "n_leads": len(draft.reports),
+                "score": max(r.score for r in draft.reports),
+                "first_seen_at": min(r.seen for r in draft.reports),
+                "note": "",
+            }
         )
-        session.add(event)
-        session.flush()
-        ids.append(event.id)
+    ids = _insert_returning_ids(session, Event, rows)
+    report_rows: list[dict[str, Any]] = []
+    org_rows: list[dict[str, Any]] = []
+    for event_id, draft, copies in zip(ids, drafts, copies_of, strict=True):
         report_rows += [
             {
                 "lead_id": r.lead_id,
-                "event_id": event.id,
+                "event_id": event_id,
                 "article_id": r.article_id,
                 "reprint_of": copies.get(r.article_id),
             }
@@ -299,7 +325,7 @@ def _write_events(
         roles = {o: "party" for o in draft.orgs}
         roles.update({o: "government" for o in draft.government if o not in roles})
         org_rows += [
-            {"event_id": event.id, "org_id": org_ids[o], "role": role}
+            {"event_id": event_id, "org_id": org_ids[o], "role": role}
             for o, role in roles.items()
             if o in org_ids
         ]
@@ -333,30 +359,35 @@ class StoredEvent:
     kinds: dict[str, str] = field(default_factory=dict)
 
 
-def _stored_events(session: Session, ctx: RegisterContext, index: OrgIndex) -> list[StoredEvent]:
+def _stored_events(
+    session: Session, ctx: RegisterContext, index: OrgIndex, where: Any = None
+) -> list[StoredEvent]:
+    """Stored events (those ``where`` selects, else all) as project linking needs them."""
+    ids = select(Event.id) if where is None else select(Event.id).where(where)
     parties: dict[int, set[str]] = {}
     for event_id, name in session.execute(
         select(EventOrg.event_id, Organisation.name)
         .join(Organisation, Organisation.id == EventOrg.org_id)
-        .where(EventOrg.role == "party")
+        .where(EventOrg.role == "party", EventOrg.event_id.in_(ids))
     ):
         parties.setdefault(event_id, set()).add(name)
+    query = select(
+        Event.id,
+        Event.event,
+        Event.stage,
+        Event.day,
+        Event.amounts,
+        Event.place,
+        Event.project_names,
+        Event.article_id,
+        Event.anchor_key,
+        Event.amount_yuan,
+        Event.scope,
+    )
+    if where is not None:
+        query = query.where(where)
     out = []
-    for row in session.execute(
-        select(
-            Event.id,
-            Event.event,
-            Event.stage,
-            Event.day,
-            Event.amounts,
-            Event.place,
-            Event.project_names,
-            Event.article_id,
-            Event.anchor_key,
-            Event.amount_yuan,
-            Event.scope,
-        )
-    ):
+    for row in session.execute(query):
         orgs = frozenset(parties.get(row.id, ()))
         out.append(
             StoredEvent(
@@ -378,36 +409,98 @@ def _stored_events(session: Session, ctx: RegisterContext, index: OrgIndex) -> l
     return out
 
 
-def relink_projects(session: Session, ctx: RegisterContext, index: OrgIndex) -> int:
-    """Link every stored event into projects again (events are few beside leads)."""
-    events = _stored_events(session, ctx, index)
-    kinds = {name: info.kind for name, info in index.orgs.items()}
-    drafts = link_projects(events, kinds)
-    session.execute(update(Event).values(project_id=None))
-    session.execute(delete(Project))
+def _write_projects(session: Session, ctx: RegisterContext, drafts: list[ProjectDraft]) -> None:
+    """Insert the drafts as projects and point their events at them."""
     regions = ctx.regions
+    rows: list[dict[str, Any]] = []
     for draft in drafts:
         members: list[StoredEvent] = draft.events  # type: ignore[assignment]
         first = min(members, key=lambda e: (e.day, e.anchor_article))
         last = max(members, key=lambda e: e.day)
         place = draft.place
-        project = Project(
-            name=draft.name(regions),
-            stage=last.stage,
-            first_day=first.day,
-            last_day=last.day,
-            place=place.name if place else "",
-            scope=ctx.scope(place) if place else first.scope,
-            amount_yuan=max((e.amount for e in members if e.amount), default=None),
-            n_events=len(members),
-            anchor_article_id=first.anchor_article,
-            anchor_key=first.anchor_key,
+        rows.append(
+            {
+                "name": draft.name(regions),
+                "stage": last.stage,
+                "first_day": first.day,
+                "last_day": last.day,
+                "place": place.name if place else "",
+                "scope": ctx.scope(place) if place else first.scope,
+                "amount_yuan": max((e.amount for e in members if e.amount), default=None),
+                "n_events": len(members),
+                "anchor_article_id": first.anchor_article,
+                "anchor_key": first.anchor_key,
+                "note": "",
+            }
         )
-        session.add(project)
-        session.flush()
-        session.execute(
-            update(Event).where(Event.id.in_([e.id for e in members])).values(project_id=project.id)
+    ids = _insert_returning_ids(session, Project, rows)
+    links = [
+        {"id": event.id, "project_id": project_id}
+        for project_id, draft in zip(ids, drafts, strict=True)
+        for event in draft.events
+    ]
+    if links:
+        session.execute(update(Event), links)  # by primary key, executemany
+
+
+def relink_projects(session: Session, ctx: RegisterContext, index: OrgIndex) -> int:
+    """Link every stored event into projects again (a rebuild)."""
+    events = _stored_events(session, ctx, index)
+    kinds = {name: info.kind for name, info in index.orgs.items()}
+    drafts = link_projects(events, kinds)
+    session.execute(update(Event).values(project_id=None))
+    session.execute(delete(Project))
+    _write_projects(session, ctx, drafts)
+    return len(drafts)
+
+
+def _projects_near(session: Session, events: list[StoredEvent], kinds: dict[str, str]) -> set[int]:
+    """Projects the new events might join: sharing one of their firms or institutes, or
+    a project name with two character pairs in common (the linker decides)."""
+    strong = {o for e in events for o in e.orgs if kinds.get(o, "company") not in LOOSE_KINDS}
+    found: set[int] = set()
+    if strong:
+        found.update(
+            session.scalars(
+                select(Event.project_id)
+                .join(EventOrg, EventOrg.event_id == Event.id)
+                .join(Organisation, Organisation.id == EventOrg.org_id)
+                .where(Organisation.name.in_(strong), Event.project_id.is_not(None))
+            )
         )
+    pairs = {pair for e in events for name in e.projects for pair in bigrams(name[:-2] or name)}
+    if pairs:
+        for project_id, names in session.execute(
+            select(Event.project_id, Event.project_names).where(Event.project_id.is_not(None))
+        ):
+            for name in names or ():
+                if len(bigrams(name[:-2] or name) & pairs) >= 2:
+                    found.add(project_id)
+                    break
+    return found
+
+
+def relink_near(
+    session: Session,
+    ctx: RegisterContext,
+    index: OrgIndex,
+    new_ids: list[int],
+    dropped: set[int],
+) -> int:
+    """Link the new events (``new_ids``) with the projects near them and those that
+    lost events (``dropped``), which are linked again from their events: the rest of
+    the store is left as it is."""
+    kinds = {name: info.kind for name, info in index.orgs.items()}
+    new = _stored_events(session, ctx, index, Event.id.in_(new_ids)) if new_ids else []
+    affected = (_projects_near(session, new, kinds) | dropped) - {None}
+    members = new + (
+        _stored_events(session, ctx, index, Event.project_id.in_(affected)) if affected else []
+    )
+    drafts = link_projects(members, kinds)
+    if affected:
+        session.execute(update(Event).where(Event.project_id.in_(affected)).values(project_id=None))
+        session.execute(delete(Project).where(Project.id.in_(affected)))
+    _write_projects(session, ctx, drafts)
     return len(drafts)
 
 
@@ -463,13 +556,26 @@ def link_new_leads(session: Session, ctx: RegisterContext) -> LinkResult:
     )
     reports = new_reports + _reports(session, old_inputs, index, ctx)
     reprint = Reprints(session)
+    reprint.preload(r.article_id for r in reports)
     drafts = cluster(reports, reprint)
+    dropped: set[int] = set()
     if nearby:
+        dropped = set(
+            session.scalars(
+                select(Event.project_id).where(Event.id.in_(nearby), Event.project_id.is_not(None))
+            )
+        )
         session.execute(delete(Event).where(Event.id.in_(nearby)))
     names = {o for r in reports for o in (*r.orgs, *r.government)}
     org_ids, result.orgs = _store_orgs(session, index, names)
     ids = _write_events(session, drafts, ctx, org_ids, reprint)
-    result.projects = relink_projects(session, ctx, index)
+    result.projects = relink_near(session, ctx, index, ids, dropped)
+    # projects that lost every event to the deletion
+    session.execute(
+        delete(Project).where(
+            ~Project.id.in_(select(Event.project_id).where(Event.project_id.is_not(None)))
+        )
+    )
     apply_follow_ups(session)
     result.leads, result.events = len(reports), len(ids)
     result.seconds = time.perf_counter() - started
@@ -491,7 +597,7 @@ def rebuild(session: Session, ctx: RegisterContext) -> LinkResult:
     index = _org_index(session, ctx)
     reports = _reports(session, _inputs(session, Lead.id.is_not(None)), index, ctx)
     reprint = Reprints(session)
-    drafts = cluster(reports, reprint)
+    drafts = cluster(reports, reprint)  # bodies are read only for the pairs asked about
     names = {o for r in reports for o in (*r.orgs, *r.government)}
     org_ids, created = _store_orgs(session, index, names)
     ids = _write_events(session, drafts, ctx, org_ids, reprint)

@@ -30,10 +30,13 @@ those none of whose reports it is told apart from, else starts a new event.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 
+from classifiers.reprints import shingles, similarity
 from crawler.register.names import same_project_name
 from crawler.register.places import Place
 from crawler.register.reports import Report
@@ -45,6 +48,7 @@ WINDOW = timedelta(days=14)
 LATE_WINDOW = timedelta(days=31)
 AMOUNT_TOLERANCE = 0.01  # 12亿 and 12.0亿, rounding in a reprint
 THRESHOLD = 2.0
+NEAR = timedelta(days=3)  # events started this shortly before a report are always tried
 
 Reprint = Callable[[int, int], bool]  # (article id, article id) -> one copies the other
 
@@ -276,13 +280,19 @@ def _candidates(
     report: Report,
     by_org: dict[str, list[int]],
     by_article: dict[int, list[int]],
-    recent: list[int],
+    starts: list[date],
 ) -> set[int]:
+    """Events ``report`` might join: those of its organisations and its article, and
+    those started just before it (within ``NEAR`` — the window, for a report naming no
+    organisation: a spelling the index could not resolve must not hide the event)."""
     found: set[int] = set()
     for org in report.family:
         found.update(by_org.get(org, ()))
     found.update(by_article.get(report.article_id, ()))
-    found.update(recent)
+    back = 2 * WINDOW if not report.orgs else NEAR
+    lo = bisect_left(starts, report.published - back)
+    hi = bisect_right(starts, report.published + EXACT_SLACK)
+    found.update(range(lo, hi))
     return found
 
 
@@ -292,17 +302,12 @@ def cluster(reports: Iterable[Report], reprint: Reprint = _no_reprints) -> list[
         reports, key=lambda r: (r.when.start, r.published, r.seen, r.article_id, r.lead_id)
     )
     events: list[EventDraft] = []
+    starts: list[date] = []  # each event's first report's publication, ascending
     by_org: dict[str, list[int]] = {}
     by_article: dict[int, list[int]] = {}
     for report in ordered:
-        # events started within the window: those without organisations are found here
-        recent = [
-            i
-            for i in range(len(events) - 1, -1, -1)
-            if report.published - events[i].reports[-1].published <= WINDOW
-        ][:200]
         best, best_score = None, THRESHOLD - 1e-9
-        for index in _candidates(report, by_org, by_article, recent):
+        for index in sorted(_candidates(report, by_org, by_article, starts)):
             draft = events[index]
             if draft.event != report.event and not any(
                 r.article_id == report.article_id for r in draft.reports
@@ -313,6 +318,7 @@ def cluster(reports: Iterable[Report], reprint: Reprint = _no_reprints) -> list[
                 best, best_score = index, score
         if best is None:
             events.append(EventDraft())
+            starts.append(max(report.published, starts[-1]) if starts else report.published)
             best = len(events) - 1
         events[best].add(report)
         for org in report.family:
@@ -321,15 +327,41 @@ def cluster(reports: Iterable[Report], reprint: Reprint = _no_reprints) -> list[
     return events
 
 
+SENTENCE_ALIKE = 0.5  # a reprint copies the lead's sentence (near enough)
+
+
+@lru_cache(maxsize=65536)
+def _sentence_shingles(sentence: str) -> frozenset[str]:
+    return shingles(sentence)
+
+
+def _alike(a: Report, b: Report) -> bool:
+    """Whether two reports' sentences are close enough for one to copy the other (a
+    cheap test before the articles' bodies are compared)."""
+    return (
+        a.title == b.title
+        or similarity(_sentence_shingles(a.sentence), _sentence_shingles(b.sentence))
+        >= SENTENCE_ALIKE
+    )
+
+
 def _fit(report: Report, draft: EventDraft, reprint: Reprint) -> float | None:
     """How well ``report`` ties to ``draft`` (None: some report of it is told apart)."""
     best, tied = 0.0, False
     signed = {m.article_id for m in draft.reports if m.stage == "signing"}
     for member in draft.reports:
-        copied = member.article_id != report.article_id and reprint(
-            member.article_id, report.article_id
+        # the costly reprint test only where it could change the verdict
+        why = apart(member, report)
+        score, identity = evidence(member, report)
+        copied = (
+            why != "stage"
+            and (why is not None or not identity)
+            and member.article_id != report.article_id
+            and _alike(member, report)
+            and reprint(member.article_id, report.article_id)
         )
-        why = apart(member, report, copied)
+        if copied:
+            why = apart(member, report, True)
         if (
             why == "stage"
             and {member.stage, report.stage} <= SIGNING_FAMILY
@@ -338,7 +370,8 @@ def _fit(report: Report, draft: EventDraft, reprint: Reprint) -> float | None:
             why = None  # an article's 签约落户: its 落户 is the 签约 already in the event
         if why is not None:
             return None
-        score, identity = evidence(member, report, copied)
+        if copied:
+            score, identity = evidence(member, report, True)
         if member.article_id == report.article_id and (
             member.orgs & report.orgs or not (member.orgs and report.orgs)
         ):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 LEGAL_FORMS = (
     "股份有限公司",
@@ -22,7 +23,8 @@ LEGAL_FORMS = (
     "集团公司",
     "公司",
 )
-# Trade words firms put after their name; taken off one at a time, longest first.
+# Trade words firms put after their name; taken off one at a time, shortest first, so
+# every step is a short form (康屹医疗器械 -> 康屹医疗 -> 康屹).
 TRADE_WORDS = tuple(
     sorted(
         (
@@ -36,6 +38,7 @@ TRADE_WORDS = tuple(
             "材料",
             "新材料",
             "医疗器械",
+            "器械",
             "医疗",
             "医药",
             "制药",
@@ -94,7 +97,6 @@ TRADE_WORDS = tuple(
             "中国",
         ),
         key=len,
-        reverse=True,
     )
 )
 # Regions in front of a firm's name. The gazetteer's names are added at run time.
@@ -180,14 +182,23 @@ def strip_legal(name: str) -> str:
     return name
 
 
+@lru_cache(maxsize=64)
+def _regions(extra: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    """Region names by their first character, longest first."""
+    by_first: dict[str, list[str]] = {}
+    for region in sorted({*REGIONS, *extra}, key=len, reverse=True):
+        by_first.setdefault(region[0], []).append(region)
+    return {c: tuple(names) for c, names in by_first.items()}
+
+
 def strip_region(name: str, regions: Iterable[str] = ()) -> str:
     """``name`` without the regions in front (江苏澄远储能科技 -> 澄远储能科技); a name
     that would be left too short keeps them."""
-    known = sorted({*REGIONS, *regions}, key=len, reverse=True)
+    known = _regions(tuple(regions))
     changed = True
-    while changed:
+    while changed and name:
         changed = False
-        for region in known:
+        for region in known.get(name[0], ()):
             rest = name[len(region) :]
             if name.startswith(region) and len(rest) >= MIN_ALIAS + 1:
                 name, changed = rest, True
@@ -329,9 +340,14 @@ def is_generic_project(name: str, places: Iterable[str] = ()) -> bool:
     """Whether a project's name says nothing but generic words and places (宜兴基地,
     中试基地): such a name is any project's."""
     rest = name
-    for word in sorted({*GENERIC_PROJECT_WORDS, *places}, key=len, reverse=True):
+    for word in _generic_words(tuple(places)):
         rest = rest.replace(word, "")
     return len(rest) < 2
+
+
+@lru_cache(maxsize=64)
+def _generic_words(places: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(sorted({*GENERIC_PROJECT_WORDS, *places}, key=len, reverse=True))
 
 
 def project_names(text: str, places: Iterable[str] = ()) -> list[str]:
@@ -357,8 +373,10 @@ def normalise_project(name: str) -> str:
     return name
 
 
-def _bigrams(text: str) -> set[str]:
-    return {text[i : i + 2] for i in range(len(text) - 1)}
+@lru_cache(maxsize=65536)
+def bigrams(text: str) -> frozenset[str]:
+    """The name's character pairs (cached: names are compared again and again)."""
+    return frozenset(text[i : i + 2] for i in range(len(text) - 1))
 
 
 def same_project_name(a: str, b: str) -> bool:
@@ -368,5 +386,5 @@ def same_project_name(a: str, b: str) -> bool:
         return False
     if a == b or (min(len(a), len(b)) >= 4 and (a in b or b in a)):
         return True
-    x, y = _bigrams(a), _bigrams(b)
+    x, y = bigrams(a), bigrams(b)
     return len(x & y) / max(min(len(x), len(y)), 1) >= 0.75

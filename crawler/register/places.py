@@ -61,6 +61,11 @@ class Gazetteer:
                 self._names.setdefault(alias, place)
             for alias in entry.get("generic", []):
                 self._generic.setdefault(alias, place)
+        # at each position only the lengths of names beginning with that character
+        lengths: dict[str, set[int]] = {}
+        for alias in [*self._names, *self._generic]:
+            lengths.setdefault(alias[0], set()).add(len(alias))
+        self._lengths = {c: sorted(n, reverse=True) for c, n in lengths.items()}
 
     def _build(self, name: str, raw: dict[str, dict], seen: tuple[str, ...]) -> Place:
         entry = raw[name]
@@ -103,7 +108,9 @@ class Gazetteer:
         i = 0
         while i < len(text):
             hit = None
-            for length in range(min(MAX_ALIAS, len(text) - i), 1, -1):
+            for length in self._lengths.get(text[i], ()):
+                if length > len(text) - i or length < 2:
+                    continue
                 piece = text[i : i + length]
                 place = self._names.get(piece)
                 specific = place is not None

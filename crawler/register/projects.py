@@ -25,7 +25,7 @@ from datetime import date, timedelta
 from typing import Protocol
 
 from crawler.register.match import amounts_conflict, amounts_share, places_apart, projects_share
-from crawler.register.names import core, same_project_name
+from crawler.register.names import bigrams, core, same_project_name
 from crawler.register.places import Place
 from crawler.register.stages import RANK
 
@@ -51,6 +51,15 @@ class EventFacts(Protocol):
 @dataclass
 class ProjectDraft:
     events: list[EventFacts] = field(default_factory=list)
+    last: date = date.min  # its latest event's day (events join in time order)
+    strong: set[str] = field(default_factory=set)  # the organisations that tie it
+    names: set[str] = field(default_factory=set)  # every name its events give it
+
+    def add(self, event: EventFacts, strong: frozenset[str]) -> None:
+        self.events.append(event)
+        self.last = max(self.last, event.day)
+        self.strong |= strong
+        self.names.update(event.projects)
 
     @property
     def orgs(self) -> frozenset[str]:
@@ -59,10 +68,6 @@ class ProjectDraft:
     @property
     def first(self) -> date:
         return min(e.day for e in self.events)
-
-    @property
-    def last(self) -> date:
-        return max(e.day for e in self.events)
 
     @property
     def stages(self) -> list[tuple[str, date]]:
@@ -115,12 +120,14 @@ def _named_alike(a: EventFacts, project: ProjectDraft, strict: bool = False) -> 
     """Whether the event names the project as one of its events does (``strict``: the
     very same name, for events whose firms differ)."""
     if strict:
-        return any(set(a.projects) & set(e.projects) for e in project.events)
-    return any(projects_share(a.projects, e.projects) for e in project.events)
+        return not project.names.isdisjoint(a.projects)
+    return projects_share(a.projects, project.names)
 
 
 def _told_apart(event: EventFacts, project: ProjectDraft) -> bool:
-    named = _named_alike(event, project)
+    # only the very same name overrides what tells them apart (宜兴交通科技产业园 signed
+    # for 50亿元, its first phase begun for 18亿元): a similar one only ties
+    named = _named_alike(event, project, strict=True)
     if event.day - project.last > HORIZON:
         return True
     for other in project.events:
@@ -143,10 +150,10 @@ def _told_apart(event: EventFacts, project: ProjectDraft) -> bool:
     return False
 
 
-def _tie(event: EventFacts, project: ProjectDraft, kinds: dict[str, str]) -> float:
-    """How strongly ``event`` belongs to ``project`` (0: not tied)."""
-    strong = _strong(event, kinds)
-    theirs = frozenset(o for e in project.events for o in _strong(e, kinds))
+def _tie(event: EventFacts, project: ProjectDraft, strong: frozenset[str]) -> float:
+    """How strongly ``event`` (whose tying organisations are ``strong``) belongs to
+    ``project`` (0: not tied)."""
+    theirs = project.strong
     shared = strong & theirs
     # other firms on both sides: only the very same project name ties them
     named = _named_alike(event, project, strict=bool(strong and theirs and not shared))
@@ -164,30 +171,34 @@ def link_projects(events: Iterable[EventFacts], kinds: dict[str, str]) -> list[P
     """Events grouped into projects (see the module's rule); ``kinds`` gives each
     organisation's kind (government bodies never tie a project)."""
     projects: list[ProjectDraft] = []
-    by_org: dict[str, list[int]] = {}
-    by_name: dict[str, list[int]] = {}
+    by_org: dict[str, set[int]] = {}
+    by_pair: dict[str, set[int]] = {}  # a name's character pair -> projects named with it
     for event in sorted(events, key=lambda e: (e.day, RANK[e.stage], e.anchor_article)):
+        strong = _strong(event, kinds)
         candidates: set[int] = set()
-        for org in _strong(event, kinds):
+        for org in strong:
             candidates.update(by_org.get(org, ()))
         for name in event.projects:
-            for known, indexes in by_name.items():
-                if same_project_name(name, known):
-                    candidates.update(indexes)
+            hits: dict[int, int] = {}
+            for pair in bigrams(name[:-2] or name):  # the ending (项目, 基地) says little
+                for index in by_pair.get(pair, ()):
+                    hits[index] = hits.get(index, 0) + 1
+            candidates.update(i for i, n in hits.items() if n >= 2 or len(name) <= 4)
         best, best_score = None, 0.0
         for index in sorted(candidates):
             project = projects[index]
             if _told_apart(event, project):
                 continue
-            score = _tie(event, project, kinds)
+            score = _tie(event, project, strong)
             if score > best_score:
                 best, best_score = index, score
         if best is None:
             projects.append(ProjectDraft())
             best = len(projects) - 1
-        projects[best].events.append(event)
-        for org in _strong(event, kinds):
-            by_org.setdefault(org, []).append(best)
+        projects[best].add(event, strong)
+        for org in strong:
+            by_org.setdefault(org, set()).add(best)
         for name in event.projects:
-            by_name.setdefault(name, []).append(best)
+            for pair in bigrams(name[:-2] or name):
+                by_pair.setdefault(pair, set()).add(best)
     return projects
