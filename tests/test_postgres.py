@@ -21,7 +21,7 @@ from pathlib import Path
 from urllib.request import urlopen
 
 import pytest
-from conftest import Instance, Mailbox, demo_sources, free_port, write_instance
+from conftest import Instance, Mailbox, demo_sources, free_port, load_truth, write_instance
 from sqlalchemy import create_engine, text
 
 pytest.importorskip("psycopg", reason="psycopg is in the test extra: pip install -e '.[test]'")
@@ -128,13 +128,13 @@ def test_crawl_browse_and_digest_on_postgresql(
 
     out = inst.run("crawl", "demo-yixing", "demo-sdic").stdout
     assert "demo-yixing: ok — 27 pages, 24 articles fetched, 24 new" in out, out
-    assert "demo-sdic: ok — 14 pages, 12 articles fetched, 12 new" in out, out
+    assert "demo-sdic: ok — 15 pages, 13 articles fetched, 13 new" in out, out
     again = inst.run("crawl", "demo-yixing").stdout
     assert "demo-yixing: ok — 1 pages, 0 articles fetched, 0 new" in again, again
     assert not (inst.dir / "data" / "test.db").exists()  # nothing went to SQLite
 
     items = json.loads(inst.run("items", "--json", "--limit", "100").stdout)
-    assert len(items) == 36
+    assert len(items) == len(load_truth())
     leads = json.loads(inst.run("items", "--leads", "--json", "--limit", "100").stdout)
     assert leads and all(item["leads"] for item in leads)
     shown = inst.run("show", str(leads[0]["id"])).stdout
@@ -146,6 +146,19 @@ def test_crawl_browse_and_digest_on_postgresql(
     assert len(smtp_server.messages) == 1
 
     _check_web_view(inst, leads[0])
+
+    # the register on PostgreSQL: one event with two reports, 澄远 as one project, a mark
+    events = json.loads(inst.run("events", "--json", "--limit", "0").stdout)
+    assert [e["reports"] for e in events if e["stage"] == "visit" and e["day"] == "2025-03-10"] == [
+        2
+    ]
+    projects = json.loads(inst.run("projects", "--json", "--min-events", "2").stdout)
+    assert any("澄远" in p["name"] and len(p["stages"]) == 2 for p in projects)
+    inst.run("mark", "event", str(events[0]["id"]), "followed", "--note", "已联系", "--by", "测试")
+    inst.run("org", "follow", "澄远储能")
+    marked = json.loads(inst.run("events", "--status", "followed", "--json").stdout)
+    assert [(e["id"], e["note"]) for e in marked] == [(events[0]["id"], "已联系")]
+    assert "关注中" in inst.run("org", "澄远").stdout
 
     engine = create_engine(postgres_url)
     with engine.connect() as conn:
@@ -195,6 +208,8 @@ def _check_web_view(inst: Instance, lead: dict) -> None:
         assert lead["title"] in article
         sources = urlopen(base + "/sources", timeout=10).read().decode("utf-8")
         assert "demo-yixing" in sources
+        for page in ("/events", "/projects", "/orgs", "/peers", "/orgs?q=%E6%BE%84%E8%BF%9C"):
+            assert urlopen(base + page, timeout=10).status == 200
     finally:
         proc.terminate()
         _, stderr = proc.communicate(timeout=30)

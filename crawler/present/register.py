@@ -11,7 +11,6 @@ from rich.text import Text
 from crawler.present.amounts import format_yuan
 from crawler.present.labels import (
     ALIAS_ORIGIN_LABELS,
-    EVENT_LABELS,
     ORG_KIND_LABELS,
     SCOPE_LABELS,
     STAGE_LABELS,
@@ -177,15 +176,3 @@ def print_org(console: Console, org: Organisation, events: Sequence[Event], plac
                 f"{project}{status} — {e.title} (#{e.id})"
             )
         )
-
-
-def event_lines(event: Event) -> list[str]:
-    """A short plain-text summary of an event (for `show`)."""
-    head = (
-        f"事件 #{event.id} {EVENT_LABELS.get(event.event, event.event)}/"
-        f"{STAGE_LABELS.get(event.stage, event.stage)} {event.day.isoformat()}"
-        f" · {event.reports}篇报道"
-    )
-    if event.status:
-        head += f" [{_status(event)}]" + (f" {event.note}" if event.note else "")
-    return [head]

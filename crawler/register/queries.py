@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -146,25 +145,6 @@ def event_view(session: Session, event_id: int) -> EventView | None:
     keys = {lead_key(lead.event, lead.sentence) for r in reports for lead in r.leads}
     changes = history(session, "event", {r.article.id for r in reports}, keys)
     return EventView(event, reports, changes)
-
-
-def events_of_articles(session: Session, article_ids: Sequence[int]) -> dict[int, list[Event]]:
-    """``{article_id: [its events]}`` (an article reports one event per lead, mostly)."""
-    ids = list(set(article_ids))
-    out: dict[int, list[Event]] = {i: [] for i in ids}
-    if not ids:
-        return out
-    rows = session.execute(
-        select(EventReport.article_id, Event)
-        .join(Event, Event.id == EventReport.event_id)
-        .where(EventReport.article_id.in_(ids))
-        .options(*_event_options())
-        .distinct()
-    ).all()
-    for article_id, event in rows:
-        if event not in out[article_id]:
-            out[article_id].append(event)
-    return out
 
 
 def event_of_lead(session: Session, lead_id: int) -> Event | None:
