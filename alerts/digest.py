@@ -33,7 +33,7 @@ from alerts.health import source_problems
 from alerts.mail import build_message, send_message
 from alerts.render import Rendered, render_digest
 from alerts.select import Selection, build_selection, previous_digest, select_undelivered
-from alerts.slots import backoff
+from alerts.slots import backoff, owed_slot, slot_period
 from alerts.webhook import send_webhook
 from crawler.config import Config, Subscription
 from crawler.store import Database
@@ -416,16 +416,33 @@ def send_new(
     return [] if recorded is None else [recorded]
 
 
-def send_digest(
+def send_owed(
     config: Config,
     database: Database,
     sub: Subscription,
     now: datetime,
     *,
-    period: str | None = None,
-    slot: datetime | None = None,
+    on_demand: bool = False,
+    stop: threading.Event | None = None,
 ) -> list[DeliveryResult]:
-    """Retry every pending delivery of ``sub`` now (no backoff), then send what is new."""
-    return retry_pending(config, database, sub, now) + send_new(
-        config, database, sub, now, period=period, slot=slot
-    )
+    """Send what ``sub`` is owed now: the one entry point of `leadwatch digest --send` and
+    the scheduler.
+
+    Pending deliveries are retried first (the scheduler only those whose backoff is over;
+    ``on_demand`` all of them, at once), then the digest of the latest scheduled slot if
+    the deliveries table says it is owed. ``on_demand`` (someone asked) also sends what is
+    new when no slot is owed, as a digest of the day; the slot it answers is recorded,
+    so the scheduler will not send a second digest for it.
+    """
+    results = retry_pending(config, database, sub, now, due_only=not on_demand, stop=stop)
+    if stop is not None and stop.is_set():
+        return results
+    tz = ZoneInfo(config.settings.timezone)
+    grace = timedelta(hours=config.schedule.digest_grace_hours)
+    with database.session() as session:
+        slot = owed_slot(session, sub.name, sub.schedule, tz, now, grace)
+    if slot is not None:
+        results += send_new(config, database, sub, now, period=slot_period(slot, tz), slot=slot)
+    elif on_demand:
+        results += send_new(config, database, sub, now)
+    return results

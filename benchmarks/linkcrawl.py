@@ -59,7 +59,7 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     config = load_config(args.config)
     source = config.source(args.source)
-    settings = scrapy_settings(config, source)
+    settings = scrapy_settings(config)
     settings.setdict(
         {"SPIDER_MIDDLEWARES": {}, "ITEM_PIPELINES": {}, "EXTENSIONS": {}}, priority="cmdline"
     )

@@ -4,7 +4,7 @@ Articles are read by ascending id (keyset pagination, so a batch is one indexed 
 scan), classified in worker processes (the classifier is pure Python: one process per
 core), and each batch's old tags and leads are replaced in one ``BEGIN IMMEDIATE``
 transaction with executemany deletes and inserts — the same rows the crawl writes
-(:func:`crawler.store.repo._tag_rows` / ``_lead_rows``), serialised in the workers so the
+(:func:`crawler.store.repo.tag_rows` / ``lead_rows``), serialised in the workers so the
 writing process only runs the statements. A batch is all or nothing: an
 interrupted run leaves every article either with its old tags or with its new ones, and
 running it again finishes the job. Articles themselves are not touched.
@@ -24,12 +24,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import TextClause, delete, func, select, text
 
 from classifiers import Classifier, load_taxonomy
 from crawler.store import Database
 from crawler.store.models import Article, Lead, Tag
-from crawler.store.repo import _lead_rows, _tag_rows
+from crawler.store.repo import lead_rows, tag_rows
 
 BATCH_SIZE = 2000  # articles per transaction: large enough to amortise, small enough to stream
 # Columns written, in order; JSON columns are serialised by the worker (json.dumps, as the
@@ -48,7 +48,7 @@ LEAD_COLUMNS = (
     "amounts",
 )
 _JSON_COLUMNS = frozenset(("evidence", "counterparts", "amounts"))
-Rows = tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], int]  # tags, leads, articles
+Rows = tuple[list[dict[str, Any]], list[dict[str, Any]], int]  # tags, leads, articles
 
 
 @dataclass
@@ -85,19 +85,19 @@ def _classify_batch(articles: list[tuple[int, str, str]]) -> Rows:
     return classify_rows(_classifier, articles)
 
 
-def _values(row: dict[str, Any], columns: tuple[str, ...]) -> tuple[Any, ...]:
-    return tuple(json.dumps(row[c]) if c in _JSON_COLUMNS else row[c] for c in columns)
+def _values(row: dict[str, Any], columns: tuple[str, ...]) -> dict[str, Any]:
+    return {c: json.dumps(row[c]) if c in _JSON_COLUMNS else row[c] for c in columns}
 
 
 def classify_rows(classifier: Classifier, articles: list[tuple[int, str, str]]) -> Rows:
     """The rows the store keeps for these articles, as the crawl would write them
-    (:func:`crawler.store.repo._tag_rows` / ``_lead_rows``), as tuples in column order."""
+    (:func:`crawler.store.repo.tag_rows` / ``lead_rows``), JSON columns serialised."""
     tags: list[tuple[Any, ...]] = []
     leads: list[tuple[Any, ...]] = []
     for article_id, title, body in articles:
         result = classifier.classify(title, body).to_dict()
-        tags += [_values(row, TAG_COLUMNS) for row in _tag_rows(article_id, result)]
-        leads += [_values(row, LEAD_COLUMNS) for row in _lead_rows(article_id, result)]
+        tags += [_values(row, TAG_COLUMNS) for row in tag_rows(article_id, result)]
+        leads += [_values(row, LEAD_COLUMNS) for row in lead_rows(article_id, result)]
     return tags, leads, len(articles)
 
 
@@ -133,8 +133,11 @@ def count_articles(database: Database, since: datetime | None, source: str | Non
         return int(conn.execute(query).scalar_one())
 
 
-def _insert_sql(table: str, columns: tuple[str, ...]) -> str:
-    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+def _insert_sql(table: str, columns: tuple[str, ...]) -> TextClause:
+    # Named parameters: SQLAlchemy turns them into the driver's own style (sqlite3's ?,
+    # psycopg's %(name)s); the JSON columns arrive serialised from the workers.
+    names = ", ".join(f":{c}" for c in columns)
+    return text(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({names})")
 
 
 _INSERT_TAGS = _insert_sql(Tag.__tablename__, TAG_COLUMNS)
@@ -147,9 +150,9 @@ def _write(database: Database, ids: list[int], rows: Rows) -> None:
         conn.execute(delete(Tag).where(Tag.article_id.in_(ids)))
         conn.execute(delete(Lead).where(Lead.article_id.in_(ids)))
         if tags:
-            conn.exec_driver_sql(_INSERT_TAGS, tags)  # executemany
+            conn.execute(_INSERT_TAGS, tags)  # executemany
         if leads:
-            conn.exec_driver_sql(_INSERT_LEADS, leads)
+            conn.execute(_INSERT_LEADS, leads)
 
 
 def reclassify(

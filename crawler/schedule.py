@@ -32,8 +32,8 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from alerts.digest import DeliveryResult, retry_pending, send_new
-from alerts.slots import digest_trigger, owed_slot, slot_period
+from alerts.digest import DeliveryResult, send_owed
+from alerts.slots import digest_trigger, owed_slot
 from crawler.config import Config, Source, Subscription
 from crawler.health import STUCK_GRACE
 from crawler.store import Database, repo
@@ -135,8 +135,6 @@ class DigestRunner:
         self.database = database
         self.stop = stop or threading.Event()
         self.lock = threading.Lock()
-        self.tz = ZoneInfo(config.settings.timezone)
-        self.grace = timedelta(hours=config.schedule.digest_grace_hours)
 
     def run(
         self, now: datetime | None = None, names: list[str] | None = None
@@ -160,13 +158,7 @@ class DigestRunner:
         return results
 
     def _run_one(self, sub: Subscription, now: datetime) -> list[DeliveryResult]:
-        results = retry_pending(self.config, self.database, sub, now, due_only=True, stop=self.stop)
-        with self.database.session() as session:
-            slot = owed_slot(session, sub.name, sub.schedule, self.tz, now, self.grace)
-        if slot is not None and not self.stop.is_set():
-            period = slot_period(slot, self.tz)
-            results += send_new(self.config, self.database, sub, now, period=period, slot=slot)
-        return results
+        return send_owed(self.config, self.database, sub, now, stop=self.stop)
 
 
 class RunningJobs:

@@ -20,7 +20,7 @@ from crawler.crawl.spiderloader import spider_class_for
 def main(argv: list[str]) -> int:
     config = load_config(argv[0])
     source = config.source(argv[1])
-    settings = scrapy_settings(config, source)
+    settings = scrapy_settings(config)
     extra = dict(arg.split("=", 1) for arg in argv[2:])
     settings.setdict({k: json.loads(v) for k, v in extra.items()}, priority="cmdline")
     process = CrawlerProcess(settings)

@@ -25,10 +25,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import Instance, write_instance
-from test_digest import ARTICLES, THIRD, ControlledMailbox, populate, rows, running_mailbox
 
 from alerts.digest import KILL_ENV
+from tests.helpers.instance import Instance, write_instance
+from tests.helpers.smtp import ControlledMailbox, running_mailbox
+from tests.helpers.store import ARTICLES, THIRD, populate, rows
+
+pytestmark = pytest.mark.integration  # real crawls, servers or processes
 
 ALL = [*ARTICLES, THIRD]
 REPEATS = {"email-accepted", "block-accepted"}  # accepted by the server, not yet recorded

@@ -7,141 +7,27 @@ step until the test releases it) and a loopback HTTP server that receives webhoo
 
 from __future__ import annotations
 
-import asyncio
 import json
 import re
 import sqlite3
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from email import message_from_bytes, policy
-from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from conftest import TAXONOMY, Instance, Mailbox, free_port, write_instance
 
 from alerts.highlight import highlight
 from alerts.render import md_escape
-from classifiers import Classifier, load_taxonomy
-from crawler.items import ArticleItem
 from crawler.present.amounts import format_yuan
 from crawler.store import Database, repo
-
-ARTICLES = [
-    (
-        "https://www.example.gov.cn/doc/2025/03/01/1.shtml",
-        "宜兴经开区与江苏澄远储能科技有限公司签约 总投资12亿元",
-        "3月1日，宜兴经济技术开发区与江苏澄远储能科技有限公司签署项目投资协议，项目总投资12亿元，"
-        "建设储能电池系统集成生产基地。",
-    ),
-    (
-        "https://www.example.gov.cn/doc/2025/03/02/2.shtml",
-        "<script>alert('x')</script>低空经济项目签约落户丁蜀",
-        "丁蜀镇与江苏翔宇通用航空有限公司签署合作协议，项目总投资2.5亿元，建设无人机研发制造基地，发展低空经济。",
-    ),
-]
-NEWS = (
-    "https://www.example.gov.cn/doc/2025/03/03/9.shtml",
-    "我市召开新能源产业发展推进会",
-    "会议听取了光伏、储能、动力电池等新能源产业链发展情况汇报，研究部署下一步新能源产业工作。",
-)
-THIRD = (
-    "https://www.example.gov.cn/doc/2025/03/05/3.shtml",
-    "中国电子工程设计院银发经济产业园项目签约",
-    "宜兴市与中国电子工程设计院股份有限公司签署银发经济产业园合作协议，项目总投资15亿元，建设适老化产品研发中心。",
-)
-_classifier: Classifier | None = None
-
-
-def populate(inst: Instance, articles=ARTICLES, source: str = "test") -> None:
-    """Classify ``articles`` (url, title, body) for real and store them in ``inst``'s DB."""
-    global _classifier
-    _classifier = _classifier or Classifier(load_taxonomy(TAXONOMY))
-    items = []
-    for url, title, body in articles:
-        item = ArticleItem(url, source, title, datetime(2025, 3, 1, tzinfo=UTC), "宜兴日报", body)
-        item.classification = _classifier.classify(title, body).to_dict()
-        items.append(item)
-    database = Database(f"sqlite:///{inst.db}")
-    with database.session() as session:
-        repo.upsert_articles(session, items, None)
-    database.close()
-
-
-def rows(inst: Instance, sql: str) -> list[tuple]:
-    with sqlite3.connect(inst.db) as db:
-        return db.execute(sql).fetchall()
-
+from tests.helpers.instance import Instance, write_instance
+from tests.helpers.net import free_port
+from tests.helpers.smtp import ControlledMailbox, Mailbox, running_mailbox
+from tests.helpers.store import ARTICLES, NEWS, THIRD, populate, rows
 
 # --- a controllable SMTP server ------------------------------------------------------
-
-
-@dataclass
-class ControlledMailbox:
-    """A real aiosmtpd handler the test steers.
-
-    ``mode``: ``accept``; ``refuse`` (451 at DATA); ``drop`` (closes the connection
-    mid-DATA, no reply); ``block-rcpt`` / ``block-data`` (hold the session there until
-    ``release`` is set; the message is not queued) / ``block-accepted`` (queue the
-    message, then hold before replying 250 — the server accepted it, the client has not
-    heard yet). ``entered`` is set when a block starts, ``abandoned`` when the client
-    vanished during it.
-    """
-
-    port: int
-    mode: str = "accept"
-    messages: list[EmailMessage] = field(default_factory=list)
-    entered: threading.Event = field(default_factory=threading.Event)
-    release: threading.Event = field(default_factory=threading.Event)
-    abandoned: threading.Event = field(default_factory=threading.Event)
-
-    async def _block(self) -> None:
-        self.entered.set()
-        try:
-            while not self.release.is_set():
-                await asyncio.sleep(0.01)
-        except asyncio.CancelledError:  # aiosmtpd cancels the session when the client dies
-            self.abandoned.set()
-            raise
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: ANN001, N802
-        if self.mode == "block-rcpt":
-            await self._block()
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: ANN001, N802
-        if self.mode == "refuse":
-            return "451 4.3.0 try again later"
-        if self.mode == "drop":
-            server.transport.close()
-            return "250 OK"  # never reaches the client
-        if self.mode == "block-data":
-            await self._block()
-        message = message_from_bytes(envelope.content, policy=policy.default)
-        self.messages.append(message)
-        if self.mode == "block-accepted":
-            await self._block()
-        return "250 OK"
-
-
-@contextmanager
-def running_mailbox() -> Iterator[ControlledMailbox]:
-    """A real aiosmtpd server on 127.0.0.1 with a :class:`ControlledMailbox` handler."""
-    from aiosmtpd.controller import Controller
-
-    box = ControlledMailbox(port=free_port())
-    controller = Controller(box, hostname="127.0.0.1", port=box.port)
-    controller.start()
-    try:
-        yield box
-    finally:
-        box.release.set()
-        controller.stop()
 
 
 @pytest.fixture

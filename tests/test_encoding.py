@@ -6,7 +6,15 @@ import codecs
 
 import pytest
 
-from crawler.extract.encoding import declared_charsets, decode_html, normalize_charset
+from crawler.extract import extract_article
+from crawler.extract.encoding import (
+    CHARSET_MISMATCH,
+    UNDECODABLE,
+    declared_charsets,
+    decode_html,
+    decode_page,
+    normalize_charset,
+)
 
 TEXT = "示例市招商引资项目签约仪式在市民中心举行"
 
@@ -129,3 +137,71 @@ def test_gbk_page_declaring_utf8_first_and_gbk_second_with_one_bad_byte() -> Non
     head = '<meta charset="utf-8"><meta http-equiv="Content-Type" content="text/html; charset=gbk">'
     raw = page(head, TEXT * 20).encode("gbk") + b"\xff"
     assert TEXT * 20 in decode_html(raw)
+
+
+# --- decoded by the bytes, with a warning ------------------------------------------
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_bom(codec: str) -> None:
+    decoded = decode_page(page('<meta charset="utf-16">').encode(codec))
+    assert decoded.codec == codec
+    assert TEXT in decoded.text
+    assert decoded.text.startswith("<html>")
+
+
+def test_utf16_without_bom_through_extraction() -> None:
+    raw = page("", TEXT).encode("utf-16-le")
+    assert extract_article(raw).title == TEXT
+
+
+def test_gbk_page_declared_utf8_is_decoded_as_gbk_with_a_warning() -> None:
+    raw = page('<meta charset="utf-8">').encode("gbk")
+    decoded = decode_page(raw)
+    assert TEXT in decoded.text
+    assert decoded.warnings == [
+        f"{CHARSET_MISMATCH}: declared utf-8, decoded as gb18030 by its bytes"
+    ]
+
+
+def test_utf8_page_with_a_gbk_title_is_decoded_run_by_run() -> None:
+    title = "示例县外资项目签约"
+    body = "示例县今天签约三个外资项目，总投资十二亿元，涵盖新材料和高端装备。" * 20
+    raw = (
+        b'<html><head><meta charset="utf-8"><title>'
+        + title.encode("gbk")
+        + b"</title></head><body><h1>"
+        + title.encode("gbk")
+        + b"</h1><div class='content'><p>"
+        + body.encode("utf-8")
+        + b"</p></div></body></html>"
+    )
+    decoded = decode_page(raw)
+    assert decoded.codec == "mixed"
+    assert title in decoded.text and body in decoded.text
+    assert decoded.warnings and decoded.warnings[0].startswith(f"{CHARSET_MISMATCH}: ")
+    r = extract_article(raw, content_type="text/html; charset=utf-8")
+    assert r.title == title
+    assert r.body == body
+    assert any(w.startswith(CHARSET_MISMATCH) for w in r.warnings)
+
+
+def test_utf8_bytes_declared_gb2312_warn() -> None:
+    decoded = decode_page(page('<meta charset="gb2312">').encode("utf-8"))
+    assert TEXT in decoded.text
+    assert decoded.warnings == [
+        f"{CHARSET_MISMATCH}: declared gb18030, decoded as utf-8 by its bytes"
+    ]
+
+
+def test_matching_declaration_gives_no_warning() -> None:
+    assert decode_page(page('<meta charset="gbk">').encode("gbk")).warnings == []
+    assert decode_page(page('<meta charset="utf-8">').encode("utf-8")).warnings == []
+    assert decode_page(page("").encode("utf-8")).warnings == []  # nothing declared
+
+
+def test_bytes_no_codec_reads_are_replaced_and_counted() -> None:
+    raw = page('<meta charset="utf-8">').encode("utf-8").replace(b"<p>", b"<p>\xff\xfe", 1)
+    decoded = decode_page(raw)
+    assert TEXT in decoded.text
+    assert decoded.warnings == [f"{UNDECODABLE}: 2 bytes not valid utf-8 replaced"]

@@ -9,9 +9,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from conftest import Instance, write_instance
 from openpyxl import load_workbook
-from test_search import ARTICLES, store_articles
+
+from tests.helpers.instance import Instance, write_instance
+from tests.helpers.store import SEARCH_ARTICLES, store_articles
 
 HOSTILE = (
     "https://www.yixing.gov.cn/doc/2025/08/01/201.shtml",
@@ -25,7 +26,7 @@ HEADERS = ["编号", "发布时间", "标题", "发布单位", "采集源", "行
 @pytest.fixture
 def inst(tmp_path: Path) -> Instance:
     instance = write_instance(tmp_path, "")
-    store_articles(instance, [*ARTICLES, HOSTILE])
+    store_articles(instance, [*SEARCH_ARTICLES, HOSTILE])
     # an analyst's mark on the article's lead travels with the export
     mark_lead(instance, HOSTILE[0], "followed", "已联系项目方")
     return instance
@@ -108,7 +109,7 @@ def test_json_and_filters(inst: Instance):
         "export", "--format", "json", "--query", "无人机", "--since", "2025-04-01", "-o", str(out)
     )
     data = json.loads(out.read_text(encoding="utf-8"))
-    assert [d["title"] for d in data] == [ARTICLES[1][1]]
+    assert [d["title"] for d in data] == [SEARCH_ARTICLES[1][1]]
     assert "body" in data[0] and data[0]["status"] is None
     inst.run("export", "--status", "followed", "-o", str(out))
     marked = json.loads(out.read_text(encoding="utf-8"))

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 import pytest
 
-from crawler.extract.dates import SHANGHAI, date_from_url, find_dates, parse_date, parse_meta_date
+from crawler.extract import extract_article
+from crawler.extract.dates import (
+    SHANGHAI,
+    date_from_url,
+    find_dates,
+    find_yearless,
+    parse_date,
+    parse_meta_date,
+    url_date,
+)
 from crawler.extract.dom import fold, fold_title
 from crawler.extract.title import strip_site_suffix
 
@@ -97,3 +106,120 @@ def test_folding() -> None:
     assert fold(" 示例\u3000标题\xa0\t\n测试 ") == "示例 标题 测试"
     assert fold_title("调整2007\u3000年末国债") == "调整2007年末国债"
     assert fold_title("2024 中国示例博览会") == "2024 中国示例博览会"
+
+
+# --- zones: an explicit offset or Z is honoured, none means Shanghai ----------------
+
+
+@pytest.mark.parametrize(
+    ("text", "utc_hour"),
+    [
+        ("2024-06-15T12:00:00Z", 12),
+        ("2024-06-15T12:00:00.000Z", 12),
+        ("2024-06-15 12:00:00+00:00", 12),
+        ("2024-06-15T12:00:00+0800", 4),
+        ("2024-06-15T12:00:00-05:00", 17),
+        ("2024-06-15 12:00 UTC", 12),
+        ("2024-06-15 12:00 GMT+8", 4),
+        ("2024年6月15日, 星期六 - 格林尼治标准时间 12:00", 12),
+        ("2024-06-15 12:00", 4),  # no zone: Shanghai time
+    ],
+)
+def test_explicit_zones_are_honoured(text: str, utc_hour: int) -> None:
+    for parse in (parse_date, lambda t: (parse_meta_date(t) or (None,))[0]):
+        value = parse(text)
+        assert value is not None
+        assert value.astimezone(UTC) == datetime(2024, 6, 15, utc_hour, tzinfo=UTC)
+        assert value.tzinfo is SHANGHAI
+
+
+def test_time_range_is_not_a_zone() -> None:
+    assert parse_date("2024-05-13 10:30-11:30") == at(2024, 5, 13, 10, 30)
+
+
+def test_zoned_meta_date_is_stored_right_through_extraction() -> None:
+    html = (
+        '<html><head><meta property="article:published_time" content="2024-06-15T12:00:00Z">'
+        "</head><body><h1>示例标题测试</h1><p>正文。</p></body></html>"
+    )
+    value = extract_article(html).published_at
+    assert value is not None and value.astimezone(UTC) == datetime(2024, 6, 15, 12, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "has_time"),
+    [
+        ("Apr 22, 2025", at(2025, 4, 22), False),
+        ("April 22nd, 2025", at(2025, 4, 22), False),
+        ("22 April 2025", at(2025, 4, 22), False),
+        ("22-Apr-2025 09:15", at(2025, 4, 22, 9, 15), True),
+        ("Sept. 3, 2024 10:30 PM", at(2024, 9, 3, 22, 30), True),
+        ("2024年5月13日 星期一 10:30", at(2024, 5, 13, 10, 30), True),
+        ("２０２４年５月１３日", at(2024, 5, 13), False),
+    ],
+)
+def test_more_shapes(text: str, expected: datetime, has_time: bool) -> None:
+    assert [(d.value, d.has_time) for d in find_dates(text)] == [(expected, has_time)]
+
+
+@pytest.mark.parametrize("text", ["Mayor 5, 2024", "the 22 Aprils of 2025", "13 05 2024"])
+def test_not_english_dates(text: str) -> None:
+    assert find_dates(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "month_day_hour"),
+    [
+        ("05-13 10:20", (5, 13, 10)),
+        ("5月13日", (5, 13, None)),
+        ("发布于 05/13 09:00", (5, 13, 9)),
+    ],
+)
+def test_yearless(text: str, month_day_hour: tuple[int, int, int | None]) -> None:
+    [m] = find_yearless(text)
+    assert (m.month, m.day, m.hour) == month_day_hour
+    assert m.with_year(2024) == at(2024, m.month, m.day, m.hour or 0, m.minute)
+
+
+@pytest.mark.parametrize("text", ["1-10月", "2024-05-13", "2024年5月13日", "3.5", "13/45"])
+def test_not_yearless(text: str) -> None:
+    assert find_yearless(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1715566800", (at(2024, 5, 13, 10, 20), True)),
+        ("1715566800000", (at(2024, 5, 13, 10, 20), True)),
+        ("20240513", (at(2024, 5, 13), False)),
+        ("20240513102000", (at(2024, 5, 13, 10, 20), True)),
+        ("0000000000", None),
+    ],
+)
+def test_machine_dates(text: str, expected: tuple[datetime, bool] | None) -> None:
+    assert parse_meta_date(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://new.example.com/rain/a/20240513A01XYZ00", (at(2024, 5, 13), True)),
+        (
+            "http://www.example.gov.cn/site/tjgb/202502/0123456789abcdef.shtml",
+            (at(2025, 2, 1), False),
+        ),
+        ("https://example.com/2024/05/some-slug.html", (at(2024, 5, 1), False)),
+        ("https://example.com/2099/05/13/a.html", None),  # the future is not a date
+    ],
+)
+def test_url_date_says_whether_it_names_the_day(url: str, expected: object) -> None:
+    assert url_date(url) == expected
+
+
+def test_month_only_url_is_not_used_as_a_date() -> None:
+    html = (
+        "<html><body><h1>示例标题测试</h1><div id='zoom'><p>正文没有日期。</p></div></body></html>"
+    )
+    r = extract_article(html, "http://www.example.gov.cn/col/202502/abcdef0123.shtml")
+    assert r.published_at is None
+    assert "no date found" in r.warnings

@@ -18,13 +18,16 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import DEMO_SITE, REPO, TAXONOMY, Instance, demo_sources, load_truth, write_instance
 
 from crawler.crawl import frames
 from crawler.crawl.worker import ArticleProcessor
 from crawler.extract import ArticleSelectors
 from crawler.items import ArticleItem, ArticlePage
 from crawler.store import Database
+from tests.helpers.instance import Instance, demo_sources, load_truth, write_instance
+from tests.helpers.paths import DEMO_SITE, REPO, TAXONOMY
+
+pytestmark = pytest.mark.integration  # real crawls, servers or processes
 
 HERE = Path(__file__).resolve().parent
 TRUTH = [t for t in load_truth() if t["path"].startswith("doc/")]  # the demo-yixing column

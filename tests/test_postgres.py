@@ -21,8 +21,13 @@ from pathlib import Path
 from urllib.request import urlopen
 
 import pytest
-from conftest import Instance, Mailbox, demo_sources, free_port, load_truth, write_instance
 from sqlalchemy import create_engine, text
+
+from tests.helpers.instance import Instance, demo_sources, load_truth, write_instance
+from tests.helpers.net import free_port
+from tests.helpers.smtp import Mailbox
+
+pytestmark = pytest.mark.integration  # real crawls, servers or processes
 
 pytest.importorskip("psycopg", reason="psycopg is in the test extra: pip install -e '.[test]'")
 
@@ -139,6 +144,25 @@ def test_crawl_browse_and_digest_on_postgresql(
     assert leads and all(item["leads"] for item in leads)
     shown = inst.run("show", str(leads[0]["id"])).stdout
     assert leads[0]["title"] in shown
+
+    # re-tagging replaces every tag and lead through the same portable statements
+    retagged = inst.run("reclassify").stdout
+    assert f"re-tagged {len(load_truth())} article(s)" in retagged, retagged
+    again = json.loads(inst.run("items", "--leads", "--json", "--limit", "100").stdout)
+
+    def tagged(items: list[dict]) -> list[tuple]:
+        # the register is rebuilt after re-tagging: its event ids are new, the rest is not
+        return [
+            (
+                a["id"],
+                [{k: v for k, v in x.items() if k != "event_id"} for x in a["leads"]],
+                a["sectors"],
+            )
+            for a in items
+        ]
+
+    assert tagged(again) == tagged(leads)
+    assert all(x["event_id"] for a in again for x in a["leads"])
 
     inst.run("digest", "--send")
     assert len(smtp_server.messages) == 1

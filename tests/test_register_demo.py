@@ -23,18 +23,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import DEMO_SITE, REPO, Instance, Mailbox, demo_sources, free_port, write_instance
-from test_web import (
-    CHROMEDRIVER,
-    CHROMIUM,
-    CHROMIUM_FLAGS,
-    Server,
-    _require_browser,
-    shot,
-    wait_for,
-)
 
 from crawler.devserver import StaticSite
+from tests.helpers.instance import Instance, demo_sources, write_instance
+from tests.helpers.paths import DEMO_SITE, REPO
+from tests.helpers.smtp import Mailbox, running_smtp
+from tests.helpers.web import Server, shot, wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -85,15 +79,8 @@ def publish_later_pages(site: Path) -> None:
 
 @pytest.fixture(scope="module")
 def mailbox() -> Iterator[Mailbox]:
-    from aiosmtpd.controller import Controller
-
-    box = Mailbox(port=free_port())
-    controller = Controller(box, hostname="127.0.0.1", port=box.port)
-    controller.start()
-    try:
+    with running_smtp() as box:
         yield box
-    finally:
-        controller.stop()
 
 
 @pytest.fixture(scope="module")
@@ -121,26 +108,6 @@ def world(tmp_path_factory: pytest.TempPathFactory, site, mailbox: Mailbox) -> I
         yield {"inst": inst, "server": server.url, "first": sent}
     finally:
         server.stop()
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    _require_browser()
-    from selenium import webdriver
-    from selenium.webdriver.chrome.options import Options
-    from selenium.webdriver.chrome.service import Service
-
-    options = Options()
-    options.binary_location = CHROMIUM
-    for flag in CHROMIUM_FLAGS:
-        options.add_argument(flag)
-    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-register')}")
-    driver = webdriver.Chrome(options=options, service=Service(executable_path=CHROMEDRIVER))
-    driver.set_page_load_timeout(60)
-    try:
-        yield driver
-    finally:
-        driver.quit()
 
 
 def rows(inst: Instance, sql: str, *params: Any) -> list[tuple]:

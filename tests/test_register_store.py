@@ -14,7 +14,6 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import TAXONOMY, Instance, write_instance
 from sqlalchemy import create_engine, select
 
 from classifiers import Classifier, load_taxonomy
@@ -30,6 +29,8 @@ from crawler.store import Database, repo
 from crawler.store.db import upgrade
 from crawler.store.models import Event, EventReport, FollowUpChange, Lead, Organisation
 from crawler.timeutil import SHANGHAI
+from tests.helpers.instance import Instance, write_instance
+from tests.helpers.paths import TAXONOMY
 
 ROOT = Path(__file__).resolve().parents[1]
 STORIES = load_articles(ROOT / "tests" / "data" / "register" / "stories")

@@ -19,12 +19,13 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from conftest import Instance, demo_sources, write_instance
-from test_digest import THIRD, ControlledMailbox, populate, rows, running_mailbox
 
 from crawler.config import load_config
 from crawler.schedule import DigestRunner, build_scheduler, next_run_times
 from crawler.store import Database, repo
+from tests.helpers.instance import Instance, demo_sources, write_instance
+from tests.helpers.smtp import ControlledMailbox, running_mailbox
+from tests.helpers.store import THIRD, populate, rows
 
 TZ = ZoneInfo("Asia/Shanghai")
 
@@ -263,6 +264,7 @@ def test_scheduler_jobs_never_overlap_and_run_in_shanghai_time(tmp_path: Path):
     assert jobs["digest:office"].misfire_grace_time == 12 * 3600
 
 
+@pytest.mark.integration
 def test_schedule_run_crawls_sends_owed_digest_and_stops_cleanly_on_sigterm(
     tmp_path: Path, demo_site: str, mailbox: ControlledMailbox
 ):
@@ -334,6 +336,7 @@ def test_bad_subscription_schedule_is_a_clear_config_error(
     assert f"leadwatch.toml: {key}:" in str(err.value) and words in str(err.value)
 
 
+@pytest.mark.integration
 def test_a_delivery_being_sent_by_a_live_process_is_not_sent_again(
     tmp_path: Path, mailbox: ControlledMailbox
 ):

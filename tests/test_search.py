@@ -16,67 +16,21 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from conftest import TAXONOMY, Instance, write_instance
 from sqlalchemy import text
 
-from classifiers import Classifier, load_taxonomy
-from crawler.items import ArticleItem
-from crawler.store import Database, repo, search
+from crawler.store import Database, search
 from crawler.store.db import create_db_engine, upgrade
 from crawler.store.models import Article
-
-_classifier: Classifier | None = None
+from tests.helpers.instance import Instance, write_instance
+from tests.helpers.store import SEARCH_ARTICLES, store_articles
 
 # (url, title, body, published) — written for these tests
-ARTICLES = [
-    (
-        "https://www.yixing.gov.cn/doc/2025/03/05/101.shtml",
-        "低空经济再添新动能 无人机研发制造基地签约落户丁蜀",
-        "3月5日，丁蜀镇与江苏翔宇通用航空有限公司签署合作协议，项目总投资2.5亿元，"
-        "建设无人机研发制造基地，发展低空经济。",
-        datetime(2025, 3, 5, 2, 0, tzinfo=UTC),
-    ),
-    (
-        "https://www.yixing.gov.cn/doc/2025/04/10/102.shtml",
-        "我市召开新能源产业发展推进会",
-        "会议听取了光伏、储能、动力电池等新能源产业链发展情况汇报。会上还提到，"
-        "无人机植保服务在全市推广。",
-        datetime(2025, 4, 10, 2, 0, tzinfo=UTC),
-    ),
-    (
-        "https://www.sdic.com.cn/xwzx/2025/06/01/103.html",
-        "宜兴经开区与国家开发投资集团座谈",
-        "市领导与国家开发投资集团有关负责同志座谈，就合成生物产业合作进行洽谈。",
-        datetime(2025, 6, 1, 2, 0, tzinfo=UTC),
-    ),
-    (
-        "https://www.yixing.gov.cn/doc/2025/07/01/104.shtml",
-        "[/]关于[bold]印发[/bold]通知的说明 <b>不是粗体</b>",
-        "经济开发区管理委员会发布通知。",
-        datetime(2025, 7, 1, 2, 0, tzinfo=UTC),
-    ),
-]
-
-
-def store_articles(inst: Instance, articles=ARTICLES, source: str = "test") -> None:
-    """Classify ``articles`` (url, title, body, published) and store them in ``inst``."""
-    global _classifier
-    _classifier = _classifier or Classifier(load_taxonomy(TAXONOMY))
-    items = []
-    for url, title, body, published in articles:
-        item = ArticleItem(url, source, title, published, "宜兴日报", body)
-        item.classification = _classifier.classify(title, body).to_dict()
-        items.append(item)
-    database = Database(f"sqlite:///{inst.db}")
-    with database.session() as session:
-        repo.upsert_articles(session, items, None)
-    database.close()
 
 
 @pytest.fixture
 def inst(tmp_path: Path) -> Instance:
     instance = write_instance(tmp_path, "")
-    store_articles(instance)
+    store_articles(instance, SEARCH_ARTICLES)
     return instance
 
 
@@ -213,7 +167,10 @@ def test_lost_triggers_are_reinstalled_and_everything_reindexed(tmp_path: Path):
 def test_search_ranks_title_matches_first_and_highlights(inst: Instance):
     hits = json.loads(inst.run("search", "无人机", "--json").stdout)
     titles = [h["title"] for h in hits]
-    assert titles == [ARTICLES[0][1], ARTICLES[1][1]]  # in the title beats in the body
+    assert titles == [
+        SEARCH_ARTICLES[0][1],
+        SEARCH_ARTICLES[1][1],
+    ]  # in the title beats in the body
     assert hits[0]["score"] > hits[1]["score"] > 0
     for hit in hits:
         marked = [hit["snippet"][a:b] for a, b in hit["snippet_highlights"]]
@@ -227,14 +184,14 @@ def test_search_filters(inst: Instance):
     def titles(*args: str) -> list[str]:
         return [h["title"] for h in json.loads(inst.run("search", *args, "--json").stdout)]
 
-    assert titles("无人机", "--sector", "低空经济") == [ARTICLES[0][1]]  # label works
-    assert titles("无人机", "--sector", "low_altitude") == [ARTICLES[0][1]]
-    assert titles("无人机", "--since", "2025-04-01") == [ARTICLES[1][1]]
-    assert titles("无人机", "--until", "2025-04-01") == [ARTICLES[0][1]]
-    assert titles("无人机", "--leads") == [ARTICLES[0][1]]
-    assert titles("合成生物", "--partner", "国投") == [ARTICLES[2][1]]  # alias
-    assert titles("经开区") == [ARTICLES[2][1]]  # 经/开/区 near each other, not 经济开发区
-    assert titles("无人机", "--sort", "date") == [ARTICLES[1][1], ARTICLES[0][1]]
+    assert titles("无人机", "--sector", "低空经济") == [SEARCH_ARTICLES[0][1]]  # label works
+    assert titles("无人机", "--sector", "low_altitude") == [SEARCH_ARTICLES[0][1]]
+    assert titles("无人机", "--since", "2025-04-01") == [SEARCH_ARTICLES[1][1]]
+    assert titles("无人机", "--until", "2025-04-01") == [SEARCH_ARTICLES[0][1]]
+    assert titles("无人机", "--leads") == [SEARCH_ARTICLES[0][1]]
+    assert titles("合成生物", "--partner", "国投") == [SEARCH_ARTICLES[2][1]]  # alias
+    assert titles("经开区") == [SEARCH_ARTICLES[2][1]]  # 经/开/区 near each other, not 经济开发区
+    assert titles("无人机", "--sort", "date") == [SEARCH_ARTICLES[1][1], SEARCH_ARTICLES[0][1]]
 
 
 def test_search_errors_say_what_to_do(inst: Instance):
@@ -248,6 +205,7 @@ def test_search_errors_say_what_to_do(inst: Instance):
     assert nothing.returncode == 0 and "fewer or shorter words" in nothing.stderr
 
 
+@pytest.mark.integration
 def test_search_on_another_backend_degrades_with_a_message(inst: Instance):
     env = {**os.environ, "LEADWATCH_DATABASE_URL": "postgresql://leadwatch@127.0.0.1:9/leadwatch"}
     for args in (["search", "无人机"], ["export", "-o", "x.csv", "--query", "无人机"]):
@@ -313,6 +271,7 @@ def run_in_terminal(inst: Instance, *args: str, columns: int = 80) -> str:
     return _ANSI.sub("", b"".join(chunks).decode("utf-8"))
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize("command", [["items"], ["search", "经济"]])
 def test_tables_fit_an_80_column_terminal(inst: Instance, command: list[str]):
     from rich.cells import cell_len
@@ -327,7 +286,7 @@ def test_tables_fit_an_80_column_terminal(inst: Instance, command: list[str]):
 
 
 def test_markup_like_crawled_text_is_printed_verbatim(inst: Instance):
-    title = ARTICLES[3][1]
+    title = SEARCH_ARTICLES[3][1]
     assert title in inst.run("items").stdout
     assert title in inst.run("show", str(_ids_by_title(inst)[title])).stdout
     assert title in inst.run("search", "通知").stdout

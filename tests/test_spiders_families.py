@@ -14,8 +14,12 @@ from pathlib import Path
 from urllib.parse import parse_qs
 
 import pytest
-from badserver import BadServer, crawl_stats
-from conftest import DEMO_SITE, SITES, Instance, write_instance
+
+from tests.helpers.badserver import BadServer, crawl_stats
+from tests.helpers.instance import Instance, write_instance
+from tests.helpers.paths import DEMO_SITE, SITES
+
+pytestmark = pytest.mark.integration  # real crawls, servers or processes
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from badserver import BadServer, crawl_stats
-from conftest import SITES, Instance, write_instance
+
+from tests.helpers.badserver import BadServer, crawl_stats
+from tests.helpers.instance import Instance, write_instance
+from tests.helpers.paths import SITES
+
+pytestmark = pytest.mark.integration  # real crawls, servers or processes
 
 FEEDS = SITES / "feeds"
 

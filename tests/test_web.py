@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import select
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -24,23 +22,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Instance, Mailbox, demo_sources, free_port, load_truth, write_instance
-from test_search import store_articles
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
-CHROMIUM_FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-    "--window-size=1280,1000",
-)
+from tests.helpers.instance import Instance, copy_store, demo_sources, load_truth, write_instance
+from tests.helpers.smtp import Mailbox, running_smtp
+from tests.helpers.store import store_articles
+from tests.helpers.web import Server, shot, wait_for
+
+pytestmark = pytest.mark.integration  # real crawls, servers or processes
+
 HOSTILE = (
     "https://www.yixing.gov.cn/doc/2025/03/02/666.shtml",
     "<script>alert('x')</script>低空经济项目签约落户丁蜀",
@@ -51,86 +40,31 @@ HOSTILE = (
 NOTE = "已联系项目方，下周赴沪考察"
 
 
-def _require_browser() -> None:
-    """Chromium and chromedriver from Debian; in CI their absence is a failure."""
-    missing = [p for p in (CHROMIUM, CHROMEDRIVER) if not Path(p).exists()]
-    try:
-        import selenium  # noqa: F401
-    except ImportError:
-        missing.append("the selenium package (pip install -e '.[test]')")
-    if missing:
-        message = (
-            f"the web tests drive headless Chromium and need {', '.join(missing)}; "
-            "install with `apt-get install chromium chromium-driver` (.ci/run does this)"
-        )
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-
-
 # --- the store, the server, the browser -----------------------------------------------
 
 
 @pytest.fixture(scope="module")
 def mailbox() -> Iterator[Mailbox]:
-    from aiosmtpd.controller import Controller
-
-    box = Mailbox(port=free_port())
-    controller = Controller(box, hostname="127.0.0.1", port=box.port)
-    controller.start()
-    try:
+    with running_smtp() as box:
         yield box
-    finally:
-        controller.stop()
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory, demo_site: str, mailbox: Mailbox) -> Instance:
+def store(
+    tmp_path_factory: pytest.TempPathFactory,
+    demo_site: str,
+    mailbox: Mailbox,
+    crawled_demo: Instance,
+) -> Instance:
     """The demo site crawled by the real CLI, one hostile article, one digest sent."""
     inst = write_instance(
         tmp_path_factory.mktemp("web"), demo_sources(demo_site), smtp_port=mailbox.port
     )
-    inst.run("crawl", "demo-yixing", "demo-sdic")
+    copy_store(crawled_demo, inst)
     store_articles(inst, [HOSTILE])
     inst.run("digest", "--send")
     assert mailbox.messages, "the digest did not arrive"
     return inst
-
-
-class Server:
-    """`leadwatch serve` in a child process; ``url`` ends with '/'."""
-
-    def __init__(self, inst: Instance, *args: str, env: dict[str, str] | None = None):
-        environ = {k: v for k, v in os.environ.items() if not k.startswith("LEADWATCH_")}
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "crawler.cli", "--config", str(inst.config), "serve", *args],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            cwd=inst.dir,
-            env={**environ, **(env or {})},
-        )
-        self.url = self._wait_for_url()
-
-    def _wait_for_url(self, timeout: float = 60) -> str:
-        assert self.proc.stdout is not None
-        ready, _, _ = select.select([self.proc.stdout], [], [], timeout)
-        line = self.proc.stdout.readline() if ready else ""
-        if not line.startswith("serving http://127.0.0.1:"):
-            self.stop()
-            raise AssertionError(f"serve did not start: {line!r} {self.proc.stderr.read()}")
-        return line.split()[1]
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-        for stream in (self.proc.stdout, self.proc.stderr):
-            if stream:
-                stream.close()
 
 
 @pytest.fixture(scope="module")
@@ -140,44 +74,6 @@ def server(store: Instance) -> Iterator[str]:
         yield srv.url
     finally:
         srv.stop()
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    _require_browser()
-    from selenium import webdriver
-    from selenium.webdriver.chrome.options import Options
-    from selenium.webdriver.chrome.service import Service
-
-    options = Options()
-    options.binary_location = CHROMIUM
-    for flag in CHROMIUM_FLAGS:
-        options.add_argument(flag)
-    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
-    # the driver path is given, so Selenium Manager never looks for (or downloads) one
-    driver = webdriver.Chrome(options=options, service=Service(executable_path=CHROMEDRIVER))
-    driver.set_page_load_timeout(60)
-    try:
-        yield driver
-    finally:
-        driver.quit()
-
-
-def shot(driver: Any, directory: Path, name: str) -> Path:
-    """A screenshot of the current page, checked to be a real PNG."""
-    path = directory / f"{name}.png"
-    assert driver.save_screenshot(str(path)), name
-    data = path.read_bytes()
-    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000, name
-    return path
-
-
-def wait_for(driver: Any, css: str) -> Any:
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions as ec
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    return WebDriverWait(driver, 20).until(ec.presence_of_element_located((By.CSS_SELECTOR, css)))
 
 
 def rows(inst: Instance, sql: str, *params: Any) -> list[tuple]:

@@ -5,22 +5,39 @@ and publish date the page visibly shows for the article (for gov.cn, which
 shows no date, the ``firstpublishedtime`` the page carries).  Only these short
 facts are kept here; no page content is copied into the project.
 
+Any other set of saved pages is measured the same way with a labels file::
+
+    python tools/eval_realpages.py --pages DIR --labels DIR/labels.tsv
+
+where each line of ``labels.tsv`` is ``file<TAB>title<TAB>YYYY-MM-DD[<TAB>url]``
+(``-`` for a page with no date; more accepted titles after the title, joined
+with `` || ``; ``#`` starts a comment line), or ``labels.json`` maps each file to
+``{"title": …, "date": …, "url": …, "also": […]}``.  Dates are compared on the
+day in Asia/Shanghai; a wrong date and a missing one are counted apart (a wrong
+date is worse than none).  ``--compare gne,trafilatura`` runs those extractors
+too when they are installed (they are not project dependencies).
+
 Usage::
 
-    python tools/eval_realpages.py [--pages DIR] [--verbose] [--bench N]
+    python tools/eval_realpages.py [--pages DIR] [--labels FILE] [--verbose]
+        [--bench N] [--compare NAMES]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import sys
 import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from crawler.extract import extract_article  # noqa: E402
+from crawler.extract import Extracted, extract_article  # noqa: E402
+from crawler.extract.dates import parse_meta_date  # noqa: E402
 
 DEFAULT_PAGES = Path(__file__).resolve().parents[2] / "shared" / "realpages"
 
@@ -123,6 +140,17 @@ _ROW = re.compile(r"^\|\s*([^|]+?)\s*\|\s*(\w+)\s*\|(.*)$")
 _URL = re.compile(r"\burl (https?://\S+)")
 
 
+@dataclass
+class Label:
+    """What a human reads on one page."""
+
+    file: str
+    title: str
+    date: str  # YYYY-MM-DD, or "-" when the page shows none
+    url: str = ""
+    also: tuple[str, ...] = ()
+
+
 def norm(text: str) -> str:
     """Whitespace-normalised text for comparison."""
     return re.sub(r"[\s\u3000\u00a0]+", " ", text or "").strip()
@@ -139,57 +167,165 @@ def article_rows(readme: Path) -> list[tuple[str, str]]:
     return rows
 
 
-def title_ok(name: str, got: str) -> bool:
-    """True when ``got`` is the human title or an accepted joined reading."""
-    accepted = (TRUTH[name][0], *ALSO_ACCEPTED.get(name, ()))
-    return norm(got) in {norm(a) for a in accepted}
+def builtin_labels(pages: Path) -> list[Label]:
+    """The shared/realpages truth above, for the article rows of its README."""
+    rows = article_rows(pages / "README.md")
+    missing = [n for n, _ in rows if n not in TRUTH]
+    if missing:
+        print(f"no ground truth for: {', '.join(missing)}")
+    return [
+        Label(name, *TRUTH[name], url=url, also=ALSO_ACCEPTED.get(name, ()))
+        for name, url in rows
+        if name in TRUTH
+    ]
+
+
+def read_labels(path: Path) -> list[Label]:
+    """Labels from a ``.json`` or tab-separated file (see the module docstring)."""
+    text = path.read_text(encoding="utf-8")
+    if path.suffix == ".json":
+        data = json.loads(text)
+        return [
+            Label(
+                name,
+                entry["title"],
+                entry.get("date") or "-",
+                entry.get("url", ""),
+                tuple(entry.get("also", ())),
+            )
+            for name, entry in data.items()
+        ]
+    labels = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        cells = line.rstrip("\n").split("\t")
+        if len(cells) < 3:
+            raise SystemExit(f"{path}:{number}: want file<TAB>title<TAB>date[<TAB>url]")
+        titles = [t.strip() for t in cells[1].split(" || ")]
+        url = cells[3].strip() if len(cells) > 3 else ""
+        labels.append(Label(cells[0].strip(), titles[0], cells[2].strip(), url, tuple(titles[1:])))
+    return labels
+
+
+def title_ok(label: Label, got: str) -> bool:
+    """True when ``got`` is the human title or an accepted other reading."""
+    return norm(got) in {norm(a) for a in (label.title, *label.also)}
+
+
+@dataclass
+class Tally:
+    """Titles and dates right, dates wrong (not just missing), time spent."""
+
+    titles: int = 0
+    dates: int = 0
+    wrong_dates: int = 0
+    seconds: float = 0.0
+    runs: int = 0
+    misses: list[str] = field(default_factory=list)
+
+    def summary(self, name: str, n: int) -> str:
+        missing = n - self.dates - self.wrong_dates
+        ms = 1000 * self.seconds / max(1, self.runs)
+        return (
+            f"{name:<13} titles {self.titles}/{n}  dates {self.dates}/{n} "
+            f"(wrong {self.wrong_dates}, missing {missing})  {ms:.2f} ms/page"
+        )
+
+
+def _leadwatch(raw: bytes, url: str) -> tuple[str, str, object]:
+    result = extract_article(raw, url)
+    day = result.published_at.strftime("%Y-%m-%d") if result.published_at else "-"
+    return result.title, day, result
+
+
+def _gne(raw: bytes, url: str) -> tuple[str, str, object]:
+    from gne import GeneralNewsExtractor  # noqa: PLC0415 - optional, not a dependency
+
+    from crawler.extract.encoding import decode_html  # noqa: PLC0415
+
+    found = GeneralNewsExtractor().extract(decode_html(raw))
+    parsed = parse_meta_date(found.get("publish_time") or "")
+    return found.get("title") or "", parsed[0].strftime("%Y-%m-%d") if parsed else "-", found
+
+
+def _trafilatura(raw: bytes, url: str) -> tuple[str, str, object]:
+    import trafilatura  # noqa: PLC0415 - optional, not a dependency
+
+    meta = trafilatura.extract_metadata(raw, default_url=url or None)
+    if meta is None:
+        return "", "-", None
+    return meta.title or "", (meta.date or "-")[:10], meta
+
+
+EXTRACTORS: dict[str, Callable[[bytes, str], tuple[str, str, object]]] = {
+    "leadwatch": _leadwatch,
+    "gne": _gne,
+    "trafilatura": _trafilatura,
+}
+
+
+def evaluate(
+    labels: list[Label], pages: Path, names: list[str], *, verbose: bool = False, bench: int = 0
+) -> dict[str, Tally]:
+    """Run each extractor on each labelled page, print a line per page, return tallies."""
+    tallies = {name: Tally() for name in names}
+    for label in labels:
+        raw = (pages / label.file).read_bytes()
+        marks = []
+        notes = []
+        for name in names:
+            tally = tallies[name]
+            started = time.perf_counter()
+            try:
+                title, day, detail = EXTRACTORS[name](raw, label.url)
+            except Exception as exc:  # an optional extractor failing is a miss, not a stop
+                title, day, detail = "", "-", exc
+            for _ in range(bench if name == "leadwatch" else 0):
+                EXTRACTORS[name](raw, label.url)
+            tally.seconds += time.perf_counter() - started
+            tally.runs += 1 + (bench if name == "leadwatch" else 0)
+            t_ok, d_ok = title_ok(label, title), day == label.date
+            tally.titles += t_ok
+            tally.dates += d_ok
+            tally.wrong_dates += not d_ok and day != "-"
+            marks.append(("T" if t_ok else "t") + ("D" if d_ok else "d"))
+            if not t_ok:
+                notes.append(f"      {name} title: got {title!r}\n{' ' * 13}want {label.title!r}")
+            if not d_ok:
+                notes.append(f"      {name} date:  got {day} want {label.date}")
+            if name == "leadwatch" and verbose and isinstance(detail, Extracted):
+                notes.append(f"      source: {detail.source!r}  warnings: {detail.warnings}")
+                notes.append(f"      body[:120]: {detail.body[:120]!r}")
+        ok = marks[0] == "TD"
+        print(f"{'PASS' if ok else 'FAIL'} {' '.join(marks)} {label.file}")
+        for note in notes:
+            print(note)
+    return tallies
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the evaluation; exit status 0 when every page passes."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--pages", type=Path, default=DEFAULT_PAGES)
+    ap.add_argument("--labels", type=Path, help="labels file (.tsv or .json) for --pages")
     ap.add_argument("--verbose", "-v", action="store_true", help="show source, warnings, body")
     ap.add_argument("--bench", type=int, default=0, help="repeat each page N times and time it")
+    ap.add_argument("--compare", default="", help="also run: gne,trafilatura (if installed)")
     args = ap.parse_args(argv)
 
-    rows = article_rows(args.pages / "README.md")
-    missing = [n for n, _ in rows if n not in TRUTH]
-    if missing:
-        print(f"no ground truth for: {', '.join(missing)}")
-    titles = dates = 0
-    total_ms = 0.0
-    runs = 0
-    for name, url in rows:
-        if name not in TRUTH:
-            continue
-        raw = (args.pages / name).read_bytes()
-        started = time.perf_counter()
-        result = extract_article(raw, url)
-        for _ in range(args.bench):
-            extract_article(raw, url)
-        total_ms += (time.perf_counter() - started) * 1000
-        runs += 1 + args.bench
-        want_title, want_date = TRUTH[name]
-        got_date = result.published_at.strftime("%Y-%m-%d") if result.published_at else "-"
-        t_ok = title_ok(name, result.title)
-        d_ok = got_date == want_date
-        titles += t_ok
-        dates += d_ok
-        mark = ("T" if t_ok else "t") + ("D" if d_ok else "d")
-        print(f"{'PASS' if t_ok and d_ok else 'FAIL'} {mark} {name}")
-        if not t_ok:
-            print(f"      title: got {result.title!r}\n             want {want_title!r}")
-        if not d_ok:
-            print(f"      date:  got {got_date} want {want_date}")
-        if args.verbose:
-            print(f"      source: {result.source!r}  warnings: {result.warnings}")
-            print(f"      body[:120]: {result.body[:120]!r}")
-    n = len([r for r in rows if r[0] in TRUTH])
-    print(f"\ntitles {titles}/{n}  dates {dates}/{n}  pages {n}")
-    if runs:
-        print(f"mean extract_article time: {total_ms / runs:.2f} ms/page ({runs} runs)")
-    return 0 if titles == dates == n else 1
+    labels = read_labels(args.labels) if args.labels else builtin_labels(args.pages)
+    names = ["leadwatch", *(n.strip() for n in args.compare.split(",") if n.strip())]
+    unknown = [n for n in names if n not in EXTRACTORS]
+    if unknown:
+        ap.error(f"unknown extractor(s): {', '.join(unknown)}; known: {', '.join(EXTRACTORS)}")
+    tallies = evaluate(labels, args.pages, names, verbose=args.verbose, bench=args.bench)
+    n = len(labels)
+    print()
+    for name, tally in tallies.items():
+        print(tally.summary(name, n))
+    ours = tallies["leadwatch"]
+    return 0 if ours.titles == ours.dates == n else 1
 
 
 if __name__ == "__main__":

@@ -52,7 +52,7 @@ def open_database(config: Config) -> Database:
     url = config.database_url
     origin = DATABASE_ENV if os.environ.get(DATABASE_ENV) else f"database_url in {config.path}"
     try:
-        return Database(url)
+        database = Database(url)
     except ArgumentError:
         raise LeadwatchError(
             f"{url!r} ({origin}) is not a database URL; use e.g. sqlite:///data/leadwatch.db"
@@ -80,6 +80,19 @@ def open_database(config: Config) -> Database:
         raise LeadwatchError(
             f"cannot open the database {url} ({origin}): {problem}; {hint}"
         ) from None
+    _opened.append(database)
+    return database
+
+
+# Databases this command opened; main() closes them when the command ends, so a
+# command run in-process (tests, the web view's reload) leaves no connection behind.
+_opened: list[Database] = []
+
+
+def close_databases() -> None:
+    """Close every database :func:`open_database` opened (called by ``main``)."""
+    while _opened:
+        _opened.pop().close()
 
 
 def ensure_register(config: Config, database: Database) -> None:

@@ -5,10 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 from rich.table import Table
 
@@ -29,8 +28,7 @@ from crawler.timeutil import local
 
 
 def cmd_digest(args: argparse.Namespace) -> int:
-    from alerts.digest import send_digest, write_preview
-    from alerts.slots import owed_slot, slot_period
+    from alerts.digest import send_owed, write_preview
 
     config = config_from_args(args)
     subs = [config.subscription(args.subscription)] if args.subscription else config.subscriptions
@@ -44,16 +42,9 @@ def cmd_digest(args: argparse.Namespace) -> int:
             for path in write_preview(config, database, sub, directory, now):
                 console.print(f"wrote {path}", markup=False)
         return 0
-    tz = ZoneInfo(config.settings.timezone)
-    grace = timedelta(hours=config.schedule.digest_grace_hours)
     unsent = 0
     for sub in subs:
-        # a scheduled slot that is owed now is answered by this run, so the scheduler
-        # will not send a second digest for it
-        with database.session() as session:
-            slot = owed_slot(session, sub.name, sub.schedule, tz, now, grace)
-        period = slot_period(slot, tz) if slot else None
-        results = send_digest(config, database, sub, now, period=period, slot=slot)
+        results = send_owed(config, database, sub, now, on_demand=True)
         if not results:
             console.print(f"{sub.name}: nothing new, nothing sent", markup=False)
         for result in results:

@@ -19,6 +19,7 @@ from crawler.cli import browse, digest, sources, taxonomy
 from crawler.cli import register as register_cli
 from crawler.cli.browse import add_filters, filter_from_args
 from crawler.cli.common import (
+    close_databases,
     config_from_args,
     console,
     count,
@@ -196,7 +197,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
     from crawler.cli.extract import extract_targets
 
     status = 0
-    for record in extract_targets(args.targets, url=args.url):
+    config_path = Path(args.config) if Path(args.config).is_file() else None
+    for record in extract_targets(args.targets, url=args.url, config_path=config_path):
         if "error" in record:
             status = 1
         if args.json:
@@ -367,6 +369,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         # markup=False: messages quote user input and crawled text ("[/]通知")
         err_console.print(f"error: {message}", markup=False)
         return status
+    finally:
+        close_databases()
 
 
 def _error_message(exc: Exception) -> tuple[str | None, int]:

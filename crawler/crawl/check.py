@@ -199,7 +199,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     config = load_config(args.config)
     source = config.source(args.source)
-    settings = scrapy_settings(config, source)
+    settings = scrapy_settings(config)
     # The crawl's politeness and limits, none of its storage or bookkeeping.
     settings.setdict(
         {"ITEM_PIPELINES": {}, "SPIDER_MIDDLEWARES": {}, "EXTENSIONS": {}, "LOG_LEVEL": "ERROR"},

@@ -25,7 +25,10 @@ def crawl_database(crawler: Any) -> Database:
     """One Database per crawler, shared by middleware, pipeline and run recorder."""
     database = getattr(crawler, "_leadwatch_db", None)
     if database is None:
-        database = Database(crawl_config(crawler).database_url)
+        # `leadwatch crawl` and the scheduler opened (and migrated) the store before they
+        # started this process and gave it a run id; plain `scrapy crawl` did not.
+        standalone = crawler.settings.get("LEADWATCH_RUN_ID") is None
+        database = Database(crawl_config(crawler).database_url, migrate=standalone)
         crawler._leadwatch_db = database
     return database
 

@@ -1,73 +1,45 @@
-"""Fetch single URLs through Scrapy's downloader (robots.txt, retries, size limits).
-
-``python -m crawler.crawl.fetch OUT_DIR URL ...`` writes ``N.body`` and ``N.json`` (final URL,
-status, content type) per URL. Used by `leadwatch extract URL` and `sources check`, so no
-HTTP is ever fetched outside Scrapy.
+"""Fetch single URLs through Scrapy's downloader, in a child process (robots.txt,
+retries, size limits): `leadwatch extract URL` never fetches HTTP outside Scrapy.
+The child is :mod:`crawler.crawl.fetch_job`; this side does not import Scrapy.
 """
 
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
-from scrapy import Request, Spider
-from scrapy.crawler import CrawlerProcess
-from scrapy.settings import Settings
 
-from crawler.crawl import settings as default_settings
-
-
-class FetchSpider(Spider):
-    name = "leadwatch-fetch"
-
-    def __init__(self, urls: list[str], out_dir: str, **kwargs: Any):
-        super().__init__(**kwargs)
-        self.urls, self.out_dir = urls, Path(out_dir)
-
-    async def start(self) -> Any:
-        for i, url in enumerate(self.urls):
-            yield Request(
-                url, callback=self.save, errback=self.failed, meta={"n": i}, dont_filter=True
+def fetch_urls(
+    urls: list[str], config_path: Path | None = None
+) -> list[tuple[bytes, dict[str, Any]]]:
+    """Fetch ``urls`` in a Scrapy child process; (body, meta) per URL, in order. ``meta``
+    has ``url``, ``status`` and ``content_type``, or ``error``."""
+    with tempfile.TemporaryDirectory(prefix="leadwatch-fetch-") as tmp:
+        cmd = [sys.executable, "-m", "crawler.crawl.fetch_job", tmp, *urls]
+        if config_path is not None:
+            cmd += ["--config", str(config_path)]
+        # Scrapy's log (retries, robots.txt, tracebacks of refused connections) is not for
+        # the user: each URL's error is in its record. It is shown only if the fetch
+        # process itself failed.
+        proc = subprocess.run(cmd, check=False, capture_output=True, text=True, errors="replace")
+        crashed = _last_line(proc.stderr) if proc.returncode != 0 else ""
+        results = []
+        for i, url in enumerate(urls):
+            meta_path, body_path = Path(tmp, f"{i}.json"), Path(tmp, f"{i}.body")
+            meta = (
+                json.loads(meta_path.read_text())
+                if meta_path.exists()
+                else {"url": url, "error": f"not fetched: {crashed or 'no response'}"}
             )
-
-    def save(self, response: Any) -> None:
-        n = response.meta["n"]
-        (self.out_dir / f"{n}.body").write_bytes(response.body)
-        meta = {
-            "url": response.url,
-            "status": response.status,
-            "content_type": response.headers.get("Content-Type", b"").decode("latin-1"),
-        }
-        (self.out_dir / f"{n}.json").write_text(json.dumps(meta), encoding="utf-8")
-
-    def failed(self, failure: Any) -> None:
-        n = failure.request.meta["n"]
-        meta = {"url": failure.request.url, "error": failure.getErrorMessage()}
-        (self.out_dir / f"{n}.json").write_text(json.dumps(meta), encoding="utf-8")
+            body = body_path.read_bytes() if body_path.exists() else b""
+            results.append((body, meta))
+        return results
 
 
-def main(argv: list[str]) -> int:
-    out_dir, urls = argv[0], argv[1:]
-    settings = Settings()
-    settings.setmodule(default_settings, priority="project")
-    settings.setdict(
-        {
-            "SPIDER_MIDDLEWARES": {},
-            "ITEM_PIPELINES": {},
-            "EXTENSIONS": {},
-            "LOG_LEVEL": "WARNING",
-            "DOWNLOAD_DELAY": 0,
-            "HTTPERROR_ALLOW_ALL": True,
-        },
-        priority="cmdline",
-    )
-    process = CrawlerProcess(settings)
-    process.crawl(FetchSpider, urls=urls, out_dir=out_dir)
-    process.start()
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+def _last_line(log: str) -> str:
+    lines = [line.strip() for line in log.splitlines() if line.strip()]
+    return lines[-1] if lines else ""

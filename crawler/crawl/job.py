@@ -22,31 +22,17 @@ from crawler.crawl.context import hand_over_article_worker, start_article_worker
 from crawler.crawl.spiderloader import spider_class_for
 
 
-def scrapy_settings(
-    config: Config, source: Source | None = None, *, run_id: int | None = None, full: bool = False
-) -> Settings:
-    """Scrapy settings for a crawl: package defaults, leadwatch.toml's [crawl], the source's."""
+def scrapy_settings(config: Config, *, run_id: int | None = None, full: bool = False) -> Settings:
+    """Scrapy settings for a crawl with ``config`` (run ``run_id``)."""
     settings = Settings()
     settings.setmodule(default_settings, priority="project")
-    crawl = config.crawl
+    # [crawl] comes in through the add-on (crawler.crawl.addon), the source's own delay
+    # through its spider's update_settings: each applied once, in one place.
     overrides: dict[str, Any] = {
         "LEADWATCH_CONFIG": str(config.path),
         "LEADWATCH_RUN_ID": run_id,
         "LEADWATCH_FULL": full,
-        "USER_AGENT": crawl.user_agent,
-        "ROBOTSTXT_OBEY": crawl.obey_robots,
-        "DOWNLOAD_DELAY": crawl.download_delay,
-        "AUTOTHROTTLE_ENABLED": crawl.autothrottle,
-        "CONCURRENT_REQUESTS_PER_DOMAIN": crawl.concurrent_per_domain,
-        "DOWNLOAD_TIMEOUT": crawl.download_timeout_s,
-        "DOWNLOAD_MAXSIZE": crawl.max_page_bytes,
-        "RETRY_TIMES": crawl.retries,
-        "LOG_LEVEL": crawl.log_level,
     }
-    if source is not None and source.download_delay is not None:
-        overrides["DOWNLOAD_DELAY"] = source.download_delay
-        if source.download_delay == 0:  # e.g. our own loopback demo site
-            overrides["AUTOTHROTTLE_ENABLED"] = False
     settings.setdict(overrides, priority="cmdline")
     return settings
 
@@ -74,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     source = config.source(args.source)
     if args.origin:
         source = rebased(source, args.origin)
-    settings = scrapy_settings(config, source, run_id=args.run_id, full=args.full)
+    settings = scrapy_settings(config, run_id=args.run_id, full=args.full)
     # Scrapy would install its reactor when the crawl starts; installed now, the article
     # worker can start ~0.6 s before the crawler has built its components, and its own
     # start-up (~1 s: imports, the classifier) is over when the first articles arrive.

@@ -1,32 +1,26 @@
-"""Scrapy settings. Politeness is on by default; leadwatch.toml's [crawl] table tunes it.
+"""Scrapy settings that no config changes. leadwatch.toml's ``[crawl]`` table (user agent,
+robots.txt, delays, concurrency, timeouts, retries, log level) is applied by the add-on
+:class:`crawler.crawl.addon.LeadwatchAddon`, whose defaults are the config models'.
 
 ``scrapy crawl SOURCE`` in the repository root uses these through scrapy.cfg; the
 spider loader turns every source of config/sources.toml into a spider.
 """
 
 BOT_NAME = "leadwatch"
+ADDONS = {"crawler.crawl.addon.LeadwatchAddon": 0}
 SPIDER_LOADER_CLASS = "crawler.crawl.spiderloader.SourceSpiderLoader"
 SPIDER_MODULES = ["spiders"]
 
-ROBOTSTXT_OBEY = True
-USER_AGENT = "leadwatch/0.1 (investment-promotion news monitor)"
 CONCURRENT_REQUESTS = 16
-CONCURRENT_REQUESTS_PER_DOMAIN = 2
-DOWNLOAD_DELAY = 1.0
-AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 RETRY_ENABLED = True
-RETRY_TIMES = 2
-DOWNLOAD_TIMEOUT = 30
-DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 REDIRECT_MAX_TIMES = 5
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False  # Scrapy 2.19 would open a control port in every crawl
-LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"
 
 DOWNLOADER_MIDDLEWARES = {

@@ -11,7 +11,7 @@ import re
 
 from lxml import etree
 
-from crawler.extract.dates import find_dates
+from crawler.extract.dates import find_dates, find_yearless
 from crawler.extract.dom import Line, Rendering, parse_fragment, render_lines
 
 __all__ = ["find_body", "hanweb_fragment", "body_text"]
@@ -20,6 +20,8 @@ _HANWEB_BEGIN = "<!--ZJEG_RSS.content.begin-->"
 _HANWEB_END = "<!--ZJEG_RSS.content.end-->"
 
 _MIN_CHARS = 40
+# A date line among a container's first _HEAD_LINES lines ends its headline block.
+_HEAD_LINES = 6
 _GENERIC_RANK = 15
 # A line that starts a trailing block of page furniture inside the body.
 _CUTOFF = re.compile(
@@ -157,7 +159,13 @@ def _is_lead_furniture(line: Line, title: str) -> bool:
         return True
     if len(text) <= 80:
         found = find_dates(text)
-        if found and (found[0].has_time or _LEAD_META.search(text)):
+        if found and (
+            found[0].has_time
+            or _LEAD_META.search(text)
+            or found[0].end - found[0].start >= len(text) // 2
+        ):
+            return True
+        if len(text) <= 40 and any(m.has_time for m in find_yearless(text)):
             return True
     if len(text) <= 40 and _LEAD_META.search(text) and not text.endswith(("。", "！", "？")):
         return True
@@ -167,17 +175,26 @@ def _is_lead_furniture(line: Line, title: str) -> bool:
 
 
 def body_text(
-    container: etree._Element | None, title: str = "", rendering: Rendering | None = None
+    container: etree._Element | None,
+    title: str = "",
+    rendering: Rendering | None = None,
+    date_line: int | None = None,
 ) -> str:
     """Render a body container to paragraphs separated by "\\n".
 
-    Lines already rendered for the whole page are reused when available.
+    Lines already rendered for the whole page are reused when available; when the
+    page's date line (an index into them) is among the container's first lines,
+    the body starts after it (what comes before is the headline block).
     """
     if container is None:
         return ""
     lines = rendering.lines_of(container) if rendering is not None else None
     if lines is None:
         lines = render_lines(container, drop_noise=True)
+    elif date_line is not None and lines:
+        head = date_line - lines[0].index
+        if 0 <= head < min(_HEAD_LINES, len(lines) - 1):
+            lines = lines[head + 1 :]
     out: list[str] = []
     lead = True
     for line in lines:

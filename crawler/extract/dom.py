@@ -10,15 +10,18 @@ list item, or a zone such as comments, related news, navigation or footer.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from lxml import etree
+
+from crawler.extract.limits import MAX_TEXT_CHARS, TEXT_CUT, flatten_deep
 
 __all__ = [
     "Line",
     "Rendering",
     "render",
     "parse_document",
+    "parse_page",
     "parse_fragment",
     "fold",
     "fold_title",
@@ -93,11 +96,20 @@ _WORD_JUNK = re.compile(
 _HIDDEN_CLASS_HINT = re.compile(r"hid|sr-only")
 _CONTAINER_HINT = re.compile(r"trs_editor|ucap|show_|content|zoom|detail|rm_txt|left_zw")
 _TITLE_ATTRS = re.compile(r"tit|biaoti|headline|content_sec|(?:^|\s)d?bt(?:\s|$)")
+# class/id of an element holding a date: pubtime, news-date, publish_time, fbsj (发布时间), rq …
+_DATE_HINT = re.compile(
+    r"time|date|publish|fbsj|fbrq|riqi|shijian|(?:^|[\s_-])(?:rq|sj|pub)(?:$|[\s_-])"
+)
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _DIGIT_GAP = re.compile(rf"(?<=\d)[\u3000\r\n][\s\u3000]*(?=[{_CJK}])")
 
 
-_PARSER = etree.HTMLParser(remove_comments=False, no_network=True, default_doctype=False)
+# huge_tree lifts libxml2's 10 MB text-node limit (past it the node, and the body,
+# was dropped) and its 256-level nesting limit (2,048 instead); page size is bounded
+# before parsing (crawler.extract.limits), so nothing here can grow without bound.
+_PARSER = etree.HTMLParser(
+    remove_comments=False, no_network=True, default_doctype=False, huge_tree=True
+)
 
 
 def parse_fragment(html: str) -> etree._Element | None:
@@ -112,7 +124,7 @@ def parse_fragment(html: str) -> etree._Element | None:
     return doc.find("body/div")
 
 
-@dataclass
+@dataclass(slots=True)
 class Line:
     """One visible line of the page."""
 
@@ -122,6 +134,9 @@ class Line:
     link_chars: int = 0
     noise: bool = False
     in_li: bool = False
+    # Some text of the line sits in an element marked as a date (class/id "time",
+    # "date", "publish" …, a <time>, itemprop=datePublished).
+    date_hint: bool = False
 
     @property
     def link_ratio(self) -> float:
@@ -169,6 +184,30 @@ def parse_document(html: str) -> etree._Element | None:
     # in <!-- 文章来源 begin --> … markers); drop them, keeping the text.
     etree.strip_tags(root, etree.Comment, etree.ProcessingInstruction)
     return root
+
+
+def _too_deep() -> bool:
+    """True when the last parse stopped at libxml2's nesting limit (a fatal, last error)."""
+    last = _PARSER.error_log.last_error
+    return last is not None and last.type_name == "ERR_RESOURCE_LIMIT" and "depth" in last.message
+
+
+def parse_page(html: str) -> tuple[etree._Element | None, list[str]]:
+    """Parse a whole page, unwrapping nesting the parser cannot take; ``(root, warnings)``.
+
+    libxml2 gives up at 2,048 nested elements and drops the rest of the page; then
+    the page is parsed again with elements deeper than
+    :data:`crawler.extract.limits.FLATTEN_DEPTH` unwrapped (their text kept).
+    """
+    root = parse_document(html)
+    if root is None or not _too_deep():
+        return root, []
+    flat, warnings = flatten_deep(html)
+    if warnings:
+        again = parse_document(flat)
+        if again is not None:
+            root = again
+    return root, warnings
 
 
 def is_hidden(el: etree._Element) -> bool:
@@ -248,6 +287,7 @@ class Rendering:
     spans: dict[int, tuple[etree._Element, int, int]]
     titles: list[etree._Element]
     containers: list[tuple[int, etree._Element]]
+    warnings: list[str] = field(default_factory=list)
 
     def lines_of(self, el: etree._Element) -> list[Line] | None:
         """The lines of a block element seen during this rendering, or None."""
@@ -269,10 +309,19 @@ def render(root: etree._Element, *, drop_noise: bool = False) -> Rendering:
     titles: list[etree._Element] = []
     containers: list[tuple[int, etree._Element]] = []
     pieces: list[str] = []
-    state: dict = {"link": 0, "block": root, "has_text": False, "noise": False, "li": False}
-    # Stack entries: (element, is_block, noise, in_link, in_li, first line)
-    base = (root, True, False, False, False, 0)
-    stack: list[tuple[etree._Element, bool, bool, bool, bool, int]] = []
+    cut: list[int] = []  # lengths of text nodes cut to MAX_TEXT_CHARS
+    state: dict = {
+        "link": 0,
+        "block": root,
+        "has_text": False,
+        "noise": False,
+        "li": False,
+        "hint": False,
+    }
+    # Stack entries: (element, is_block, noise, in_link, in_li, first line, date hint,
+    # innermost block element open).
+    base = (root, True, False, False, False, 0, False, root)
+    stack: list[tuple[etree._Element, bool, bool, bool, bool, int, bool, etree._Element]] = []
 
     def flush() -> None:
         if not pieces:
@@ -281,32 +330,37 @@ def render(root: etree._Element, *, drop_noise: bool = False) -> Rendering:
         if "MicrosoftInternetExplorer4" in text:
             text = fold(_WORD_JUNK.sub(" ", text))
         if text:
-            block = state["block"]
             lines.append(
                 Line(
                     text=text,
-                    block=block,
+                    block=state["block"],
                     index=len(lines),
                     link_chars=min(state["link"], len(text)),
                     noise=state["noise"],
                     in_li=state["li"],
+                    date_hint=state["hint"],
                 )
             )
         pieces.clear()
         state["link"] = 0
         state["has_text"] = False
+        state["hint"] = False
 
-    def add(text: str | None, in_link: bool) -> None:
+    def add(text: str | None, entry: tuple) -> None:
         if not text:
             return
+        if len(text) > MAX_TEXT_CHARS:
+            cut.append(len(text))
+            text = text[:MAX_TEXT_CHARS]
         if not state["has_text"] and not text.isspace():
             # The line's owner is the innermost block open when text starts.
-            state["block"] = next((e[0] for e in reversed(stack) if e[1]), root)
+            state["block"] = entry[7]
             state["has_text"] = True
-            top = stack[-1] if stack else base
-            state["noise"], state["li"] = top[2], top[4]
+            state["noise"], state["li"] = entry[2], entry[4]
         pieces.append(text)
-        if in_link:
+        if entry[6] and not text.isspace():
+            state["hint"] = True
+        if entry[3]:
             state["link"] += len(text.strip())
 
     walker = etree.iterwalk(root, events=("start", "end"))
@@ -316,12 +370,13 @@ def render(root: etree._Element, *, drop_noise: bool = False) -> Rendering:
             parent = stack[-1] if stack else base
             if not isinstance(tag, str) or tag in SKIP_TAGS or ":" in tag:
                 walker.skip_subtree()
-                stack.append((el, False, parent[2], parent[3], parent[4], -1))
+                stack.append((el, False, *parent[2:5], -1, *parent[6:8]))
                 continue
             cls = el.get("class")
             ident = el.get("id")
             style = el.get("style")
             noise = parent[2]
+            hint = parent[6] or tag == "time" or el.get("itemprop") == "datePublished"
             if cls or ident or style or el.get("hidden") is not None:
                 lcls = cls.lower() if cls else ""
                 if (
@@ -330,7 +385,7 @@ def render(root: etree._Element, *, drop_noise: bool = False) -> Rendering:
                     or (lcls and _HIDDEN_CLASS_HINT.search(lcls) and is_hidden(el))
                 ):
                     walker.skip_subtree()
-                    stack.append((el, False, parent[2], parent[3], parent[4], -1))
+                    stack.append((el, False, *parent[2:5], -1, *parent[6:8]))
                     continue
                 lid = ident.lower() if ident else ""
                 attrs = f"{lcls} {lid}"
@@ -338,7 +393,7 @@ def render(root: etree._Element, *, drop_noise: bool = False) -> Rendering:
                     noise = _noise_attrs(attrs)
                     if drop_noise and noise:
                         walker.skip_subtree()
-                        stack.append((el, False, noise, parent[3], parent[4], -1))
+                        stack.append((el, False, noise, *parent[3:5], -1, *parent[6:8]))
                         continue
                 if not noise and (lcls or lid):
                     if _CONTAINER_HINT.search(attrs):
@@ -347,6 +402,8 @@ def render(root: etree._Element, *, drop_noise: bool = False) -> Rendering:
                             containers.append((rank, el))
                     if _is_title_like(tag, attrs):
                         titles.append(el)
+                    if not hint and _DATE_HINT.search(attrs):
+                        hint = True
                 elif not noise and tag in HEADING_TAGS:
                     titles.append(el)
             elif tag in HEADING_TAGS and not noise:
@@ -358,23 +415,33 @@ def render(root: etree._Element, *, drop_noise: bool = False) -> Rendering:
                 flush()
             elif tag in CELL_TAGS:
                 pieces.append(" ")
-            stack.append(
-                (el, is_block, noise, parent[3] or tag == "a", parent[4] or tag == "li", len(lines))
+            entry = (
+                el,
+                is_block,
+                noise,
+                parent[3] or tag == "a",
+                parent[4] or tag == "li",
+                len(lines),
+                hint,
+                el if is_block else parent[7],
             )
+            stack.append(entry)
             if tag == "br":
                 continue
-            add(el.text, stack[-1][3])
+            add(el.text, entry)
         else:
             entry = stack[-1]
             if entry[1]:
                 flush()
                 spans[id(el)] = (el, entry[5], len(lines))
             stack.pop()
-            parent = stack[-1] if stack else base
             if el is not root:
-                add(el.tail, parent[3])
+                add(el.tail, stack[-1] if stack else base)
     flush()
-    return Rendering(lines, spans, titles, containers)
+    warnings = [
+        f"{TEXT_CUT}: a text node of {n:,} characters cut to {MAX_TEXT_CHARS:,}" for n in cut[:3]
+    ]
+    return Rendering(lines, spans, titles, containers, warnings)
 
 
 def render_lines(root: etree._Element, *, drop_noise: bool = False) -> list[Line]:

@@ -88,7 +88,10 @@ class Article(Base):
 
     tags: Mapped[list[Tag]] = relationship(back_populates="article", cascade="all, delete-orphan")
     leads: Mapped[list[Lead]] = relationship(
-        back_populates="article", cascade="all, delete-orphan", order_by="Lead.score.desc()"
+        back_populates="article",
+        cascade="all, delete-orphan",
+        # ties in stored order: the same on every backend, before and after re-tagging
+        order_by=lambda: (Lead.score.desc(), Lead.id),
     )
 
 

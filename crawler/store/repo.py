@@ -67,7 +67,7 @@ class StoreResult:
     unchanged: int = 0
 
 
-def _tag_rows(article_id: int, classification: dict[str, Any]) -> list[dict[str, Any]]:
+def tag_rows(article_id: int, classification: dict[str, Any]) -> list[dict[str, Any]]:
     sectors = [
         {
             "kind": "sector",
@@ -91,7 +91,7 @@ def _tag_rows(article_id: int, classification: dict[str, Any]) -> list[dict[str,
     return [{"article_id": article_id, **row} for row in sectors + partners]
 
 
-def _lead_rows(article_id: int, classification: dict[str, Any]) -> list[dict[str, Any]]:
+def lead_rows(article_id: int, classification: dict[str, Any]) -> list[dict[str, Any]]:
     return [
         {
             "article_id": article_id,
@@ -163,8 +163,8 @@ def upsert_articles(
     if inserts:
         rows = session.execute(insert(Article).returning(Article.id, Article.url), inserts)
         ids.update({url: article_id for article_id, url in rows})
-    tags = [row for url, c in classified.items() for row in _tag_rows(ids[url], c)]
-    leads = [row for url, c in classified.items() for row in _lead_rows(ids[url], c)]
+    tags = [row for url, c in classified.items() for row in tag_rows(ids[url], c)]
+    leads = [row for url, c in classified.items() for row in lead_rows(ids[url], c)]
     if tags:
         session.execute(insert(Tag), tags)
     if leads:

@@ -24,6 +24,7 @@ bounded and end when the server stops.
 from __future__ import annotations
 
 import contextlib
+import json
 import re
 import threading
 import time
@@ -373,7 +374,7 @@ def set_crawl_options(config: Path, **options: object) -> None:
     head, sep, rest = text.partition("[crawl]\n")
     assert sep, f"{config} has no [crawl] table"
     for key, value in options.items():
-        line = f"{key} = {value!r}" if not isinstance(value, str) else f'{key} = "{value}"'
+        line = f"{key} = {json.dumps(value)}"  # TOML's strings, numbers and booleans
         rest, n = re.subn(rf"(?m)^{key} = .*$", line.replace("\\", "\\\\"), rest, count=1)
         if not n:
             rest = line + "\n" + rest

@@ -1,0 +1,1 @@
+"""Test suite of leadwatch (a package, so helpers import as tests.helpers)."""
