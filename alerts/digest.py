@@ -32,13 +32,12 @@ from sqlalchemy.orm import Session, selectinload
 from alerts.health import source_problems
 from alerts.mail import build_message, send_message
 from alerts.render import Rendered, render_digest
-from alerts.select import Selection, build_selection, select_undelivered
+from alerts.select import Selection, build_selection, previous_digest, select_undelivered
 from alerts.slots import backoff, owed_slot, slot_period
 from alerts.webhook import send_webhook
 from crawler.config import Config, Subscription
 from crawler.store import Database
 from crawler.store.models import Article, Delivery, DeliveryItem
-from crawler.store.status import lead_statuses
 
 KILL_ENV = "LEADWATCH_TEST_KILL_AT"  # crash-safety tests only: die at a named step
 LEASE = timedelta(minutes=10)  # longer than any send: SMTP and webhook timeouts are far less
@@ -54,20 +53,26 @@ def _checkpoint(step: str) -> None:
 class DeliveryResult:
     subscription: str
     period: str
-    items: int
+    items: int  # articles carried
     status: str  # sent | pending | empty
     error: str = ""
     next_attempt_at: datetime | None = None
+    leads: int = 0  # events, as the subject counts them
+    news: int = 0
 
     @property
     def sent(self) -> bool:
         return self.status != "pending"
 
     def summary(self) -> str:
+        """One line: the counts are the subject's (leads = events, news = stories)."""
         if self.status == "empty":
             return f"{self.subscription} {self.period}: nothing new (recorded, nothing sent)"
         state = "sent" if self.status == "sent" else f"PENDING ({self.error})"
-        return f"{self.subscription} {self.period}: {self.items} items, {state}"
+        return (
+            f"{self.subscription} {self.period}: {self.leads} 条新线索, {self.news} 条行业动态 "
+            f"({self.items} articles), {state}"
+        )
 
 
 def message_id(sub: str, period: str) -> str:
@@ -104,7 +109,22 @@ def _render(
 ) -> Rendered:
     tz = ZoneInfo(config.settings.timezone)
     health = source_problems(session, config, now)
-    return render_digest(selection, day, tz, now, health=health, signals=_signals(config))
+    return render_digest(
+        selection,
+        day,
+        tz,
+        now,
+        health=health,
+        signals=_signals(config),
+        base_url=config.web.base_url,
+    )
+
+
+def _link_register(config: Config, database: Database) -> None:
+    """Leads stored since the last link step go into events before anything is chosen."""
+    from crawler.register.steps import link
+
+    link(config, database)
 
 
 def _message(
@@ -124,8 +144,9 @@ def _message(
 def preview(config: Config, database: Database, sub: Subscription, now: datetime) -> Rendered:
     """Render what ``sub`` would receive now, without sending or recording anything."""
     tz = ZoneInfo(config.settings.timezone)
+    _link_register(config, database)
     with database.session() as session:
-        selection = select_undelivered(session, sub, now)
+        selection = select_undelivered(session, sub, now, highlights=config.register.highlights)
         return _render(config, session, selection, _day(now, tz), now)
 
 
@@ -160,6 +181,7 @@ def _record(
 ) -> int | DeliveryResult | None:
     """Select and commit a new delivery; its id, an 'empty' result, or None (nothing)."""
     tz = ZoneInfo(config.settings.timezone)
+    _link_register(config, database)
     try:
         with database.session() as session:
             if period is not None and session.scalar(
@@ -168,7 +190,7 @@ def _record(
                 )
             ):
                 return None  # this slot was handled already (by another run)
-            selection = select_undelivered(session, sub, now)
+            selection = select_undelivered(session, sub, now, highlights=config.register.highlights)
             base = {
                 "subscription": sub.name,
                 "watermark": selection.watermark,
@@ -204,7 +226,10 @@ def _record(
     return delivery_id
 
 
-def _stored_selection(session: Session, delivery: Delivery, sub: Subscription) -> Selection:
+def _stored_selection(
+    config: Config, session: Session, delivery: Delivery, sub: Subscription
+) -> Selection:
+    """What a recorded delivery carries, rebuilt from its items (a retry sends the same)."""
     kinds = {item.article_id: item.kind for item in delivery.items}
     articles = session.scalars(
         select(Article)
@@ -212,8 +237,27 @@ def _stored_selection(session: Session, delivery: Delivery, sub: Subscription) -
         .options(selectinload(Article.tags), selectinload(Article.leads))
     ).all()
     lead_ids = [i for i, kind in kinds.items() if kind == "lead"]
-    statuses = lead_statuses(session, [a.id for a in articles])
-    return build_selection(sub, articles, lead_ids, delivery.watermark, statuses)
+    earlier = set(
+        session.scalars(
+            select(DeliveryItem.article_id).where(
+                DeliveryItem.subscription == sub.name, DeliveryItem.delivery_id < delivery.id
+            )
+        )
+    )
+    since = previous_digest(session, sub.name, before=delivery.id)
+    if since is None:
+        since = delivery.created_at - timedelta(days=sub.first_digest_days)
+    return build_selection(
+        session,
+        sub,
+        articles,
+        lead_ids,
+        delivery.watermark,
+        highlights=config.register.highlights,
+        since=since,
+        until=delivery.created_at,
+        delivered_before=earlier,
+    )
 
 
 def _owner() -> str:
@@ -255,15 +299,14 @@ def attempt(
         if delivery.status != "pending" or not _lease_free(delivery, wall):
             state = "pending" if delivery.status == "pending" else delivery.status
             busy = "being sent by " + delivery.claimed_by if state == "pending" else ""
-            return DeliveryResult(sub.name, delivery.period, len(delivery.items), state, busy)
+            leads = sum(1 for i in delivery.items if i.kind == "lead")
+            return DeliveryResult(
+                sub.name, delivery.period, len(delivery.items), state, busy, leads=leads
+            )
         delivery.claimed_by, delivery.claimed_until = _owner(), wall + LEASE
-        rendered = _render(
-            config,
-            session,
-            _stored_selection(session, delivery, sub),
-            delivery.period[:10],
-            now,
-        )
+        selection = _stored_selection(config, session, delivery, sub)
+        rendered = _render(config, session, selection, delivery.period[:10], now)
+        counts = {"leads": selection.lead_count, "news": selection.news_count}
         # counted and rescheduled before any I/O: a crash mid-send still backs off
         delivery.attempts += 1
         delivery.subject = rendered.subject
@@ -306,12 +349,18 @@ def attempt(
         if errors:
             delivery.error = "; ".join(errors)
             return DeliveryResult(
-                sub.name, period, n_items, "pending", delivery.error, delivery.next_attempt_at
+                sub.name,
+                period,
+                n_items,
+                "pending",
+                delivery.error,
+                delivery.next_attempt_at,
+                **counts,
             )
         delivery.status, delivery.sent_at = "sent", now
         delivery.error, delivery.next_attempt_at = "", None
     _checkpoint("done")
-    return DeliveryResult(sub.name, period, n_items, "sent")
+    return DeliveryResult(sub.name, period, n_items, "sent", **counts)
 
 
 def pending_ids(database: Database, sub: str, due_at: datetime | None = None) -> list[int]:

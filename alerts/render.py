@@ -19,9 +19,10 @@ from markupsafe import Markup
 
 from alerts.health import SourceProblem
 from alerts.highlight import evidence_terms, highlight
+from alerts.highlights import RULE
 from alerts.select import Entry, Selection
-from crawler.present.amounts import lead_amounts
-from crawler.present.labels import EVENT_LABELS, STATUS_LABELS
+from crawler.present.amounts import format_yuan, lead_amounts
+from crawler.present.labels import EVENT_LABELS, SCOPE_LABELS, STAGE_LABELS, STATUS_LABELS
 from crawler.present.links import safe_url
 from crawler.store.models import Lead
 
@@ -47,7 +48,15 @@ class Rendered:
     markdown: str = ""
 
 
-def _environment(tz: ZoneInfo, signals: dict[str, list[str]]) -> Environment:
+def web_link(base_url: str, entry: Entry) -> str:
+    """The entry's page in the web view, where it is marked: a durable address (its
+    credited lead), which still finds the event after the register is rebuilt."""
+    if not base_url or entry.event is None:
+        return ""
+    return f"{base_url}lead/{entry.event.article_id}/{entry.event.anchor_key}"
+
+
+def _environment(tz: ZoneInfo, signals: dict[str, list[str]], base_url: str) -> Environment:
     env = Environment(
         loader=PackageLoader("alerts", "templates"),
         autoescape=select_autoescape(["html"], default_for_string=False, default=False),
@@ -67,12 +76,22 @@ def _environment(tz: ZoneInfo, signals: dict[str, list[str]]) -> Environment:
     env.filters["md_url"] = md_url
     env.filters["status"] = lambda st: STATUS_LABELS.get(st, st)
     env.filters["event"] = lambda e: EVENT_LABELS.get(e, e)
+    env.filters["stage"] = lambda s: STAGE_LABELS.get(s, s)
+    env.filters["scope"] = lambda s: SCOPE_LABELS.get(s, s)
+    env.filters["money"] = lambda v: format_yuan(v, "CNY", None) if v else ""
     env.globals["evidence"] = evidence
+    env.globals["link"] = lambda entry: web_link(base_url, entry)
+    env.globals["rule"] = RULE
     return env
 
 
-def subject_for(day: str, lead_count: int) -> str:
-    return f"【招商线索】{day} · {lead_count} 条新线索"
+def subject_for(day: str, lead_count: int, news_count: int = 0) -> str:
+    """Leads (events) and news counted apart; a mail of news only does not announce
+    "0 条新线索" (an empty scheduled digest still does: that is all it says)."""
+    parts = [f"{lead_count} 条新线索"] if lead_count or not news_count else []
+    if news_count:
+        parts.append(f"{news_count} 条行业动态")
+    return f"【招商线索】{day} · " + " · ".join(parts)
 
 
 def render_digest(
@@ -83,21 +102,28 @@ def render_digest(
     *,
     health: Sequence[SourceProblem] = (),
     signals: dict[str, list[str]] | None = None,
+    base_url: str = "",
 ) -> Rendered:
-    """Subject, HTML, text and Markdown of one digest."""
-    env = _environment(tz, signals or {})
+    """Subject, HTML, text and Markdown of one digest; ``base_url`` (``[web] base_url``)
+    links every lead to its page in the web view."""
+    env = _environment(tz, signals or {}, base_url)
     context = {
         "selection": selection,
         "sections": selection.sections,
         "news": selection.news,
+        "peers": selection.peers,
+        "highlights": selection.highlights,
         "health": list(health),
         "day": day,
         "generated_at": generated_at,
         "lead_count": selection.lead_count,
+        "news_count": selection.news_count,
+        "since": selection.since,
+        "until": selection.until or generated_at,
         "title": selection.subscription.title,
     }
     return Rendered(
-        subject=subject_for(day, selection.lead_count),
+        subject=subject_for(day, selection.lead_count, selection.news_count),
         html=env.get_template("digest.html").render(context),
         text=env.get_template("digest.txt").render(context),
         markdown=env.get_template("digest.md").render(context),

@@ -16,6 +16,7 @@ BENCHMARKS = (
     "benchmarks.realtexts",  # classifier quality on real news vs a keyword-count baseline
     "benchmarks.search",  # full-text search latency on a generated store
     "benchmarks.extract",  # extraction time on hostile pages vs an ordinary page; peak RSS
+    "benchmarks.register",  # event merging and project linking on the labelled set
 )
 
 

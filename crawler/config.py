@@ -260,6 +260,29 @@ class ScheduleSettings(_Strict):
         return self.sources.get(name, SourceSchedule())
 
 
+class RegisterSettings(_Strict):
+    """The lead register (events, projects, organisations) and the rival-city watch."""
+
+    home: str = "宜兴"  # the office's own place (a gazetteer name): events here are local
+    peers: list[str] = ["江阴", "常州武进", "溧阳", "长兴"]  # rival cities and districts
+    gazetteer: str = "config/gazetteer.toml"
+    highlights: int = Field(default=5, ge=0)  # events in the digest's 今日重点
+
+
+class WebSettings(_Strict):
+    """The web view as others reach it (links in digests)."""
+
+    base_url: str = ""  # e.g. "http://10.0.0.5:8600/"; empty: digests carry no web links
+
+    @field_validator("base_url")
+    @classmethod
+    def _http(cls, url: str) -> str:
+        url = url.strip()
+        if url and not url.startswith(("http://", "https://")):
+            raise ValueError(f"{url!r} is not an http(s) URL")
+        return url if not url or url.endswith("/") else url + "/"
+
+
 class Settings(_Strict):
     database_url: str = DEFAULT_DATABASE_URL
     timezone: str = "Asia/Shanghai"
@@ -273,6 +296,9 @@ class ConfigFile(_Strict):
     crawl: CrawlSettings = CrawlSettings()
     smtp: SmtpSettings = SmtpSettings()
     schedule: ScheduleSettings = ScheduleSettings()
+    # "register" would shadow BaseModel.register (ABCMeta's), hence the alias
+    lead_register: RegisterSettings = Field(default=RegisterSettings(), alias="register")
+    web: WebSettings = WebSettings()
     subscriptions: list[Subscription] = []
 
 
@@ -286,6 +312,8 @@ class Config:
         self.crawl = data.crawl
         self.smtp = data.smtp
         self.schedule = data.schedule
+        self.register = data.lead_register
+        self.web = data.web
         self.subscriptions = data.subscriptions
         self.sources = sources
         self.warnings: list[ConfigWarning] = []  # replaced keys still in use (load_config)
@@ -306,6 +334,10 @@ class Config:
     @property
     def taxonomy_path(self) -> Path:
         return self.resolve(self.settings.taxonomy)
+
+    @property
+    def gazetteer_path(self) -> Path:
+        return self.resolve(self.register.gazetteer)
 
     @property
     def sources_path(self) -> Path:

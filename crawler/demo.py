@@ -16,7 +16,7 @@ from crawler.init_config import write_default_config
 from crawler.present.records import leads_table
 from crawler.store import Database
 from crawler.store.filters import BrowseFilter, list_articles
-from crawler.store.models import Article
+from crawler.store.models import Article, Event, Project
 
 DEMO_SITE = Path(__file__).resolve().parents[1] / "demo" / "site"
 DEMO_GROUP = "demo"
@@ -54,8 +54,14 @@ def run_demo(config_path: Path, *, port: int, console: Console) -> int:
     with database.session() as session:
         articles, _ = list_articles(session, BrowseFilter(leads_only=True), limit=None)
         total = session.scalar(select(func.count(Article.id)))
+        events = session.scalar(select(func.count(Event.id)))
+        projects = session.scalar(select(func.count(Project.id)).where(Project.n_events > 1))
     console.print(leads_table(articles, title="线索 Leads"))
     console.print(f"{len(articles)} lead article(s) among {total} stored article(s)")
+    console.print(
+        f"lead register: {events} event(s), {projects} project(s) with several stages "
+        "(leadwatch events / projects / org NAME)"
+    )
     if fetched == 0 and new == 0:
         console.print(
             "nothing new: no article page was fetched again and no row was added (incremental)"

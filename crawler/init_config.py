@@ -56,6 +56,18 @@ retry_max_minutes = 360
 # jitter_s = 120
 # enabled = true
 
+[register]
+# The lead register: one record per event and per project, organisations, rival cities.
+home = "宜兴"                  # the office's place (in the gazetteer): events here are local
+peers = ["江阴", "常州武进", "溧阳", "长兴"]   # rival cities and districts to watch
+gazetteer = "config/gazetteer.toml"   # place names -> province / city / district
+highlights = 5                # events in the digest's 今日重点
+
+[web]
+# Where colleagues reach `leadwatch serve`: digests link every lead to its page there.
+# Empty: digests carry no web links.
+base_url = ""                 # e.g. "http://10.1.2.3:8600/"
+
 # Subscriptions: who gets which digest. Keys and their defaults:
 #   recipients = []            e-mail addresses (needed while email = true)
 #   sectors = []               sector ids from config/taxonomy.toml; empty = every sector
@@ -119,13 +131,17 @@ include_news = true
 
 # The shipped sources and taxonomy, next to the package in a source checkout.
 BUNDLED_CONFIG = Path(__file__).resolve().parents[1] / "config"
-_REFERENCED = ("sources.toml", "taxonomy.toml")  # what TEMPLATE names under config/
+_REFERENCED = (
+    "sources.toml",
+    "taxonomy.toml",
+    "gazetteer.toml",
+)  # what TEMPLATE names under config/
 
 
 def write_default_config(path: Path, *, force: bool = False) -> bool:
     """Write the default leadwatch.toml; False when it exists and ``force`` is off.
 
-    The sources and taxonomy files it names (config/*.toml beside it) are copied from
+    The sources, taxonomy and gazetteer files it names (config/*.toml beside it) are copied from
     the shipped ones when they are missing, so a new directory works at once; existing
     ones are never overwritten."""
     if path.exists() and not force:

@@ -237,7 +237,8 @@ start_urls = ["http://127.0.0.1:9/quiet.html"]
     msg = smtp_server.messages[0]
     html = msg.get_body(("html",)).get_content()
     text = msg.get_body(("plain",)).get_content()
-    assert str(msg["Subject"]).endswith("1 条新线索")  # only the 新能源 lead
+    # only the 新能源 lead, and the news counted apart
+    assert str(msg["Subject"]).endswith("· 1 条新线索 · 1 条行业动态")
     assert "储能" in text and "低空经济项目签约" not in text
     assert "您关注行业的其他动态" in html and "我市召开新能源产业发展推进会" in html
     assert "信息源状态" in html
@@ -333,13 +334,19 @@ def test_amounts_are_shown_in_yi_and_wan(amount: int, currency: str, expected: s
 def test_an_analysts_status_is_shown_in_the_next_digest(inst: Instance, smtp_server: Mailbox):
     from sqlalchemy import select
 
-    from crawler.store import status
-    from crawler.store.models import Article
+    from crawler.config import load_config
+    from crawler.register.followups import set_follow_up
+    from crawler.register.steps import link
+    from crawler.store.models import Article, EventReport
 
     database = Database(f"sqlite:///{inst.db}")
+    link(load_config(inst.config), database)
     with database.session() as session:
         first = session.scalars(select(Article.id)).first()
-        status.set_lead_status(session, first, "followed", "已电话联系<b>企业</b>")
+        event_id = session.scalar(
+            select(EventReport.event_id).where(EventReport.article_id == first)
+        )
+        set_follow_up(session, "event", event_id, "followed", "已电话联系<b>企业</b>", "张三")
     database.close()
     inst.run("digest", "--send")
     msg = smtp_server.messages[0]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -28,14 +27,33 @@ HEADERS = ["编号", "发布时间", "标题", "发布单位", "采集源", "行
 def inst(tmp_path: Path) -> Instance:
     instance = write_instance(tmp_path, "")
     store_articles(instance, [*SEARCH_ARTICLES, HOSTILE])
-    with sqlite3.connect(instance.db) as db:  # an analyst's mark travels with the export
-        db.execute(
-            "insert into lead_status (article_id, status, note, updated_at)"
-            " select id, 'followed', '已联系项目方', '2025-08-02 00:00:00' from articles"
-            " where url = ?",
-            (HOSTILE[0],),
-        )
+    # an analyst's mark on the article's lead travels with the export
+    mark_lead(instance, HOSTILE[0], "followed", "已联系项目方")
     return instance
+
+
+def mark_lead(inst: Instance, url: str, status: str, note: str) -> int:
+    """Mark the event of the (first) lead of the article at ``url``, as the web view
+    does; its id."""
+    from sqlalchemy import select
+
+    from crawler.config import load_config
+    from crawler.register.followups import set_follow_up
+    from crawler.register.steps import link
+    from crawler.store import Database
+    from crawler.store.models import Article, EventReport
+
+    database = Database(f"sqlite:///{inst.db}")
+    link(load_config(inst.config), database)
+    with database.session() as session:
+        event_id = session.scalar(
+            select(EventReport.event_id)
+            .join(Article, Article.id == EventReport.article_id)
+            .where(Article.url == url)
+        )
+        set_follow_up(session, "event", event_id, status, note, "测试")
+    database.close()
+    return event_id
 
 
 def test_xlsx_has_chinese_headers_links_widths_and_a_frozen_header(inst: Instance):
@@ -96,6 +114,9 @@ def test_json_and_filters(inst: Instance):
     inst.run("export", "--status", "followed", "-o", str(out))
     marked = json.loads(out.read_text(encoding="utf-8"))
     assert [(d["status"], d["note"]) for d in marked] == [("followed", "已联系项目方")]
+    # and per lead: its event, status and note
+    lead = marked[0]["leads"][0]
+    assert lead["event_id"] and (lead["status"], lead["note"]) == ("followed", "已联系项目方")
 
 
 def test_export_errors_keep_the_old_file_and_say_what_to_do(inst: Instance):

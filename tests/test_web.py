@@ -132,7 +132,7 @@ def test_search_filter_open_a_lead_and_follow_it(
     title_link = hits[0].find_element(By.CSS_SELECTOR, ".title")
     title = title_link.text
     title_link.click()
-    wait_for(d, "#status-form")
+    wait_for(d, "#leads")
     article_id = int(d.current_url.rstrip("/").rsplit("/", 1)[1])
     url, stored_title = rows(store, "select url, title from articles where id = ?", article_id)[0]
     assert d.find_element(By.ID, "title").text == stored_title == title
@@ -141,21 +141,39 @@ def test_search_filter_open_a_lead_and_follow_it(
     assert d.find_elements(By.CSS_SELECTOR, "#body mark")
     assert partner in d.find_element(By.ID, "tags").text
     assert d.find_elements(By.CSS_SELECTOR, "#leads tbody tr")
-    assert d.find_element(By.ID, "current-status").text == "未标记"
+    # follow-up is per lead (its event), not per article: every lead is unmarked so far
+    marks = [c.text for c in d.find_elements(By.CSS_SELECTOR, "#leads td.lead-event")]
+    assert marks and all("未标记" in m for m in marks)
     shot(d, tmp_path, "04-lead")
 
-    # mark it followed with a note: stored, shown, and visible to the digest's query
+    # the lead's event page: nothing preselected; mark it followed with a note
+    d.find_element(By.CSS_SELECTOR, "#leads td.lead-event a").click()
+    wait_for(d, "#status-form")
+    event_id = int(d.current_url.rstrip("/").rsplit("/", 1)[1])
+    assert d.find_element(By.ID, "current-status").text == "未标记"
+    radios = d.find_elements(By.CSS_SELECTOR, "#status-form input[type=radio]")
+    assert radios and not any(r.is_selected() for r in radios)
     d.find_element(By.ID, "status-followed").click()
     note = d.find_element(By.ID, "note")
     note.clear()
     note.send_keys(NOTE)
+    who = d.find_element(By.ID, "who")
+    who.clear()
+    who.send_keys("张三")
     d.find_element(By.ID, "save-status").click()
     wait_for(d, "#saved")
     assert "跟进中" in d.find_element(By.ID, "current-status").text
     assert d.find_element(By.ID, "current-note").text == NOTE
-    assert rows(store, "select status, note from lead_status where article_id = ?", article_id) == [
+    history = d.find_element(By.ID, "history").text
+    assert "张三" in history and NOTE in history
+    assert rows(store, "select status, note from events where id = ?", event_id) == [
         ("followed", NOTE)
     ]
+    reported = {
+        r
+        for (r,) in rows(store, "select article_id from event_reports where event_id = ?", event_id)
+    }
+    assert article_id in reported
     from crawler.store import Database
     from crawler.store.status import lead_statuses
 
@@ -165,10 +183,11 @@ def test_search_filter_open_a_lead_and_follow_it(
     database.close()
     shot(d, tmp_path, "05-followed")
 
+    # the list's filter: every article reporting the followed event
     d.get(server + "?status=followed")
     wait_for(d, "ol.hits")
     hits = d.find_elements(By.CSS_SELECTOR, ".hit")
-    assert [h.get_attribute("id") for h in hits] == [f"article-{article_id}"]
+    assert sorted(h.get_attribute("id") for h in hits) == sorted(f"article-{i}" for i in reported)
     assert hits[0].find_element(By.CSS_SELECTOR, ".status-followed").text == "跟进中"
     shot(d, tmp_path, "06-followed-list")
 
@@ -276,12 +295,15 @@ def test_loopback_server_refuses_foreign_hosts_and_forged_forms(store: Instance,
     csp = headers["Content-Security-Policy"]
     assert "default-src 'none'" in csp and "script" not in csp  # no script may run
     assert _request(server, headers={"Host": "evil.example"})[0] == 400  # DNS rebinding
-    (article_id,) = rows(store, "select min(id) from articles")[0]
-    before = rows(store, "select * from lead_status where article_id = ?", article_id)
+    (event_id,) = rows(store, "select min(id) from events")[0]
+    before = rows(store, "select status, note from events where id = ?", event_id)
     for form in ({"status": "dismissed"}, {"status": "dismissed", "csrf": "guess"}):
-        assert _request(f"{server}article/{article_id}/status", data=form)[0] == 403
-    assert rows(store, "select * from lead_status where article_id = ?", article_id) == before
+        assert _request(f"{server}event/{event_id}/status", data=form)[0] == 403
+        assert _request(f"{server}org/1/follow", data={**form, "follow": "1"})[0] == 403
+    assert rows(store, "select status, note from events where id = ?", event_id) == before
+    assert rows(store, "select count(*) from orgs where followed_at is not null") == [(0,)]
     assert _request(server + "article/999999")[0] == 404
+    assert _request(server + "event/999999")[0] == 404
 
 
 def test_other_addresses_need_a_token(store: Instance):
@@ -326,33 +348,3 @@ def test_a_configured_token_gates_every_request(store: Instance):
         assert _request(srv.url + "deliveries", headers=bearer)[0] == 200
     finally:
         srv.stop()
-
-
-def test_lead_status_functions(tmp_path: Path):
-    from crawler.store import Database
-    from crawler.store.models import Article
-    from crawler.store.status import lead_statuses, set_lead_status
-
-    database = Database(f"sqlite:///{tmp_path / 's.db'}")
-    with database.session() as session:
-        session.add(Article(url="https://a/1", source="s", title="t", body="b", fingerprint="x"))
-    with database.session() as session:
-        assert lead_statuses(session, []) == {}
-        set_lead_status(session, 1, "dismissed", "重复报道")
-    with database.session() as session:
-        assert lead_statuses(session, [1]) == {1: ("dismissed", "重复报道")}
-        set_lead_status(session, 1, "followed", "")
-        with pytest.raises(ValueError, match="followed, dismissed"):
-            set_lead_status(session, 1, "maybe")
-    with database.session() as session:
-        assert lead_statuses(session, [1]) == {1: ("followed", "")}
-        set_lead_status(session, 1, None)
-    with database.session() as session:
-        assert lead_statuses(session, [1]) == {}
-        session.add(Article(url="https://a/2", source="s", title="t", body="b", fingerprint="y"))
-        set_lead_status(session, 2, "followed", "x")
-    with database.session() as session:  # deleting the article deletes its mark
-        session.delete(session.get(Article, 2))
-    with database.session() as session:
-        assert lead_statuses(session, [2]) == {}
-    database.close()

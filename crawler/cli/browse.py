@@ -15,6 +15,7 @@ from crawler.cli.common import (
     config_from_args,
     console,
     count,
+    ensure_register,
     err_console,
     open_database,
     partner_name,
@@ -132,6 +133,7 @@ def cmd_search(args: argparse.Namespace) -> int:
             return 0
     parsed = search.parse_query(query)
     sync_search_index(database)
+    ensure_register(config, database)
     with database.session() as session:
         results = search.search(
             session, parsed, filters.conditions(flt), limit=args.limit, order=args.sort
@@ -249,10 +251,12 @@ def cmd_export(args: argparse.Namespace) -> int:
     flt = filter_from_args(config, args, args.query or "", database=database)
     if parsed is not None:
         sync_search_index(database)
+    ensure_register(config, database)
     now = datetime.now(UTC)
     with database.session() as session:
         articles, _ = filters.list_articles(session, flt, parsed, limit=args.limit or None)
         statuses = status.lead_statuses(session, [a.id for a in articles])
+        marks = status.lead_marks(session, [lead.id for a in articles for lead in a.leads])
         filters = {
             "检索词": flt.query,
             "行业": flt.sector,
@@ -266,10 +270,10 @@ def cmd_export(args: argparse.Namespace) -> int:
         }
         about = describe(filters, len(articles), now)
         if to_stdout:
-            _export_to_stdout(fmt, articles, statuses, about)
+            _export_to_stdout(fmt, articles, statuses, about, marks)
         else:
             try:
-                export(out, fmt, articles, statuses, about)
+                export(out, fmt, articles, statuses, about, marks)
             except OSError as exc:
                 raise LeadwatchError(
                     f"cannot write {out}: {exc.strerror}; choose another -o"
@@ -282,7 +286,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _export_to_stdout(fmt: str, articles: list, statuses: dict, about: dict) -> None:
+def _export_to_stdout(
+    fmt: str, articles: list, statuses: dict, about: dict, marks: dict | None = None
+) -> None:
     """``-o -``: the same bytes a file would get, written to standard output."""
     import tempfile
 
@@ -290,7 +296,7 @@ def _export_to_stdout(fmt: str, articles: list, statuses: dict, about: dict) -> 
 
     with tempfile.TemporaryDirectory(prefix="leadwatch-export-") as tmp:
         path = Path(tmp, f"export.{fmt}")
-        export(path, fmt, articles, statuses, about)
+        export(path, fmt, articles, statuses, about, marks)
         sys.stdout.flush()
         sys.stdout.buffer.write(path.read_bytes())
         sys.stdout.buffer.flush()

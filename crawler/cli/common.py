@@ -95,6 +95,23 @@ def close_databases() -> None:
         _opened.pop().close()
 
 
+def ensure_register(config: Config, database: Database) -> None:
+    """Bring the lead register up to date with the stored leads (cheap when it is)."""
+    from crawler.register.steps import link
+
+    link(config, database)
+
+
+def analyst() -> str:
+    """Who is running the command, for follow-up histories (the login name)."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry (a container's random uid)
+        return os.environ.get("USER", "")
+
+
 def known_name(kind: str, value: str, known: list[str], listed_by: str) -> LeadwatchError:
     """An 'unknown NAME' error that suggests the closest known names."""
     close = difflib.get_close_matches(value, known, n=3, cutoff=0.7)

@@ -16,12 +16,14 @@ from pathlib import Path
 from rich.text import Text
 
 from crawler.cli import browse, digest, sources, taxonomy
+from crawler.cli import register as register_cli
 from crawler.cli.browse import add_filters, filter_from_args
 from crawler.cli.common import (
     close_databases,
     config_from_args,
     console,
     count,
+    ensure_register,
     err_console,
     known_name,
     open_database,
@@ -150,15 +152,22 @@ def cmd_items(args: argparse.Namespace) -> int:
     from crawler.present.records import article_dict, leads_table
     from crawler.store import filters
     from crawler.store.models import Article
+    from crawler.store.status import lead_marks
 
     config = config_from_args(args)
     database = open_database(config)
+    ensure_register(config, database)
     flt = filter_from_args(config, args, database=database)
     with database.session() as session:
         articles, more = filters.list_articles(session, flt, limit=args.limit or None)
         stored = session.scalar(select(func.count(Article.id))) if not articles else None
+        marks = lead_marks(session, [lead.id for a in articles for lead in a.leads])
     if args.json:
-        print(json.dumps([article_dict(a) for a in articles], ensure_ascii=False, indent=2))
+        print(
+            json.dumps(
+                [article_dict(a, marks=marks) for a in articles], ensure_ascii=False, indent=2
+            )
+        )
     elif stored == 0:
         err_console.print("no articles stored yet; crawl with `leadwatch crawl SOURCE`")
     elif not articles:
@@ -175,16 +184,21 @@ def cmd_items(args: argparse.Namespace) -> int:
 def cmd_show(args: argparse.Namespace) -> int:
     from crawler.present.records import article_dict, print_article
     from crawler.store import repo
+    from crawler.store.status import lead_marks
 
     config = config_from_args(args)
-    with open_database(config).session() as session:
+    database = open_database(config)
+    ensure_register(config, database)
+    with database.session() as session:
         article = repo.get_article(session, args.id)
         if article is None:
             raise LeadwatchError(f"no article with id {args.id}; list them with `leadwatch items`")
+        marks = lead_marks(session, [lead.id for lead in article.leads])
         if args.json:
-            print(json.dumps(article_dict(article, body=True), ensure_ascii=False, indent=2))
+            data = article_dict(article, body=True, marks=marks)
+            print(json.dumps(data, ensure_ascii=False, indent=2))
         else:
-            print_article(console, article)
+            print_article(console, article, marks)
     return 0
 
 
@@ -259,9 +273,12 @@ def _taxonomy_path(args: argparse.Namespace) -> Path:
 
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    from crawler.register.steps import rebuild_all
+
     config = config_from_args(args)
-    open_database(config)
+    database = open_database(config)
     console.print(f"database at {config.database_url} is up to date", markup=False)
+    console.print(rebuild_all(config, database).summary(), markup=False)
     return 0
 
 
@@ -327,7 +344,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--taxonomy", help="taxonomy file (default: the config's)")
     p.add_argument("--json", action="store_true", help="one JSON object per line")
 
-    for register in (digest.register, sources.register, taxonomy.register, browse.register):
+    for register in (
+        digest.register,
+        sources.register,
+        taxonomy.register,
+        browse.register,
+        register_cli.register,
+    ):
         register(add)
 
     db = add("db", lambda a: cmd_db_upgrade(a), "database maintenance")

@@ -87,6 +87,9 @@ def cmd_reclassify(args: argparse.Namespace) -> int:
             progress=lambda n: progress.advance(task, n),
         )
     console.print(result.summary(), markup=False)
+    from crawler.register.steps import rebuild_all
+
+    console.print(rebuild_all(config, database).summary(), markup=False)
     return 0
 
 

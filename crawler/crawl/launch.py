@@ -15,6 +15,7 @@ hand are stored) within ``STOP_GRACE_S`` or is killed, and its run is recorded f
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
 import signal
 import subprocess
@@ -33,6 +34,8 @@ from crawler.crawl.liveness import close_dead_runs, this_host
 from crawler.store import Database, repo
 from crawler.store.models import CrawlRun
 from crawler.timeutil import local
+
+logger = logging.getLogger(__name__)
 
 # How long a crawl process may take to stop cleanly once asked to before it is killed
 # (Scrapy finishes the requests in progress; the worker stores the pages in hand).
@@ -205,7 +208,20 @@ def crawl_source(
             return CrawlOutcome(name, None, 1, busy=busy)
         if stopper.stopping:
             return CrawlOutcome(name, None, 1, busy=stopper.reason())
-        return _crawl(config, database, name, full, timeout_s, quiet, origin, stopper)
+        outcome = _crawl(config, database, name, full, timeout_s, quiet, origin, stopper)
+    _link_register(config, database, name)
+    return outcome
+
+
+def _link_register(config: Config, database: Database, name: str) -> None:
+    """Put the crawl's new leads into events and projects. A failure here is logged and
+    left to the next reader (digest, CLI, web view all link first): the crawl stands."""
+    from crawler.register.steps import link
+
+    try:
+        link(config, database)
+    except Exception:
+        logger.exception("linking the leads of %s into the register failed", name)
 
 
 def _crawl(

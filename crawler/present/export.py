@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 from crawler.present.labels import STATUS_LABELS
 from crawler.present.links import safe_url
 from crawler.present.records import (
+    Marks,
     amount_text,
     article_dict,
     event_labels,
@@ -193,15 +194,19 @@ def write_xlsx(path: Path, rows: Sequence[dict[str, Any]], about: dict[str, str]
 
 
 def write_json(
-    path: Path, articles: Sequence[Article], statuses: dict[int, tuple[str, str]]
+    path: Path,
+    articles: Sequence[Article],
+    statuses: dict[int, tuple[str, str]],
+    marks: Marks | None = None,
 ) -> None:
-    """The articles as `items --json` prints them, plus the analyst's status and note."""
+    """The articles as `items --json` prints them (each lead with its event's status and
+    note), plus the article's status and note."""
     data = []
     for a in articles:
         status = statuses.get(a.id)
         data.append(
             {
-                **article_dict(a, body=True),
+                **article_dict(a, body=True, marks=marks),
                 "status": status[0] if status else None,
                 "note": status[1] if status else None,
             }
@@ -219,10 +224,11 @@ def export(
     articles: Sequence[Article],
     statuses: dict[int, tuple[str, str]],
     about: dict[str, str],
+    marks: Marks | None = None,
 ) -> None:
     """Write ``articles`` to ``path`` as ``fmt`` (csv, xlsx or json)."""
     if fmt == "json":
-        write_json(path, articles, statuses)
+        write_json(path, articles, statuses, marks)
         return
     rows = [article_row(a, statuses.get(a.id)) for a in articles]
     if fmt == "csv":

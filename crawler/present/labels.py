@@ -7,6 +7,30 @@ from __future__ import annotations
 
 EVENT_LABELS = {"signing": "签约", "landing": "落地", "visit": "考察/洽谈"}
 STATUS_LABELS = {"followed": "跟进中", "dismissed": "已排除"}
+# a project's stages (crawler.register.stages)
+STAGE_LABELS = {
+    "visit": "考察/洽谈",
+    "signing": "签约",
+    "planned": "拟落户",
+    "landing": "落地",
+    "groundbreaking": "开工",
+    "production": "投产",
+}
+# where an event happened, seen from the office (crawler.register.context)
+SCOPE_LABELS = {"local": "本地", "peer": "周边城市", "other": "外地", "unknown": "地点不详"}
+ORG_KIND_LABELS = {
+    "soe": "央企/国企",
+    "company": "企业",
+    "institute": "院所/高校",
+    "government": "政府机构",
+    "other": "其他",
+}
+ALIAS_ORIGIN_LABELS = {
+    "taxonomy": "词表",
+    "derived": "自动简称",
+    "seen": "报道用名",
+    "analyst": "人工添加",
+}
 HEALTH_LABELS = {
     "ok": "正常",
     "warning": "有错误",

@@ -40,7 +40,12 @@ def run_dict(run: CrawlRun) -> dict[str, Any]:
     }
 
 
-def lead_dict(lead: Lead) -> dict[str, Any]:
+Marks = dict[int, tuple[int, str | None, str]]  # lead id -> (event id, status, note)
+
+
+def lead_dict(lead: Lead, marks: Marks | None = None) -> dict[str, Any]:
+    """One lead, with its event in the register and that event's follow-up mark."""
+    event_id, status, note = (marks or {}).get(lead.id, (None, None, ""))
     return {
         "event": lead.event,
         "amount_yuan": lead.amount_yuan,
@@ -51,10 +56,30 @@ def lead_dict(lead: Lead) -> dict[str, Any]:
         "sentence": lead.sentence,
         "score": lead.score,
         "amounts": lead.amounts or [],
+        "event_id": event_id,
+        "status": status,
+        "note": note or None,
     }
 
 
-def article_dict(article: Article, *, body: bool = False) -> dict[str, Any]:
+def article_status(article: Article, marks: Marks | None) -> tuple[str | None, str | None]:
+    """One mark for the article: followed when one of its leads' events is followed, else
+    dismissed when one is (as the lists show it)."""
+    found = [(marks or {}).get(lead.id) for lead in article.leads]
+    marked = [m for m in found if m and m[1]]
+    for wanted in ("followed", "dismissed"):
+        for _, status, note in marked:
+            if status == wanted:
+                return status, note or None
+    return None, None
+
+
+def article_dict(
+    article: Article, *, body: bool = False, marks: Marks | None = None
+) -> dict[str, Any]:
+    """One article for `--json`; ``marks`` (see :func:`crawler.store.status.lead_marks`)
+    adds each lead's event, status and note."""
+    status, note = article_status(article, marks)
     data: dict[str, Any] = {
         "id": article.id,
         "url": article.url,
@@ -73,7 +98,9 @@ def article_dict(article: Article, *, body: bool = False) -> dict[str, Any]:
             for t in article.tags
             if t.kind == "partner"
         ],
-        "leads": [lead_dict(lead) for lead in article.leads],
+        "leads": [lead_dict(lead, marks) for lead in article.leads],
+        "status": status,
+        "note": note,
     }
     if body:
         data["body"] = article.body
@@ -229,8 +256,9 @@ def runs_table(runs: list[CrawlRun]) -> Table:
     return table
 
 
-def print_article(console: Console, article: Article) -> None:
-    """Full view of one article: fields, tags with evidence, leads, body (all escaped)."""
+def print_article(console: Console, article: Article, marks: Marks | None = None) -> None:
+    """Full view of one article: fields, tags with evidence, leads (each with its event's
+    follow-up status and note), body (all escaped)."""
     console.print(f"[bold]{escape(article.title)}[/bold]", highlight=False)
     console.print(Text(article.url))
     console.print(
@@ -252,5 +280,9 @@ def print_article(console: Console, article: Article) -> None:
                 f"{'、'.join(lead.counterparts)} — {lead.sentence}"
             )
         )
+        event_id, status, note = (marks or {}).get(lead.id, (None, None, ""))
+        if event_id is not None:
+            mark = STATUS_LABELS.get(status, status) if status else "未标记"
+            console.print(Text(f"    事件 #{event_id} · {mark}" + (f" · {note}" if note else "")))
     console.print()
     console.print(Text(article.body))

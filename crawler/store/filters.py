@@ -13,7 +13,8 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session, selectinload
 
 from crawler.store import search
-from crawler.store.models import LEAD_STATUSES, Article, Lead, LeadStatus, Tag
+from crawler.store.models import LEAD_STATUSES, Article, Lead, Tag
+from crawler.store.status import any_mark, marked
 
 
 @dataclass
@@ -28,7 +29,7 @@ class BrowseFilter:
     since: datetime | None = None
     until: datetime | None = None
     leads_only: bool = False
-    status: str | None = None  # followed | dismissed | none (no status yet)
+    status: str | None = None  # followed | dismissed | none: an event of it marked so (or none)
 
 
 def conditions(flt: BrowseFilter) -> list[Any]:
@@ -57,11 +58,9 @@ def conditions(flt: BrowseFilter) -> list[Any]:
     if flt.leads_only:
         out.append(exists().where(Lead.article_id == Article.id))
     if flt.status in LEAD_STATUSES:
-        out.append(
-            exists().where(LeadStatus.article_id == Article.id, LeadStatus.status == flt.status)
-        )
+        out.append(marked(flt.status))
     elif flt.status == "none":
-        out.append(~exists().where(LeadStatus.article_id == Article.id))
+        out.append(~any_mark())
     return out
 
 

@@ -35,8 +35,9 @@ from crawler.store.facets import facets as count_facets
 from crawler.store.filters import BrowseFilter, conditions, list_articles
 from crawler.store.models import LEAD_STATUSES, Article, Tag
 from crawler.store.related import reprints
-from crawler.store.status import get_lead_status, lead_statuses, set_lead_status
+from crawler.store.status import lead_marks, lead_statuses
 from crawler.timeutil import SHANGHAI, local
+from crawler.web.register_views import add_register_views
 
 PAGE_SIZE = 30
 TOKEN_COOKIE = "leadwatch_token"
@@ -212,21 +213,10 @@ def create_app(
                 evidence_terms=_evidence_terms,
                 body=_marked(a.body, terms + lead_terms),
                 reprints=reprints(session, a) if search_ok else [],
-                status=get_lead_status(session, a.id),
-                saved=request.args.get("saved") == "1",
+                marks=lead_marks(session, [lead.id for lead in a.leads]),
             )
 
-    @app.post("/article/<int:article_id>/status")
-    def set_status(article_id: int) -> Response:
-        status = request.form.get("status", "")
-        note = request.form.get("note", "").strip()[:2000]
-        if status not in (*LEAD_STATUSES, "clear"):
-            abort(400, "status must be followed, dismissed or clear")
-        with database.session() as session:
-            if session.get(Article, article_id) is None:
-                abort(404)
-            set_lead_status(session, article_id, None if status == "clear" else status, note)
-        return redirect(url_for("article", article_id=article_id, saved=1), code=303)
+    add_register_views(app, config, database)
 
     @app.get("/sources")
     def sources() -> str:

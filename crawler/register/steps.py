@@ -1,0 +1,44 @@
+"""The register's steps as the rest of leadwatch calls them, from a config and a store."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sqlalchemy.exc import IntegrityError
+
+from crawler.config import Config
+from crawler.register.pending import pending
+from crawler.store import Database
+
+if TYPE_CHECKING:  # the builders import the classifier (jieba): only when there is work
+    from crawler.register.build import LinkResult
+
+
+def link(config: Config, database: Database) -> LinkResult | None:
+    """Bring the register up to date with the stored leads (None: it was). Called after
+    every crawl, before every digest, by the CLI and the web view."""
+    with database.session() as session:
+        if not pending(session):
+            return None
+    from crawler.register.build import link_new_leads
+    from crawler.register.context import register_context
+
+    context = register_context(config)
+    for attempt in range(2):
+        try:
+            with database.session() as session:
+                return link_new_leads(session, context)
+        except IntegrityError:  # another process linked the same leads meanwhile
+            if attempt:
+                raise
+    return None
+
+
+def rebuild_all(config: Config, database: Database) -> LinkResult:
+    """Every event, project and organisation built again from the stored leads."""
+    from crawler.register.build import rebuild
+    from crawler.register.context import register_context
+
+    context = register_context(config)
+    with database.session() as session:
+        return rebuild(session, context)
