@@ -21,6 +21,7 @@ from flask import Flask, Response, abort, redirect, render_template, request, ur
 from markupsafe import Markup, escape
 
 from alerts.deliveries import deliveries as recent_deliveries
+from alerts.scrub import scrub
 from crawler.config import Config
 from crawler.health import source_health
 from crawler.present.amounts import lead_amounts
@@ -78,6 +79,7 @@ def create_app(
         events=event_labels,
         amount=amount_text,
         health_label=lambda h: HEALTH_LABELS.get(h, h),
+        scrubbed=lambda text: scrub(text or "", config.smtp.user, config.smtp.password),
     )
     app.jinja_env.globals.update(url_with=_url_with)
     security.install(app, token, loopback=loopback)
