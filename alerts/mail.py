@@ -117,6 +117,11 @@ def _explain(exc: BaseException, step: str, smtp: SmtpSettings) -> MailError:
             f"while {step}",
             transient=400 <= exc.smtp_code < 500,
         )
+    if isinstance(exc, UnicodeEncodeError) and step == "logging in":
+        return MailError(  # the exception's text would quote a character of the password
+            "the SMTP user or password has non-ASCII characters, which SMTP AUTH as "
+            "Python's smtplib sends it cannot carry; use an ASCII password"
+        )
     if isinstance(exc, smtplib.SMTPServerDisconnected) and isinstance(
         exc.__context__, TimeoutError
     ):  # smtplib reports a reply that never came as a disconnection

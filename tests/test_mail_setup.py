@@ -284,3 +284,11 @@ def test_implicit_tls_port_with_a_trusted_certificate(tmp_path: Path, ca: TestCA
     # "starttls" against a TLS port: named, quickly, not a traceback
     assert wrong.returncode in (1, 2) and "Traceback" not in wrong.stderr
     assert "127.0.0.1" in wrong.stderr
+
+
+def test_a_non_ascii_password_is_named_without_quoting_it(tmp_path: Path):
+    with running_login_smtp(password=PASSWORD) as server:
+        inst = instance(tmp_path, server.port, user=USER, allow_plaintext_auth=True)
+        result = leadwatch(inst, "digest", "--test", "--to", TO, password="密码Geheimnis")
+    assert result.returncode == 2 and "non-ASCII characters" in result.stderr
+    assert "密" not in result.stderr and "Geheimnis" not in result.stderr
