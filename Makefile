@@ -20,8 +20,9 @@ install: $(STAMP)
 demo: install
 	$(VENV)/bin/leadwatch demo
 
+# One pytest worker per core; a module's tests stay on one worker (module fixtures).
 test: install
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto --dist loadfile
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -12,6 +12,7 @@ import sys
 BENCHMARKS = (
     "benchmarks.crawl",  # end-to-end crawl vs a links-only Scrapy crawl of the same site
     "benchmarks.classify",  # classifier MB/s vs plain jieba.lcut; labelled-set quality
+    "benchmarks.realtexts",  # classifier quality on real news vs a keyword-count baseline
     "benchmarks.search",  # full-text search latency on a generated store
     "benchmarks.extract",  # extraction time on hostile pages vs an ordinary page; peak RSS
 )

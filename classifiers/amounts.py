@@ -42,23 +42,46 @@ _AMOUNT = re.compile(
     r"(?P<unit>万亿|千亿|百亿|亿|千万|百万|万|千)?"
     # 3亿5000万元 / 一亿五千万元: a second part in 万 after 亿.
     r"(?:(?<=亿)(?P<num2>\d+(?:\.\d+)?|[" + _CN + r"]+)(?P<unit2>千万|百万|万))?\s*"
+    r"(?P<approx2>(?<=[亿万])[余多](?=元|人民币|美元|欧元|日元|港元|港币|英镑))?"  # 468亿余元
     r"(?P<cur>元人民币|人民币|元|美元|美金|欧元|日元|港元|港币|英镑)?"
     r"(?P<after>以上|左右)?"
 )
 # Every amount has one of these (a unit or a currency): a cheap test before the full parse.
 _HINT = re.compile("[元亿万镑币]")
 # Characters that may follow a bare "3亿" (no currency) for it still to be money.
-_AFTER_BARE = set(",，。;；、)）」”\"' \n的左右")
+_AFTER_BARE = set(",，。;；、)）」”\"' \n的左右!！?？建")
 
 
 class Amount(NamedTuple):
-    """A money amount at ``text[start:end]``: ``value`` in units of ``currency``."""
+    """A money amount at ``text[start:end]``: ``value`` in units of ``currency``;
+    ``qualifier`` is the word the text puts on the figure (约, 近, 超, 逾, 以上 …), in
+    Simplified characters, or None."""
 
     value: int
     currency: str
     start: int
     end: int
     text: str
+    qualifier: str | None = None
+
+
+# The qualifier words as the parser finds them -> as a lead shows them (one spelling each).
+QUALIFIERS: dict[str, str] = {
+    "约合": "约",
+    "约为": "约",
+    "约": "约",
+    "左右": "约",
+    "将近": "近",
+    "近": "近",
+    "超过": "超",
+    "超": "超",
+    "逾": "逾",
+    "不低于": "不低于",
+    "不少于": "不少于",
+    "以上": "以上",
+    "余": "余",
+    "多": "余",
+}
 
 
 def _cn_number(chars: str) -> int | None:
@@ -115,6 +138,7 @@ def parse_amounts(text: str) -> list[Amount]:
         while end > start and folded[end - 1].isspace():
             end -= 1
         shown_start = m.start() if m.group("before") else start
+        word = m.group("before") or m.group("after") or m.group("approx") or m.group("approx2")
         out.append(
             Amount(
                 value=int(value),
@@ -122,6 +146,7 @@ def parse_amounts(text: str) -> list[Amount]:
                 start=start,
                 end=end,
                 text=text[shown_start:end],
+                qualifier=QUALIFIERS.get(word) if word else None,
             )
         )
     return out

@@ -7,7 +7,7 @@ from .document import Doc, Part
 from .leads import LeadFinder
 from .matcher import Vocabulary
 from .models import Classification
-from .normalize import Folder, build_fold_table
+from .normalize import Folder, Source, build_fold_table
 from .orgs import STOP_WORDS, StopWords
 from .partners import partner_hits, score_partners
 from .sectors import score_sectors
@@ -51,10 +51,11 @@ class Classifier:
         return TextWords(self._segmenter, text)
 
     def _part(self, name: str, raw: str) -> Part:
-        text = self._fold(raw)
+        source = Source(raw)  # pinyin glosses (項(xiàng)目) out before anything is matched
+        text = self._fold(source.text)
         inner: dict[tuple[int, int], tuple[int, int]] = {}
         hits = self._vocabulary.scan(text, inner)
-        return Part(name, raw, text, self._words(text), hits, inner)
+        return Part(name, source, text, self._words(text), hits, inner)
 
     def classify(self, title: str, body: str) -> Classification:
         """Classify one article given its ``title`` and plain-text ``body``."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bisect import bisect_left
 
 from .matcher import Hit
+from .normalize import Source
 from .sentences import Sentences
 from .words import JiebaWords, TextWords
 
@@ -14,21 +15,26 @@ Key = tuple[int, int]  # (part index, sentence index)
 
 
 class Part:
-    """The title or the body: original and folded text, sentences, words, layer hits."""
+    """The title or the body: original and folded text, sentences, words, layer hits.
 
-    __slots__ = ("hits", "inner", "name", "raw", "sentences", "text", "words")
+    ``raw`` is the page's text with pinyin glosses removed (項(xiàng)目 -> 項目) and ``text``
+    that folded; both have the same offsets. Anything shown (names, sentences) is read
+    back through ``source``, so it is spelt as the page spells it."""
+
+    __slots__ = ("hits", "inner", "name", "raw", "sentences", "source", "text", "words")
 
     def __init__(
         self,
         name: str,
-        raw: str,
+        source: Source,
         text: str,
         words: TextWords | JiebaWords,
         hits: list[Hit],
         inner: dict[tuple[int, int], tuple[int, int]],
     ) -> None:
         self.name = name
-        self.raw = raw
+        self.source = source  # the page's text: spans of ``raw`` read back as written
+        self.raw = source.text  # the text without pinyin glosses; ``text`` is it folded
         self.text = text
         self.words = words
         self.sentences = Sentences(text)
@@ -46,7 +52,7 @@ class Part:
     def raw_sentence(self, index: int, limit: int = SENTENCE_LIMIT) -> str:
         """The original text of sentence ``index``, cut to ``limit`` characters."""
         start, end = self.sentences.span(index)
-        text = self.raw[start:end]
+        text = self.source[start:end]
         return text if len(text) <= limit else text[: limit - 1] + "…"
 
 

@@ -48,7 +48,16 @@ from .matcher import (
     Hit,
 )
 from .models import Lead
-from .orgs import OrgMention, StopWords, find_orgs
+from .normalize import fold
+from .orgs import (
+    INDUSTRY_WORDS,
+    OrgMention,
+    StopWords,
+    find_orgs,
+    industry_only,
+    more_orgs,
+    titles_pattern,
+)
 from .partners import PartnerHit
 from .schema import EVENTS, EventConfig, LeadsConfig, PlaceConfig
 
@@ -57,15 +66,180 @@ POST_LABEL_WINDOW = 4  # 30亿元产值: an ignore label this close after an amo
 PROJECT_NAME_MIN = 4  # characters of name before 项目 for it to be a named project
 PROJECT_NAME_SCAN = 12  # characters before 项目 searched for a public-facility word
 _BY = "由"
+_PARTY = ("一行", "率队", "带队", "率团")
+_MET = ("与", "同", "会见", "接待", "欢迎")
+_COMING = ("来", "莅临", "到访")  # …一行来宜考察: the party came to the city
+_PROJECT_SUBJECTS = ("项目", "产业园", "基地", "中心", "工程", "园区")
+_SERVICES = ("规划设计", "设计", "代建", "承建", "施工", "监理", "咨询")
+_INVESTS = ("投资", "出资", "投建", "全资")
 _FUTURE = ("将", "计划", "预计", "拟")
 _TALKS = ("洽谈", "交流", "座谈", "探讨", "磋商", "商谈", "会谈", "对接")
 SENTENCE_LIMIT = 500
+PLAN_REACH = 40  # characters before an amount searched for the period of a plan
+# A hedged label: 计划总投资, 拟投资, 预计投资.
+_PLANNED = ("计划", "拟", "预计")
+# A target for a period, not a signed figure: 十五五期间计划投资…, 未来五年, 到2030年.
+_PLAN = re.compile(
+    r"十[一二三四五六七八九]五|[五年]期间|未来\s*[\d一二三四五六七八九十]+\s*年"
+    r"|[到至]\s*20\d\d\s*年"
+)
+_BUILDING = ("建成", "投产", "竣工", "开工", "运营", "投运", "完工")
+PROJECT_NAME_LONG = 24  # characters before 项目 read as a project's name
+MEMBER_REACH = 8  # sentences after a batch lead that may name its projects
+# Words opening a sentence that goes on with the lead before it.
+_CONTINUATIONS = (
+    "其中",
+    "此外",
+    "另外",
+    "另一个",
+    "一个是",
+    "其他项目中",
+    "其他项目",
+    "同时",
+    "还有",
+)
+# 甲、乙等16个项目 / 甲、乙等战略性新兴产业项目 / 甲等5家企业: the 等 that closes a list of firms.
+_LISTED = re.compile(
+    r"(?:等\s*(?:[\d一二三四五六七八九十两]+\s*[个家只项])?|(?<=[^\d一二三四五六七八九十两])"
+    r"[\d一二三四五六七八九十两]+\s*[个家只项])[^，。；,;、]{0,10}?(?:项目|企业)"
+)
+_LIST_HEADS = ("也有", "以及", "包括", "其中", "涵盖", "涉及", "有", "如", "是", "为")
+_FUND = ("基金", "基金会")
+_HEADLINE_INVEST = ("投资", "建", "投建", "打造")
+_CN_NUMERALS = "一二三四五六七八九十两"
+# Words a project's kind starts with (新型储能项目, 高端装备项目): no firm's name.
+_KIND_WORDS = (
+    "新型",
+    "高端",
+    "智能",
+    "大型",
+    "重点",
+    "重大",
+    "先进",
+    "现代",
+    "新兴",
+    "绿色",
+    "数字",
+    "新能源",
+    "储能",
+    "光伏",
+    "风电",
+    "生物",
+    "医药",
+    "养老",
+    "康养",
+    "低空",
+    "智慧",
+)
+# A sentence opening on these goes on about the project of the sentence before.
+_ANAPHORS = ("该项目", "项目", "该", "其")
+_COUNT_AFTER = re.compile(r"\s*[\d一二三四五六七八九十两]+\s*[多余]?\s*[个家只项]")
+_BATCH_WORDS = ("首批", "一批", "多个", "一系列")
+_COUNTED = re.compile(r"[\d一二三四五六七八九十两]+\s*[个家只项]$")
+# Words of industries and fields in lists (智能装备、汽车零部件、文旅等项目): no firm's name.
+_INDUSTRY_ITEMS = (
+    "产业",
+    "装备",
+    "制造",
+    "零部件",
+    "设备",
+    "文旅",
+    "旅游",
+    "服务业",
+    "经济",
+    "机器人",
+    "人工智能",
+    "信息技术",
+    "新材料",
+    "先进",
+    "现代",
+    "科创",
+    "工程",
+    "农业",
+    "物流",
+    "半导体",
+    "集成电路",
+    "医疗",
+    "健康",
+    "商贸",
+    "金融",
+)
+_NAME_OPENERS = (
+    "的",
+    "是",
+    "为",
+    "其中",
+    "包括",
+    "还有",
+    "有",
+    "在",
+    "位于",
+    "对",
+    "将",
+    "与",
+    "项目和",
+    "项目",
+)
+_GENERIC_NAMES = ("重大", "重点", "签约", "开工", "产业化项", "这些", "该", "此次", "本次", "多个")
+# Words that end a firm's name inside a project's name (…科技, …生物, …药业).
+_FIRM_WORDS = (
+    "科技",
+    "生物",
+    "药业",
+    "医药",
+    "医疗",
+    "新材料",
+    "新能源",
+    "能源",
+    "电子",
+    "汽车",
+    "集团",
+    "股份",
+    "控股",
+    "实业",
+    "智能",
+    "电气",
+    "数据",
+    "信息",
+    "机械",
+    "装备",
+)
+_FIRM_WORD_RE = re.compile("|".join(sorted(_FIRM_WORDS, key=len, reverse=True)))
+_INDUSTRY_WORD_RE = re.compile("|".join(sorted(INDUSTRY_WORDS, key=len, reverse=True)))
 _CLAUSE_END = frozenset("，,；;：:")
 _COUNT = re.compile(
-    r"(?:项目|企业)\s*[\d一二三四五六七八九十百千两]+\s*[个家项]"
-    r"|[\d一二三四五六七八九十百千两]+\s*[个家项][^，。；,;]{0,12}?(?:项目|企业)"
+    r"(?:项目|企业)\s*[\d一二三四五六七八九十百千两]+\s*[个家项只]"
+    r"|[\d一二三四五六七八九十百千两]+\s*[个家项只][^，。；,;]{0,12}?(?:项目|企业)"
 )
-_DAY = re.compile(r"\d{1,2}\s*月\s*\d{1,2}\s*日|日前|近日|当天|当日|昨日|今日|现场")
+_PROJECT_COUNT = re.compile(
+    r"项目\s*[\d一二三四五六七八九十百千两]+\s*[个项只](?!部分|方面|阶段|板块)"
+    r"|[\d一二三四五六七八九十百千两]+\s*[个项只][^，。；,;]{0,12}?项目"
+)
+# A day or an occasion: a count of projects told with one is a batch event at a ceremony
+# (此次集中开工的13个项目), not a tally (全市新签约项目35个).
+_DAY = re.compile(
+    r"\d{1,2}\s*月\s*\d{1,2}\s*日|[（(]\s*\d{1,2}\s*日\s*[)）]|于\s*\d{1,2}\s*日"
+    r"|日前|近日|当天|当日|昨日|今日|昨天|今天|现场|台上|会上|会期间|活动中|仪式|集中"
+    r"|此次|本次|这次"
+)
+# Just before a signal followed by 的, these make it this event (此次开工的…项目), not a
+# kind of project (新落户的…项目).
+_OCCASION_BEFORE = ("此次", "本次", "这次", "当天", "今天", "现场", "台上", "集中", "同步")
+# 签约80天开工 / 签约仅3个月即投产: the first signal starts a timeline.
+_DURATION = re.compile(
+    r"[仅只才]?\s*(?:用了)?\s*[\d一二三四五六七八九十百几两半]+\s*(?:个)?\s*(?:天|日|周|个月|月|年)"
+    r"\s*(?:时间)?\s*(?:内|后)?\s*(?:就|即|便|已|实现|完成)?\s*"
+)
+# 此外，还有总投资超10亿元项目2个: a size class of projects, not an amount.
+_SIZE_CLASS_AFTER = re.compile(
+    r"\s*(?:以上|级|的)?\s*(?:重大|重点|产业)?(?:项目|企业)\s*[\d一二三四五六七八九十两]+\s*[个家项只]"
+)
+_CONVERSION = re.compile(r"\s*[(（]?\s*(?:约合|约|折合|合)?\s*(?:人民币)?\s*")
+_COUNT_ANY = re.compile(r"[\d一二三四五六七八九十两]+\s*[个项只家]")
+_YEAR_BEFORE = re.compile(r"20\d\d\s*年\s*(?:度)?\s*$")
+_AMOUNT_CHAIN = re.compile(r"(?:\s*、\s*(?:超|逾)?[\d.]+\s*(?:万亿|亿|万)元)*")
+_CLASS_HEAD = re.compile(r"\s*(?:以上|级)?\s*的?\s*(?:重大|重点|产业)?项目")
+_SIZE_CLASS_BEFORE = re.compile(r"[\d一二三四五六七八九十两]+\s*[个家项只]\s*(?:超|逾|超过)?$")
 _MONTHS = re.compile(r"\d{1,2}\s*[-—~至到]\s*\d{1,2}\s*月")
 _NAME_KINDS = frozenset((LABEL, PHASE, PLACE))
 _EARLIER_YEAR = re.compile(r"于\s*\d{4}\s*年|\d{4}\s*年\s*(?:就|即|便|曾)")
@@ -127,6 +301,12 @@ class LeadFinder:
         self._amounts: dict[tuple[Key, bool, bool], list[Amount]] = {}
         self.lead_sentences: set[Key] = set()  # the sentences of the leads found
         self._usable_cache: dict[Key, list[_Signal]] = {}
+        self._batches: dict[Key, bool] = {}
+        self._titles = titles_pattern(tuple(cfg.person_titles))
+        # id(lead) -> (orgs, amounts, scored orgs, whether the orgs are only project owners)
+        self._made: dict[int, tuple[list[OrgMention], list[Amount], list[OrgMention], bool]] = {}
+        # (start, end, text) of an amount -> (label, qualifier, plan): what the text says
+        self._amount_info: dict[tuple[int, int, str], tuple[str | None, str | None, bool]] = {}
 
     # ------------------------------------------------------------ per sentence facts
 
@@ -160,15 +340,25 @@ class LeadFinder:
         if found is None:
             part = self.doc.parts[key[0]]
             facts = self.facts(key)
-            found = self._orgs[key] = find_orgs(
+            found = find_orgs(
                 part.text,
-                part.raw,
+                part.source,
                 facts.lo,
                 facts.hi,
                 self.partners.get(key, []),
                 facts.suffixes,
                 part.words,
                 self.legal,
+                self.stops,
+            )
+            found = self._orgs[key] = more_orgs(
+                part.text,
+                part.source,
+                facts.lo,
+                facts.hi,
+                found,
+                self._titles,
+                part.words,
                 self.stops,
             )
         return found
@@ -210,16 +400,40 @@ class LeadFinder:
         window = self.cfg.amounts.label_window
         kept: list[Amount] = []
         phased: list[Amount] = []
+        previous: Amount | None = None
         for a in found:
             a = a._replace(start=a.start + facts.lo, end=a.end + facts.lo)
-            if any(not inv and a.end <= s <= a.end + POST_LABEL_WINDOW for s, _, inv in labels):
+            conversion = (
+                previous is not None
+                and previous.currency != a.currency
+                and _CONVERSION.fullmatch(text, previous.end, a.start) is not None
+            )
+            previous = a
+            if conversion:
+                continue  # 167亿美元（约1082亿元人民币）: the same figure converted
+            if _size_class(text, facts.lo, a):
                 continue
-            before = [(e, inv) for s, e, inv in labels if e <= a.start and a.start - e <= window]
+            if kept and _sub_total(text, kept[0].end, a.start):
+                continue  # 总投资173.9亿元，其中，先进制造业项目17个，总投资144.4亿元: a part
+            if any(
+                not inv
+                and a.end <= s <= a.end + POST_LABEL_WINDOW
+                and not any(c in _CLAUSE_END for c in text[a.end : s])
+                for s, _, inv in labels
+            ):
+                continue  # 30亿元产值 (but not 113.5亿元，年度计划投资…: another clause's label)
+            before = [(e, s, inv) for s, e, inv in labels if e <= a.start and a.start - e <= window]
             if before:
-                if not max(before)[1]:
+                if not max(before)[2]:
                     continue
             elif labelled_only:
                 continue
+            label = max(before)[1:] if before else None
+            if label is not None and _YEAR_BEFORE.search(
+                text, max(facts.lo, label[0] - 6), label[0]
+            ):
+                continue  # 2022年计划投资约30亿元: one year's spending, not the investment
+            self._describe(key, facts, a, label, phases)
             clause = _clause_start(text, facts.lo, a.start)
             if any(clause <= s < a.start for s in phases):
                 phased.append(a)
@@ -230,6 +444,38 @@ class LeadFinder:
             if prev is None or not self.amounts(prev, "signing", labelled_only=True):
                 kept = phased
         return kept
+
+    def _describe(
+        self,
+        key: Key,
+        facts: _Facts,
+        a: Amount,
+        label: tuple[int, bool] | None,
+        phases: list[int],
+    ) -> None:
+        """Record what the text says about amount ``a``: its label (总投资, 协议引资额,
+        一期总投资 …), its qualifier (约, 超 …; 计划/拟/预计 when only the label is
+        hedged) and whether it is a plan (a target for a period: 十五五期间计划投资…)."""
+        text = self.doc.parts[key[0]].text
+        shown = None
+        qualifier = a.qualifier
+        if label is not None:
+            ls = label[0]
+            le = next(e for s, e, _ in facts.names.get(LABEL, ()) if s == ls)
+            shown = text[ls:le]
+            phase = [p for p in phases if ls - 3 <= p < ls]
+            if phase and not shown.startswith(text[phase[-1] : ls]):
+                shown = text[phase[-1] : ls] + shown  # 一期 + 总投资
+            if qualifier is None:
+                for word in _PLANNED:
+                    if shown.startswith(word) or text[max(facts.lo, ls - 2) : ls].endswith(word):
+                        qualifier = word
+                        break
+        start = max(facts.lo, a.start - PLAN_REACH)
+        period = _PLAN.search(text, start, a.start)
+        # 到2025年建成投产，总投资5亿元: the date of a project, not a plan's period.
+        plan = period is not None and not any(w in text[period.end() : a.start] for w in _BUILDING)
+        self._amount_info[(a.start, a.end, a.text)] = (shown, qualifier, plan)
 
     def place(self, key: Key) -> str | None:
         """The first specific place named in the sentence, else the first generic one."""
@@ -251,8 +497,14 @@ class LeadFinder:
             i = s
             while i > facts.lo and s - PROJECT_NAME_SCAN < i and text[i - 1].isalnum():
                 i -= 1
+            if s - i < PROJECT_NAME_MIN:
+                continue
             name = text[i:s]
-            if s - i >= PROJECT_NAME_MIN and not any(w in name for w in self.cfg.public_works):
+            if "等" in name or _COUNTED.search(name) or any(w in name for w in _BATCH_WORDS):
+                continue  # 核酸药物等首批项目: a kind of projects, no name
+            if text.startswith("等", s + 2) or text.startswith("等", s + 3):
+                continue  # …生命健康产业园等平台: kinds of places, no project
+            if not any(w in name for w in self.cfg.public_works):
                 return True
         return False
 
@@ -262,7 +514,14 @@ class LeadFinder:
         sentence = self.doc.parts[key[0]].text[facts.lo : facts.hi]
         if _MONTHS.search(sentence):
             return True
-        return bool(_COUNT.search(sentence)) and not _DAY.search(sentence)
+        count = _COUNT.search(sentence)
+        if count is None or _DAY.search(sentence):
+            return False
+        # A headline is the day's news: 两个项目落户开发区 (a count right before its event).
+        return not (
+            key[0] == 0
+            and any(0 <= sig.start - facts.lo - count.end() <= 2 for sig in facts.signals)
+        )
 
     def _usable(self, key: Key, facts: _Facts) -> list[_Signal]:
         """The sentence's signals that report an event (not a goal, not background),
@@ -280,13 +539,25 @@ class LeadFinder:
         out = []
         for sig in facts.signals:
             clause = _clause_start(text, facts.lo, sig.start)
-            # 推进的…项目 is attributive (a project being promoted), not a goal.
-            if any(clause <= g < sig.start and text[g + 2 : g + 3] != "的" for g in goals):
+            # 推进的…项目 is attributive (a project being promoted), 推进会 a meeting: no goal.
+            if any(
+                clause <= g < sig.start and text[g + 2 : g + 3] not in ("的", "会") for g in goals
+            ):
                 continue
             if any(b == facts.lo or clause <= b < sig.start for b in background):
                 continue
-            if text[sig.end : sig.end + 1] == "的":
-                continue  # 对新落户的…项目给予补助: a kind of project, not an event
+            if _attributive(text, sig.end, facts.hi) and not _this_occasion(
+                text, clause, sig.start
+            ):
+                continue  # 对新落户的…项目给予补助, 落户于…园内的项目: a kind of project, not an event
+            if sig.event == "landing" and text.startswith("投资建设", sig.start):
+                by = text.rfind(_BY, clause, sig.start)
+                if by > clause and text[clause:by].endswith(_PROJECT_SUBJECTS):
+                    continue  # 某产业园项目由某公司投资建设: who builds it, not an event
+            if text[sig.start - 1 : sig.start] == "其" and sig.start > facts.lo:
+                continue  # 其落地标志着…: the project's event told again, not a new one
+            if self._timeline_start(facts, text, sig):
+                continue  # 签约80天开工: the signing starts the timeline of the 开工
             if sig.event != "visit" and _talked_about(text, facts.lo, facts.hi, sig):
                 continue  # 就在宜兴投资建设…进行洽谈: the subject of talks, not an event
             # 为…年内投产奠定基础: the event is what the news prepares, not what happened.
@@ -301,6 +572,48 @@ class LeadFinder:
                 continue  # 从签约到投产: a timeline retold, not an event
             out.append(sig)
         return out
+
+    def _timeline_start(self, facts: _Facts, text: str, sig: _Signal) -> bool:
+        """Whether ``sig`` is followed by a duration and then another signal (签约80天开工,
+        签约仅3个月即投产): it tells when the timeline started, the event is the second."""
+        m = _DURATION.match(text, sig.end, facts.hi)
+        return (
+            m is not None
+            and m.end() > sig.end
+            and any(o.start == m.end() for o in facts.signals if o is not sig)
+        )
+
+    def _tally(self, key: Key) -> bool:
+        """Whether sentence ``key`` is a tally: a statistics word, a month range or a count
+        of projects with no occasion (利用32家企业厂房屋顶 counts firms, no tally)."""
+        facts = self.facts(key)
+        marks = facts.marks.get(STATISTIC)
+        if marks:
+            found = self.amounts(key, "signing", labelled_only=True)
+            first = found[0].start if found else facts.hi
+            if any(m < first for m in marks):
+                return True  # (…总投资6亿元，预计2026年上半年建成: a date, after the figures)
+        sentence = self.doc.parts[key[0]].text[facts.lo : facts.hi]
+        if _MONTHS.search(sentence):
+            return True
+        return bool(_PROJECT_COUNT.search(sentence)) and not _DAY.search(sentence)
+
+    def _batch(self, key: Key) -> bool:
+        """Whether sentence ``key`` tells of a batch: it counts projects or firms (13个项目,
+        项目31个) or its event is a 集中签约/集中开工."""
+        found = self._batches.get(key)
+        if found is None:
+            found = self._batches[key] = self._find_batch(key)
+        return found
+
+    def _find_batch(self, key: Key) -> bool:
+        facts = self.facts(key)
+        text = self.doc.parts[key[0]].text
+        if _COUNT.search(text, facts.lo, facts.hi):
+            return True
+        return any(
+            text[max(facts.lo, sig.start - 2) : sig.start] == "集中" for sig in facts.signals
+        )
 
     def _reports(self, key: Key) -> bool:
         """Whether sentence ``key`` reports an event of its own."""
@@ -335,15 +648,21 @@ class LeadFinder:
             found.append((lead.score, key, lead, own))
         signed = {key for _, key, lead, _ in found if lead.event == "signing"}
         found = [item for item in found if not self._terms_of_signing(item[1], item[2], signed)]
+        found = self._merge_continuations(found)
+        found += self._members(found)
+        found = self._late_figures(found)
+        for _, key, lead, _ in found:
+            if self._batch(key):
+                self._add_listed(key, lead)
         kept = []
         for score, key, lead, own in found:
+            made = self._made.get(id(lead))
+            parties = set() if made is not None and made[3] else set(lead.counterparts)
             if not own and any(
-                other is not lead
-                and other_score >= score
-                and set(lead.counterparts) <= set(other.counterparts)
+                other is not lead and other_score >= score and parties <= set(other.counterparts)
                 for other_score, _, other, _ in found
             ):
-                continue
+                continue  # (a project owner read from its name is no organisation of its own)
             kept.append((score, key, lead))
         kept = self._drop_title_echoes(kept)
         kept.sort(key=lambda t: (-t[0], t[1]))
@@ -358,6 +677,297 @@ class LeadFinder:
             seen_parties.add(parties)
             out.append(lead)
             self.lead_sentences.add(key)
+        return out
+
+    def _merge_continuations(
+        self, found: list[tuple[float, Key, Lead, bool]]
+    ) -> list[tuple[float, Key, Lead, bool]]:
+        """One event, one lead: a lead whose sentence opens on the project it continues
+        (…养老院项目举行奠基仪式。项目由某公司投资建设，总投资1.6亿元) is folded into the
+        lead of the sentence before it when both tell the same event; its organisations and
+        amounts join that lead's."""
+        by_key = {key: i for i, (_, key, _, _) in enumerate(found)}
+        merged: set[int] = set()
+        out = list(found)
+        for j, (_, key, lead, _) in enumerate(found):
+            prev = self._neighbour(key, -1)
+            i = by_key.get(prev) if prev is not None else None
+            if i is None or i in merged or j in merged:
+                continue
+            first = out[i][2]
+            text = self.doc.parts[key[0]].text
+            if first.event != lead.event or not _anaphoric(text, self.facts(key).lo):
+                continue
+            made_i, made_j = self._made.get(id(first)), self._made.get(id(lead))
+            if made_i is None or made_j is None:
+                continue
+            orgs_i, amounts_i, scored_i, owned_i = made_i
+            orgs_j, amounts_j, scored_j, owned_j = made_j
+            if owned_i and orgs_j and not owned_j:
+                orgs_i = []  # a real organisation outranks the head of the project's name
+            orgs = orgs_i + [o for o in orgs_j if o.name not in {x.name for x in orgs_i}]
+            amounts = amounts_i + [a for a in amounts_j if a not in amounts_i]
+            ev = self.configs[first.event]
+            lead_i = self._build(prev, first.event, ev, orgs, amounts, scored_i + scored_j)
+            if lead_i is None:
+                continue
+            self._made[id(lead_i)] = (orgs, amounts, scored_i + scored_j, False)
+            out[i] = (lead_i.score, prev, lead_i, True)
+            merged.add(j)
+        return [item for k, item in enumerate(out) if k not in merged]
+
+    def _listed_amounts(self, amounts: list[Amount]) -> list[dict[str, Any]]:
+        """The amounts as a lead lists them (see :class:`classifiers.models.Lead`); an
+        amount may come from another part (a headline lead's figures from the body)."""
+        out = []
+        for a in amounts:
+            label, qualifier, plan = self._amount_info.get(
+                (a.start, a.end, a.text), (None, a.qualifier, False)
+            )
+            out.append(
+                {
+                    "value": a.value,
+                    "currency": a.currency,
+                    "text": a.text,
+                    "qualifier": qualifier,
+                    "label": label,
+                    "plan": plan,
+                }
+            )
+        return out
+
+    def _late_figures(
+        self, found: list[tuple[float, Key, Lead, bool]]
+    ) -> list[tuple[float, Key, Lead, bool]]:
+        """Figures told later for a lead that has none: a body sentence on the project
+        (该项目整体投资50亿元; ``MEMBER_REACH`` sentences on at most) gives its amounts to
+        the nearest lead before it, and a headline's figure (55亿建大数据产业园) to the
+        article's first lead when no lead has one."""
+        if not found:
+            return found
+        out = sorted(found, key=lambda item: item[1])
+        taken = {key for _, key, _, _ in out}
+        if len(self.doc.parts) > 1:
+            body = self.doc.parts[1]
+            for si in _within_reach([(item[1], item[2]) for item in out], len(body.sentences)):
+                key = (1, si)
+                lo, hi = body.sentences.span(si)
+                if hi <= lo or key in taken or not _anaphoric(body.text, lo):
+                    continue
+                before = [i for i, item in enumerate(out) if item[1] < key]
+                if not before:
+                    continue
+                i = before[-1]
+                akey = out[i][1]
+                distance = si + 1 if akey[0] == 0 else si - akey[1]
+                if distance > MEMBER_REACH or out[i][2].amounts or self._reports(key):
+                    continue
+                out[i] = self._with_figures(out[i], key)
+        if not any(item[2].amounts for item in out) and out[0][1][0] != 0:
+            for si in range(len(self.doc.parts[0].sentences)):
+                key = (0, si)
+                if key not in taken and self._headline_figure(key):
+                    out[0] = self._with_figures(out[0], key)
+                    break
+        return out
+
+    def _headline_figure(self, key: Key) -> bool:
+        """Whether a headline sentence states an investment: a labelled amount, or one
+        next to 投资/建 (40亿元投资…产业园, 55亿建大数据产业园)."""
+        if self.amounts(key, "signing", labelled_only=True):
+            return True
+        text = self.doc.parts[0].text
+        facts = self.facts(key)
+        return any(text.startswith(_HEADLINE_INVEST, a.end) for a in self._raw_amounts(key, facts))
+
+    def _raw_amounts(self, key: Key, facts: _Facts) -> list[Amount]:
+        part = self.doc.parts[key[0]]
+        return [
+            a._replace(start=a.start + facts.lo, end=a.end + facts.lo)
+            for a in parse_amounts(part.raw[facts.lo : facts.hi])
+        ]
+
+    def _with_figures(
+        self, item: tuple[float, Key, Lead, bool], key: Key
+    ) -> tuple[float, Key, Lead, bool]:
+        """``item`` rebuilt with the amounts of sentence ``key`` and the investors it names."""
+        _, lkey, lead, _ = item
+        made = self._made.get(id(lead))
+        if made is None:
+            return item
+        orgs, amounts, scored, owned = made
+        new = self.amounts(key, lead.event, labelled_only=True)
+        if not new and key[0] == 0:
+            new = [a for a in self._raw_amounts(key, self.facts(key)) if a.currency == "CNY"][:1]
+        if not new:
+            return item
+        investors = [o for o in self._investors(key) if o.name not in {x.name for x in orgs}]
+        if owned and investors:
+            orgs = []
+        orgs = orgs + investors
+        rebuilt = self._build(
+            lkey, lead.event, self.configs[lead.event], orgs, amounts + new, scored
+        )
+        if rebuilt is None:
+            return item
+        self._made[id(rebuilt)] = (orgs, amounts + new, scored, owned and not investors)
+        return (rebuilt.score, lkey, rebuilt, True)
+
+    def _members(
+        self, found: list[tuple[float, Key, Lead, bool]]
+    ) -> list[tuple[float, Key, Lead, bool]]:
+        """Leads of the projects a batch event lists with their own amounts.
+
+        After a lead that counts projects (13个项目集中开工，总投资113.5亿元), or right
+        after any lead when the sentence opens on 其中/此外/另一个是 …, a body sentence that
+        names a project with a labelled investment amount of its own (其中，某某医疗器械
+        项目总投资10亿元) is that project's lead, with the anchor's event. Firms the batch
+        lists by name (有甲、乙等…项目; 丙生物等8个项目) become the anchor's counterparts.
+        """
+        if not found or len(self.doc.parts) < 2:
+            return []
+        anchors = sorted((key, lead) for _, key, lead, _ in found)
+        taken = {key for _, key, _, _ in found}
+        body = self.doc.parts[1]
+        out: list[tuple[float, Key, Lead, bool]] = []
+        for si in _within_reach(anchors, len(body.sentences)):
+            key = (1, si)
+            lo, hi = body.sentences.span(si)
+            if hi <= lo or key in taken:
+                continue
+            if body.text.find("项目", lo, hi) < 0 and body.text.find("企业", lo, hi) < 0:
+                continue  # names no project and lists no firm: nothing to add
+            anchor = self._anchor(key, anchors)
+            if anchor is None:
+                continue
+            akey, alead = anchor
+            self._add_listed(key, alead)
+            facts = self.facts(key)
+            if self._reports(key):
+                continue  # an event of its own: it is a lead or was judged not to be one
+            names = self._project_names(key)
+            if not names:
+                continue
+            # A statistic or background word before the project (去年…项目) makes it a recap;
+            # one after it (…，是今年以来最大的项目) describes it. A count of projects is no
+            # statistic here (内资项目2个，一个是…).
+            amounts = self.amounts(key, alead.event, labelled_only=True)
+            first = amounts[0].start if amounts else facts.hi
+            if any(
+                m < first for kind in (STATISTIC, BACKGROUND) for m in facts.marks.get(kind, ())
+            ):
+                continue
+            orgs = self.orgs(key) or _owners(names)
+            if any(fold(name).endswith(_FUND) for _, _, name in names):
+                amounts = []  # 鼎晖…投资基金项目，总投资20亿元: a fund's size
+            if not amounts:
+                for o in orgs:  # named with the batch, no figure of its own
+                    if o.name not in alead.counterparts:
+                        alead.counterparts.append(o.name)
+                continue
+            ev = self.configs[alead.event]
+            lead = self._build(key, alead.event, ev, orgs, amounts, orgs)
+            if lead is not None:
+                out.append((lead.score, key, lead, True))
+        return out
+
+    def _anchor(self, key: Key, anchors: list[tuple[Key, Lead]]) -> tuple[Key, Lead] | None:
+        """The lead a body sentence may continue: the nearest lead before it (a title lead
+        counts as before the body) when that lead counts projects and lies at most
+        ``MEMBER_REACH`` sentences back, or when the sentence opens on a continuation word
+        and the lead is at most two sentences back."""
+        opens: bool | None = None
+        for akey, alead in reversed(anchors):
+            if akey >= key:
+                continue
+            distance = key[1] + 1 if akey[0] == 0 else key[1] - akey[1]
+            if distance > MEMBER_REACH:
+                break
+            if self._batch(akey):
+                return akey, alead
+            if distance <= 2:
+                if opens is None:
+                    lo = self.doc.parts[1].sentences.span(key[1])[0]
+                    opens = self.doc.parts[1].text.startswith(_CONTINUATIONS, lo)
+                if opens:
+                    return akey, alead
+        return None
+
+    def _add_listed(self, key: Key, lead: Lead) -> None:
+        """Add the firms a sentence lists before 等…项目/企业 to ``lead``'s counterparts."""
+        for name in self._listed_firms(key):
+            if name not in lead.counterparts:
+                lead.counterparts.append(name)
+
+    def _listed_firms(self, key: Key) -> list[str]:
+        """Names listed before 等 and a count or kind of projects or firms (甲、乙等16个项目;
+        有甲、乙等战略性新兴产业项目): the firms behind a batch."""
+        part = self.doc.parts[key[0]]
+        facts = self.facts(key)
+        text = part.text
+        out: list[str] = []
+        for m in _LISTED.finditer(text, facts.lo, facts.hi):
+            start = _clause_start(text, facts.lo, m.start())
+            items = list(re.finditer("[^、和及与]+", text[start : m.start()]))
+            if not text.startswith("等", m.start()) and len(items) < 2:
+                continue  # 此次开工的13个项目: a count, no list
+            for item in items:
+                lo, hi = start + item.start(), start + item.end()
+                while lo < hi and text[lo].isspace():
+                    lo += 1
+                for head in _LIST_HEADS:
+                    if text.startswith(head, lo) and hi - lo - len(head) >= 2:
+                        lo += len(head)
+                        break
+                if not 2 <= hi - lo <= 16 or text[lo].isdigit() or self._industry(key, lo, hi):
+                    continue  # 人工智能、机器人等新赛道项目: industries, not firms
+                out.append(_owner(part.source[lo:hi]))
+        return out
+
+    def _industry(self, key: Key, lo: int, hi: int) -> bool:
+        """Whether ``text[lo:hi]`` of sentence ``key`` names an industry, not a firm: it
+        holds a sector term or an industry word, or is one dictionary word."""
+        part = self.doc.parts[key[0]]
+        text = part.text
+        for s, e, entry in part.sentence_hits(key[1]):
+            if lo <= s and e <= hi and any(keyword for _, _, keyword in entry.sectors):
+                return True
+        if any(w in text[lo:hi] for w in _INDUSTRY_ITEMS):
+            return True
+        return industry_only(text, lo, hi)
+
+    def _project_names(self, key: Key) -> list[tuple[int, int, str]]:
+        """Projects the sentence names (…储能电池项目), as ``(start, end, name)`` with the
+        name read back from the page, without 项目 and the words before the name."""
+        facts = self.facts(key)
+        part = self.doc.parts[key[0]]
+        text = part.text
+        out = []
+        for s in facts.marks.get(PROJECT, ()):
+            if not text.startswith("项目", s) or _COUNT_AFTER.match(text, s + 2):
+                continue  # 数字工厂, 生产基地: words; 制造业项目69个: a category of a tally
+            i = s
+            while i > facts.lo and s - PROJECT_NAME_LONG < i and text[i - 1].isalnum():
+                i -= 1
+            start = i
+            for word in _NAME_OPENERS:  # 位于南渡镇的天星锂电池…项目: the name follows 的
+                j = text.rfind(word, i, s)
+                if j >= 0:
+                    start = max(start, j + len(word))
+            counted = start < s and (text[start].isdigit() or text[start] in _CN_NUMERALS)
+            while start < s and (text[start].isdigit() or text[start] in "的个只家项"):
+                start += 1
+            if counted or any(start <= m < s for m in facts.marks.get(ASPIRATION, ())):
+                continue  # 2个战略合作项目: a category; 加快推进…项目: a goal, no name
+            name = text[start:s]
+            if "等" in name or _COUNTED.search(name):
+                continue  # 机器人等6个项目: a batch, not a name
+            if (
+                len(name) >= PROJECT_NAME_MIN
+                and not any(w in name for w in self.cfg.public_works)
+                and not any(g in name for g in _GENERIC_NAMES)
+            ):
+                out.append((start, s, part.source[start:s]))
         return out
 
     def _terms_of_signing(self, key: Key, lead: Lead, signed: set[Key]) -> bool:
@@ -387,15 +997,16 @@ class LeadFinder:
         self, leads: list[tuple[float, Key, Lead]]
     ) -> list[tuple[float, Key, Lead]]:
         """Drop a title lead that repeats a body lead of the same event (headlines announce
-        what the body tells in detail), unless the title alone gives an amount."""
+        what the body tells in detail), unless the title gives an amount no body lead has
+        (26个项目开工总投资118亿元 over the body's one project of 11.78亿元)."""
         body = [lead for _, key, lead in leads if key[0] != 0]
-        body_amount = any(lead.amount_text for lead in body)
+        told = [a for lead in body for a in lead.amounts]
         return [
             item
             for item in leads
             if item[1][0] != 0
             or not any(b.event == item[2].event for b in body)
-            or (item[2].amount_text is not None and not body_amount)
+            or any(not any(_echoes(a, b) for b in told) for a in item[2].amounts)
         ]
 
     def _first_body_sentence(self) -> Key | None:
@@ -405,6 +1016,73 @@ class LeadFinder:
         key = (1, 0)
         return None if self._reports(key) else key
 
+    def _names(self, key: Key, org: OrgMention) -> list[str]:
+        """How an organisation is listed among a lead's counterparts: a known partner by
+        its canonical name, followed by the page's own spelling when that differs (中国商飞,
+        國藥集團): the analyst reads the name the article uses, the partner filter the
+        canonical one."""
+        spelled = org.spelled
+        if org.partner is None or not spelled or _legal_variant(spelled, org.name):
+            return [org.name]
+        return [org.name, spelled]
+
+    def _lent(self, key: Key | None, batch: bool) -> list[OrgMention]:
+        """The organisations a neighbour ``key`` lends a lead: none to a batch when the
+        neighbour names a project with its own amount (12个项目总投资86.5亿元。其中，某公司
+        项目总投资15亿元: the total is the batch's, the firm has its own lead), and no
+        contractor (参与规划设计) to anyone."""
+        if key is None:
+            return []
+        if batch and self._project_names(key) and self.amounts(key, "signing", labelled_only=True):
+            return []
+        return self._not_serving(key)
+
+    def _delegation(self, key: Key, event: str) -> bool:
+        """Whether a named organisation's delegation came (某集团…一行来津考察): a visit to
+        the city needs no cooperation word."""
+        if event != "visit":
+            return False
+        text = self.doc.parts[key[0]].text
+        facts = self.facts(key)
+        for sig in facts.signals:
+            clause = _clause_start(text, facts.lo, sig.start)
+            party = text.find("一行", clause, sig.start)
+            if party >= 0 and any(w in text[party : sig.start] for w in _COMING):
+                return any(clause <= o.start < party for o in self.orgs(key))
+        return False
+
+    def _not_serving(self, key: Key) -> list[OrgMention]:
+        """The organisations of sentence ``key`` less the contractors (参与规划设计 …)."""
+        text = self.doc.parts[key[0]].text
+        return [o for o in self.orgs(key) if not _serves(text, o.end)]
+
+    def _visited(self, key: Key, orgs: list[OrgMention]) -> list[OrgMention]:
+        """The organisations a visit sentence names, less the visiting party: those
+        before 一行/率队/带队 when the visit word follows (…管委会副主任一行调研某园区) are
+        the ones who went."""
+        text = self.doc.parts[key[0]].text
+        facts = self.facts(key)
+        marks = [text.find(w, facts.lo, facts.hi) for w in _PARTY]
+        ends = [m for m in marks if m >= 0]
+        if not ends:
+            return orgs
+        party_end = min(ends)
+        went = [
+            sig
+            for sig in facts.signals
+            if sig.event == "visit"
+            and sig.start > party_end
+            and not any(c in _CLAUSE_END for c in text[party_end : sig.start])
+            and not any(w in text[party_end : sig.start] for w in _COMING)
+        ]
+        if not went:
+            return orgs  # 会见了某公司副总裁一行, 某公司一行来宜考察: they came to us
+        party_start = _clause_start(text, facts.lo, party_end)
+        if any(w in text[party_start:party_end] for w in _MET):
+            return orgs  # 区长与某公司副总裁一行举行座谈: the party met is the counterpart
+        # Only the party's own clause holds the party (在某公司，考察组一行参观…: a place).
+        return [o for o in orgs if not party_start <= o.start < party_end]
+
     def _investors(self, key: Key) -> list[OrgMention]:
         """Organisations a sentence names as the ones behind the project (项目由X投资建设,
         中心由X与Y共建): the ``由`` of their clause comes before them."""
@@ -413,7 +1091,15 @@ class LeadFinder:
             return []
         text = self.doc.parts[key[0]].text
         lo = self.facts(key).lo
-        return [o for o in orgs if _BY in text[_clause_start(text, lo, o.start) : o.start]]
+        return [
+            o
+            for o in orgs
+            if (
+                _BY in text[_clause_start(text, lo, o.start) : o.start]
+                or text.startswith(_INVESTS, o.end)  # 某公司投资的 / 为某公司投资
+            )
+            and not _serves(text, o.end)  # 由某设计院参与规划设计: it designs, not invests
+        ]
 
     def _neighbour(self, key: Key, step: int) -> Key | None:
         """The sentence before/after ``key`` in the same part (news paragraphs are often
@@ -436,9 +1122,11 @@ class LeadFinder:
         for event in order:
             ev = self.configs[event]
             strong = any(not s.weak for s in usable if s.event == event)
+            if event == "visit":
+                own_orgs = self._visited(key, own_orgs)
             if (ev.needs_org or not strong) and not own_orgs:
                 continue  # a visit counts only with the organisation in its own sentence
-            if not strong and CONTEXT not in facts.marks:
+            if not strong and CONTEXT not in facts.marks and not self._delegation(key, event):
                 continue  # 调研 of a firm's production is no cooperation visit
             amounts = self.amounts(key, event, labelled_only=False)
             orgs = own_orgs
@@ -451,22 +1139,32 @@ class LeadFinder:
                 and not (event == "signing" and self._planned_landing(nxt))
             ):
                 nxt = None
+            batch = self._batch(key)
             if not orgs and event != "visit":
                 prev = self._neighbour(key, -1)
-                orgs = self.orgs(prev) if prev else []
+                orgs = self._lent(prev, batch)
                 if not orgs and nxt is not None:
-                    orgs = self.orgs(nxt)
+                    orgs = self._lent(nxt, batch)
             if key[0] == 0 and nxt is None and event != "visit":
                 # A headline tells what the lead paragraph says: 测试场拟落户高塍 is the
                 # project that the body's first sentence names with its company.
                 nxt = self._first_body_sentence()
                 if not orgs and nxt is not None:
-                    orgs = self.orgs(nxt)
+                    orgs = self._lent(nxt, batch)
             own = bool(own_orgs or amounts)
             last = max(sig.end for sig in usable if sig.event == event)
             project = self.named_project(key, _clause_end(text, facts.hi, last))
-            if not (orgs or project or (event == "signing" and amounts)):
+            # A signing counts with its amount alone (集中签约…签约总额112.6亿元), and so does a
+            # batch of projects at a ceremony (13个项目集中开工，总投资113.5亿元).
+            if not (orgs or project or (amounts and (event == "signing" or self._batch(key)))):
                 continue
+            if nxt is not None and self._tally(nxt):
+                nxt = None  # 全年引进项目69个，总投资近1000亿元: a tally lends nothing
+            if not amounts and key[0] == 0 and event != "visit":
+                # 总投资超50亿！某项目开工: a headline's figure may stand before its event.
+                before = self._neighbour(key, -1)
+                if before is not None and not self._reports(before):
+                    amounts = self.amounts(before, event, labelled_only=True)
             if not amounts and event != "visit" and nxt is not None:
                 amounts = self.amounts(nxt, event, labelled_only=True)
                 after = self._neighbour(nxt, 1) if nxt[0] == key[0] else None
@@ -474,9 +1172,18 @@ class LeadFinder:
                     # 从签约到投产历时10个月。该项目总投资12亿元: the figures may follow
                     # one sentence of colour, as long as no other event comes between.
                     amounts = self.amounts(after, event, labelled_only=True)
-            if orgs and nxt is not None and event != "visit":
+                    if amounts and self._lent(after, batch):
+                        orgs = orgs + [o for o in self._investors(after) if o not in orgs]
+            if nxt is not None and event != "visit" and self._lent(nxt, batch):
                 orgs = orgs + [o for o in self._investors(nxt) if o not in orgs]
+            owned = False
+            if not orgs and event != "visit":
+                # 远拓科技智能传感器项目开工: the firm is the head of its project's name.
+                orgs = _owners(self._project_names(key))
+                owned = bool(orgs)
             lead = self._build(key, event, ev, orgs, amounts, own_orgs)
+            if lead is not None:
+                self._made[id(lead)] = (orgs, amounts, own_orgs, owned)
             return (lead, own) if lead is not None else None
         return None
 
@@ -493,12 +1200,17 @@ class LeadFinder:
         are listed as counterparts but add nothing to the score."""
         sc = self.cfg.score
         score = ev.weight
+        listed = self._listed_amounts(amounts)
+        signed = [a for a, d in zip(amounts, listed, strict=True) if not d["plan"]]
         cny = [a for a in amounts if a.currency == "CNY"]
-        chosen = max(cny, key=lambda a: a.value) if cny else (amounts[0] if amounts else None)
-        if chosen is not None:
+        best = max(cny, key=lambda a: a.value) if cny else (amounts[0] if amounts else None)
+        if best is not None:
             score += sc.amount
-            if chosen.currency == "CNY" and chosen.value >= LARGE_AMOUNT:
+            if best.currency == "CNY" and best.value >= LARGE_AMOUNT:
                 score += sc.amount_large
+        # The headline is the largest signed or invested amount: a plan is never shown as one.
+        cny = [a for a in signed if a.currency == "CNY"]
+        chosen = max(cny, key=lambda a: a.value) if cny else (signed[0] if signed else None)
         if any(o.partner for o in scored_orgs):
             score += sc.known_partner
         elif scored_orgs:
@@ -512,8 +1224,9 @@ class LeadFinder:
             return None
         counterparts: list[str] = []
         for o in orgs:
-            if o.name not in counterparts:
-                counterparts.append(o.name)
+            for name in self._names(key, o):
+                if name not in counterparts:
+                    counterparts.append(name)
         part = self.doc.parts[key[0]]
         return Lead(
             event=event,
@@ -524,19 +1237,126 @@ class LeadFinder:
             place=place,
             sentence=part.raw_sentence(key[1], SENTENCE_LIMIT),
             score=round(score, 2),
-            amounts=_distinct(amounts),
+            amounts=_distinct(listed),
         )
 
 
-def _distinct(amounts: list[Amount]) -> list[dict[str, Any]]:
+def _distinct(amounts: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The lead's investment amounts, each once, in order of appearance."""
     out: list[dict[str, Any]] = []
     seen: set[tuple[str, int]] = set()
     for a in amounts:
-        if (a.currency, a.value) not in seen:
-            seen.add((a.currency, a.value))
-            out.append({"value": a.value, "currency": a.currency, "text": a.text})
+        if (a["currency"], a["value"]) not in seen:
+            seen.add((a["currency"], a["value"]))
+            out.append(a)
     return out
+
+
+def _within_reach(anchors: list[tuple[Key, Lead]], count: int) -> list[int]:
+    """Body sentence indices at most ``MEMBER_REACH`` sentences after a lead (a title lead
+    counts as standing before the body), in order."""
+    found: set[int] = set()
+    for (part, si), _ in anchors:
+        first = 0 if part == 0 else si + 1
+        last = MEMBER_REACH - 1 if part == 0 else si + MEMBER_REACH
+        found.update(range(first, min(count, last + 1)))
+    return sorted(found)
+
+
+def _echoes(headline: dict[str, Any], body: dict[str, Any]) -> bool:
+    """Whether a headline's amount tells a body amount again: the same figure, or a
+    rounded one (签约总额超百亿元 over 112.6亿元: a qualifier, within a factor of two)."""
+    if headline["currency"] != body["currency"]:
+        return False
+    if headline["value"] == body["value"]:
+        return True
+    return headline["qualifier"] is not None and 0.5 <= headline["value"] / body["value"] <= 2
+
+
+def _legal_variant(spelled: str, canonical: str) -> bool:
+    """Whether ``spelled`` is ``canonical`` up to its legal form (…设计院有限公司 for
+    …设计院股份有限公司), or a part of it written the same way: no second name needed."""
+    core = spelled
+    for legal in ("股份有限公司", "有限责任公司", "有限公司"):
+        if core.endswith(legal):
+            core = core[: -len(legal)]
+            break
+    return core in canonical
+
+
+def _serves(text: str, end: int) -> bool:
+    """Whether the organisation ending at ``end`` is named for a service it renders to the
+    project (参与规划设计, 设计, 代建, 承建, 施工, 监理): a contractor, not an investor."""
+    clause = _clause_end(text, len(text), end)
+    return any(w in text[end:clause] for w in _SERVICES)
+
+
+def _anaphoric(text: str, lo: int) -> bool:
+    """Whether the sentence at ``lo`` opens on the project of the one before (项目由…,
+    该项目…, 其…), not on 其中/其他 (a part, or other projects)."""
+    return text.startswith(_ANAPHORS, lo) and not text.startswith(("其中", "其他", "其余"), lo)
+
+
+def _owners(names: list[tuple[int, int, str]]) -> list[OrgMention]:
+    """The firms behind the named projects, as :class:`OrgMention` (see :func:`_owner`);
+    a project named by its kind only (新型储能项目) has none."""
+    out = []
+    for s, e, name in names:
+        owner = _owner(name)
+        if len(owner) >= 2 and not fold(owner).startswith(_KIND_WORDS):
+            out.append(OrgMention(s, e, owner, None))
+    return out
+
+
+def _owner(project: str) -> str:
+    """The firm behind a project as its name gives it: the name up to its first firm word
+    (千尧科技海上智能登乘装备基地 -> 千尧科技), else up to its first industry word
+    (励成特医食品研发 -> 励成特医), else the whole name (科瑞茉高端日化产品)."""
+    folded = fold(project)
+    m = _FIRM_WORD_RE.search(folded, 2)
+    if m is not None:
+        return project[: m.end()]
+    m = _INDUSTRY_WORD_RE.search(folded, 2)
+    return project[: m.start()] if m is not None else project
+
+
+_ATTRIBUTE = re.compile(r"的|[于在][^，。；,;]{1,15}?的")
+
+
+def _attributive(text: str, end: int, hi: int) -> bool:
+    """Whether a signal ending at ``end`` is an attribute: followed by 的 (新落户的项目) or
+    by 于/在 and a place and 的 (落户于生物医药产业园内的项目)."""
+    return _ATTRIBUTE.match(text, end, hi) is not None
+
+
+def _this_occasion(text: str, clause: int, pos: int) -> bool:
+    """Whether an occasion word (此次, 现场, 集中 …) stands right before ``pos`` in its
+    clause, or 此次/本次/这次 anywhere before it there: 此次集中开工的…项目 is this event."""
+    before = text[clause:pos].rstrip()
+    if before.endswith(_OCCASION_BEFORE):
+        return True
+    return any(w in before for w in ("此次", "本次", "这次"))
+
+
+def _sub_total(text: str, first_end: int, start: int) -> bool:
+    """Whether, after the sentence's first amount, a 其中 and a count of projects come
+    before ``start``: the amount is a category's share of the total."""
+    j = text.find("其中", first_end, start)
+    return j >= 0 and _COUNT_ANY.search(text, j, start) is not None
+
+
+def _size_class(text: str, lo: int, a: Amount) -> bool:
+    """Whether amount ``a`` names a size class of projects (2个超百亿元项目, 总投资超10亿元
+    项目2个), not an investment."""
+    if _SIZE_CLASS_AFTER.match(text, a.end):
+        return True
+    if a.qualifier == "以上" and _CLASS_HEAD.match(text, a.end):
+        return True  # 投资额10亿元以上的项目占…: a class of projects
+    chain = _AMOUNT_CHAIN.match(text, a.end)  # 5亿元、10亿元、20亿元项目: classes of size
+    listed = chain is not None and (chain.end() > a.end or text[a.start - 1 : a.start] == "、")
+    if listed and _CLASS_HEAD.match(text, chain.end()):
+        return True
+    return bool(_SIZE_CLASS_BEFORE.search(text, max(lo, a.start - 8), a.start))
 
 
 def _talked_about(text: str, lo: int, hi: int, sig: _Signal) -> bool:
@@ -545,17 +1365,19 @@ def _talked_about(text: str, lo: int, hi: int, sig: _Signal) -> bool:
     return "就" in text[lo : sig.start] and any(w in text[sig.end : hi] for w in _TALKS)
 
 
+_NEXT_CLAUSE_MARK = re.compile("[，,；;：:]")
+_LAST_CLAUSE_MARK = re.compile("[，,；;：:](?=[^，,；;：:]*$)")
+
+
 def _clause_end(text: str, hi: int, pos: int) -> int:
     """End of the clause (at the next ，；：) from ``pos`` within the sentence."""
-    i = pos
-    while i < hi and text[i] not in _CLAUSE_END:
-        i += 1
-    return i
+    m = _NEXT_CLAUSE_MARK.search(text, pos, hi)
+    return m.start() if m else max(pos, hi)
 
 
 def _clause_start(text: str, lo: int, pos: int) -> int:
     """Start of the clause (after the last ，；： before ``pos``) within the sentence."""
-    i = pos
-    while i > lo and text[i - 1] not in _CLAUSE_END:
-        i -= 1
-    return i
+    if pos <= lo:
+        return pos
+    m = _LAST_CLAUSE_MARK.search(text, lo, pos)
+    return m.end() if m else lo

@@ -39,9 +39,23 @@ class Lead:
     ``amount_yuan`` is the investment amount in yuan when it is given in CNY; for an
     amount in another currency it is ``None`` and ``currency`` (e.g. ``"USD"``) with
     ``amount_text`` (e.g. ``"5000万美元"``) tell it (see ``classifiers.parse_amounts``).
-    That is the headline amount (the largest in CNY, else the first); ``amounts`` lists
-    every investment amount of the lead's sentence as ``{"value", "currency", "text"}``
-    (总投资8亿元，协议引资额6亿元; 总投资分别为10亿元和2.3亿元).
+    That is the headline amount: the largest signed or invested amount in CNY, else the
+    first one; a plan is never the headline. ``amounts`` lists every investment
+    amount of the lead's sentence (总投资8亿元，协议引资额6亿元; 总投资分别为10亿元和
+    2.3亿元), each a JSON-ready dict:
+
+    - ``value`` (int, in units of ``currency``), ``currency`` ("CNY", "USD" …), ``text``
+      (the figure as the page writes it, its qualifier included: "超过500亿元");
+    - ``qualifier``: what the text puts on the figure, one spelling each — "约" (约, 约合,
+      约为, 左右), "近" (近, 将近), "超" (超, 超过), "逾", "以上", "余" (余, 多), "不低于",
+      "不少于" — or, when only the label is hedged, "计划", "拟" or "预计"; else None;
+    - ``label``: the investment label the amount follows, in Simplified characters and
+      with its phase when one stands before it ("总投资", "协议引资额", "计划总投资",
+      "注册资本", "一期总投资" …), else None;
+    - ``plan``: True for a target the lead sets for a period, not a signed or invested
+      figure (根据协议，“十五五”期间计划投资超过500亿元; 未来五年; 到2030年): it stays in
+      ``amounts`` (the labels count an agreement's planned investment as its amount) but
+      is never the headline, and a reader shows it as a plan.
     """
 
     event: str

@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from .t2s_more import MORE_T2S_PAIRS
+
 # Pairs of (Traditional, Simplified) characters, written back to back.
 _T2S_PAIRS = (
     "亞亚佈布佔占併并來来係系倆俩倉仓個个們们偉伟側侧傑杰傘伞備备傢家傳传僅仅僑侨僱雇價价儀仪億亿儉俭償偿優优儲储兌兑兒儿內内兩两冊册冪幂凍冻凱凯"
@@ -53,9 +55,9 @@ _WIDE_ASCII = "０１２３４５６７８９．％＋－＃＆＿"
 
 def _base_table() -> dict[int, int]:
     table: dict[int, int] = {}
-    pairs = _T2S_PAIRS
-    for i in range(0, len(pairs), 2):
-        table[ord(pairs[i])] = ord(pairs[i + 1])
+    for pairs in (MORE_T2S_PAIRS, _T2S_PAIRS):  # the hand-made table has the last word
+        for i in range(0, len(pairs), 2):
+            table[ord(pairs[i])] = ord(pairs[i + 1])
     for ch in _WIDE_ASCII:
         table[ord(ch)] = ord(ch) - 0xFEE0
     table[0x3000] = 0x20  # ideographic space
@@ -107,3 +109,64 @@ def fold(text: str, table: Mapping[int, int] | None = None) -> str:
     if table is None:
         return _DEFAULT(text)
     return text.translate(table)
+
+
+# Pinyin a page prints after a character, 項(xiàng)目: Latin letters with at least one tone
+# mark, in half- or full-width brackets, right after a CJK character.
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹ"
+_PINYIN = re.compile(
+    r"(?<=[\u3400-\u9fff])[(（](?=[a-zü"
+    + _TONED
+    + r"]*["
+    + _TONED
+    + r"])[a-zü"
+    + _TONED
+    + r"]{1,7}[)）]"
+)
+
+
+class Source:
+    """A text with its pinyin glosses removed (``text``), and how to read any span of it
+    back from the page as written (``source[start:end]``, glosses included): names and
+    sentences are shown as the page spells them."""
+
+    __slots__ = ("_offsets", "original", "text")
+
+    def __init__(self, original: str) -> None:
+        self.original = original
+        self._offsets: list[int] | None = None
+        if "(" not in original and "（" not in original:
+            self.text = original
+            return
+        pieces: list[str] = []
+        offsets: list[int] = []
+        pos = 0
+        for m in _PINYIN.finditer(original):
+            pieces.append(original[pos : m.start()])
+            offsets.extend(range(pos, m.start()))
+            pos = m.end()
+        if not pieces:
+            self.text = original
+            return
+        pieces.append(original[pos:])
+        offsets.extend(range(pos, len(original) + 1))
+        self.text = "".join(pieces)
+        self._offsets = offsets
+
+    def __getitem__(self, span: slice) -> str:
+        """The page's own text for ``text[span]`` (a step is not supported)."""
+        if self._offsets is None:
+            return self.original[span]
+        start, stop, _ = span.indices(len(self.text))
+        if stop <= start:
+            return ""
+        return self.original[self._offsets[start] : self._offsets[stop - 1] + 1]
+
+    def __len__(self) -> int:
+        return len(self.text)
+
+
+def strip_pinyin(text: str) -> str:
+    """``text`` without the pinyin glosses some pages put after characters
+    (``項(xiàng)目`` -> ``項目``)."""
+    return Source(text).text

@@ -152,6 +152,7 @@ class LeadsConfig(_Model):
     org_suffixes: list[Term] = Field(min_length=1)
     weak_org_suffixes: list[Term] = Field(default_factory=list)
     legal_suffixes: list[Term] = Field(default_factory=list)
+    person_titles: list[Term] = Field(default_factory=list)
     score: LeadScoreConfig = Field(default_factory=LeadScoreConfig)
     events: EventsConfig
     amounts: AmountsConfig

@@ -15,6 +15,9 @@ unchecked hits cannot reach its ``min_score`` is dropped without checking any.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
+
 from .document import Doc
 from .matcher import Entry
 from .models import SectorTag
@@ -70,14 +73,37 @@ def score_sectors(
                     per.setdefault(idx, []).append((pi, si, start, end, entry, weight, keyword))
     listy = _enumerations(doc, per, matching.list_min_sectors)
     owned = _lead_subjects(doc, per, lead_sentences) if lead_sentences else {}
+    # A lead's sentence and the two after it (根据协议，双方将在…等领域合作) tell what it is
+    # about: a list there is the lead's subject, not a passing mention.
+    told = {(pi, si + n) for pi, si in lead_sentences for n in range(3)}
     tags: list[SectorTag] = []
     for idx in candidates:
         sid = sector_ids[idx]
-        tag = _score(doc, sid, sectors[sid], per[idx], listy, matching, owned.get(idx, set()))
+        tag = _score(doc, sid, sectors[sid], per[idx], listy, matching, owned.get(idx, set()), told)
         if tag is not None:
             tags.append(tag)
+    tags = _drop_subsumed(tags, sectors)
     tags.sort(key=lambda t: (-t.score, sector_ids.index(t.id)))
     return tags
+
+
+def _drop_subsumed(tags: list[SectorTag], sectors: dict[str, SectorConfig]) -> list[SectorTag]:
+    """Drop a sector whose keywords all contain a keyword of another tagged sector that
+    scores at least twice as much (新能源汽车 in an article on the new-energy industry: a
+    part of that subject, not a vehicle article)."""
+    out = []
+    for tag in tags:
+        mine = [t for t in tag.evidence["terms"] if t in sectors[tag.id].keywords]
+        covered = any(
+            other is not tag
+            and other.score >= 2 * tag.score
+            and mine
+            and all(any(k in term for k in sectors[other.id].keywords) for term in mine)
+            for other in tags
+        )
+        if not covered:
+            out.append(tag)
+    return out
 
 
 def _enumerations(doc: Doc, per: dict[int, list[_SectorHit]], minimum: int) -> set[tuple[int, int]]:
@@ -123,6 +149,42 @@ def _lead_subjects(
     return owned
 
 
+_CLAUSE_MARKS = frozenset("，,。；;：:！？!?\n")
+_ITEM_MARKS = frozenset("、")
+_CLAUSE_END_RE = re.compile("[，,。；;：:！？!?\n]")
+_ITEM_REACH = 30  # characters around a term searched for a list mark first
+_CLAUSE_REACH = 120  # characters before a term searched for its clause's start
+_LAST_MARK_RE = re.compile("[，,。；;：:！？!?\n](?=[^，,。；;：:！？!?\n]*$)")
+_LAST_ITEM = ("及", "和", "与", "以及")
+
+
+def _minor_item(text: str, start: int, end: int, own: Iterable[int]) -> bool:
+    """Whether the term at ``text[start:end]`` is one item of an enumeration (items split
+    by 、 in its clause, the last one maybe by 及/和) of three or more items in which the
+    sector holds at most a third: 智能装备、医疗器械、新材料、文旅等领域 names 生物医药 in
+    passing; 锂电池、光伏组件 is about new energy."""
+    if text.find("、", max(0, start - _ITEM_REACH), end + _ITEM_REACH) < 0:
+        return False  # no list mark near: the common case, decided without the clause
+    m = _CLAUSE_END_RE.search(text, end)
+    hi = m.start() if m else len(text)
+    lo = max(0, start - _CLAUSE_REACH)
+    back = _LAST_MARK_RE.search(text, lo, start)
+    lo = back.end() if back else lo
+    clause = text[lo:hi]
+    if "、" not in clause:
+        return False
+    cuts = [lo] + [lo + i + 1 for i, ch in enumerate(clause) if ch in _ITEM_MARKS] + [hi + 1]
+    last_from = cuts[-2]
+    for word in _LAST_ITEM:  # …生产及光伏组件: the last item starts after 及
+        j = text.find(word, last_from, hi)
+        if j > last_from:
+            cuts.insert(-1, j + len(word))
+            break
+    items = len(cuts) - 1
+    mine = sum(1 for a, b in zip(cuts, cuts[1:], strict=False) if any(a <= s < b - 1 for s in own))
+    return items >= 3 and mine * 3 <= items
+
+
 def _body_sentences(doc: Doc) -> int:
     """How many non-blank sentences the body has."""
     body = doc.parts[-1].sentences
@@ -155,6 +217,7 @@ def _score(
     listy: set[tuple[int, int]],
     matching: MatchingConfig,
     lead_sentences: set[tuple[int, int]],
+    told: set[tuple[int, int]],
 ) -> SectorTag | None:
     if not any(h[6] for h in hits):
         return None  # weak terms never count alone
@@ -173,18 +236,32 @@ def _score(
     ):
         return None
     used = keywords + [h for h in hits if not h[6] and accepts(h[0], h[2], h[3])]
+    own: dict[int, list[int]] = {}  # part -> starts of the sector's keywords
+    listing = [p.text.find("、") >= 0 for p in doc.parts]  # no 、 in a part: no list there
+    if any(listing):
+        for h in keywords:
+            own.setdefault(h[0], []).append(h[2])
     title_hits: dict[Entry, int] = {}
+    title_factor: dict[Entry, float] = {}
     body_hits: dict[Entry, int] = {}
     body_factor: dict[Entry, float] = {}
     weight: dict[Entry, float] = {}
     per_sentence: dict[tuple[int, int], float] = {}
-    for pi, si, _, _, entry, w, _ in used:
+    for pi, si, start, end, entry, w, _ in used:
         weight[entry] = w
+        minor = (
+            listing[pi]
+            and (pi, si) not in told
+            and _minor_item(doc.parts[pi].text, start, end, own.get(pi, ()))
+        )
         if pi == 0:
             title_hits[entry] = title_hits.get(entry, 0) + 1
-            gain = w * sector.title_boost
+            factor = matching.list_damping if minor else 1.0
+            title_factor[entry] = max(title_factor.get(entry, 0.0), factor)
+            gain = w * sector.title_boost * factor
         else:
-            factor = matching.list_damping if (pi, si) in listy else 1.0
+            listed = minor or (pi, si) in listy
+            factor = matching.list_damping if listed else 1.0
             if (pi, si) in lead_sentences:
                 factor *= matching.lead_boost
             body_hits[entry] = body_hits.get(entry, 0) + 1
@@ -193,7 +270,7 @@ def _score(
         per_sentence[(pi, si)] = per_sentence.get((pi, si), 0.0) + gain
     score = 0.0
     for entry, w in weight.items():
-        title_part = sector.title_boost if entry in title_hits else 0.0
+        title_part = sector.title_boost * title_factor[entry] if entry in title_hits else 0.0
         body_part = min(body_factor.get(entry, 0.0), float(matching.max_hits_per_term))
         score += w * (title_part + body_part)
     if score < sector.min_score:

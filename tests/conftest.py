@@ -40,6 +40,16 @@ def demo_instance(tmp_path: Path, demo_site: str, smtp_server: Mailbox) -> Insta
     return write_instance(tmp_path, demo_sources(demo_site), smtp_port=smtp_server.port)
 
 
+@pytest.fixture(scope="session")
+def crawled_demo(tmp_path_factory: pytest.TempPathFactory, demo_site: str) -> Instance:
+    """Both demo sources crawled once per session by the real CLI (real Scrapy, worker,
+    classifier, SQLite); tests that need a crawled store but do not test the crawl take a
+    copy (:func:`tests.helpers.instance.copy_store`). Never modify this one."""
+    inst = write_instance(tmp_path_factory.mktemp("crawled-demo"), demo_sources(demo_site))
+    inst.run("crawl", "demo-yixing", "demo-sdic")
+    return inst
+
+
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """Headless Chromium for the tests of one module."""

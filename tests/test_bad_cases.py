@@ -20,6 +20,8 @@ from tests.helpers.badserver import BadServer, crawl_stats, set_crawl_options
 from tests.helpers.instance import Instance, write_instance
 from tests.helpers.paths import SITES
 
+pytestmark = pytest.mark.integration  # real crawls, servers or processes
+
 USER_AGENT = "leadwatch-yixing-test/1.0 (+mailto:zhaoshang@example.gov.cn)"
 MAX_PAGES = 4
 

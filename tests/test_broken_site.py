@@ -5,7 +5,11 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from tests.helpers.instance import write_instance
+
+pytestmark = pytest.mark.integration  # real crawls, servers or processes
 
 
 def test_bad_pages_are_counted_and_the_crawl_completes(tmp_path: Path, broken_site: str):

@@ -287,6 +287,7 @@ def test_term_inside_an_unrelated_word_does_not_count(boundary_clf: Classifier) 
     assert "new_infra" in sector_ids(boundary_clf.classify("", "新建5G网络。"))
 
 
+@pytest.mark.integration
 def test_jieba_global_dictionary_is_untouched(raw_taxonomy: dict) -> None:
     jieba.dt.initialize()
     data = copy.deepcopy(raw_taxonomy)
@@ -444,7 +445,8 @@ def test_visit_needs_an_organisation(clf: Classifier) -> None:
     assert clf.classify("", "市领导赴杭州考察，拜访多家企业，洽谈项目合作。").leads == []
     (lead,) = clf.classify("", "市领导一行拜访中国商飞，洽谈航空零部件配套合作。").leads
     assert lead.event == "visit"
-    assert lead.counterparts == ["中国商用飞机有限责任公司"]
+    # A known partner: its canonical name, then the page's spelling when it differs.
+    assert lead.counterparts == ["中国商用飞机有限责任公司", "中国商飞"]
 
 
 def test_a_wish_is_not_a_lead(clf: Classifier) -> None:
@@ -489,7 +491,14 @@ def test_to_dict_is_json_ready_and_sorted(clf: Classifier) -> None:
         "amounts",
     }
     assert data["leads"][0]["amounts"] == [
-        {"value": 500_000_000, "currency": "CNY", "text": "5亿元"}
+        {
+            "value": 500_000_000,
+            "currency": "CNY",
+            "text": "5亿元",
+            "qualifier": None,
+            "label": "总投资",
+            "plan": False,
+        }
     ]
     for key in ("sectors", "partners", "leads"):
         scores = [item["score"] for item in data[key]]
@@ -707,6 +716,7 @@ def test_compound_and_qualified_amounts(text: str, value: int, shown: str) -> No
 # ------------------------------------------------------------------ the jieba dictionary cache
 
 
+@pytest.mark.integration
 def test_dictionary_is_cached_in_the_temp_dir_and_rebuilt_when_broken(tmp_path: Path) -> None:
     from classifiers.dictionary import Dictionary
 

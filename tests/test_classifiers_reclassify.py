@@ -100,6 +100,7 @@ def _changed_taxonomy(tmp_path: Path) -> Path:
     return path
 
 
+@pytest.mark.integration
 def test_reclassify_replaces_tags_after_a_taxonomy_change(store: Instance, tmp_path: Path) -> None:
     before = _tags(store.db)
     assert ("sector", "silver") in before["old-silver"]
@@ -170,6 +171,7 @@ def _rows(database: Database) -> tuple[list[tuple], list[tuple]]:
     return tags, leads
 
 
+@pytest.mark.integration
 def test_reclassify_in_batches_with_workers_matches_inline(store: Instance) -> None:
     database = Database(f"sqlite:///{store.db}", migrate=False)
     try:

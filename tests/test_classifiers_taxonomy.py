@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -11,6 +9,7 @@ import pytest
 from classifiers import TaxonomyError, load_taxonomy
 from classifiers.taxonomy import check_taxonomy
 from classifiers.tomllines import index_lines, locate
+from tests.helpers.cli import leadwatch
 
 ROOT = Path(__file__).resolve().parents[1]
 TAXONOMY = ROOT / "config" / "taxonomy.toml"
@@ -29,19 +28,9 @@ def _line_of(text: str, needle: str) -> int:
     return next(i for i, line in enumerate(text.splitlines(), 1) if needle in line)
 
 
-def _cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "crawler.cli", *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=120,
-    )
-
-
 def test_shipped_taxonomy_is_clean() -> None:
     assert check_taxonomy(TAXONOMY) == []
-    proc = _cli("taxonomy", "check", "--taxonomy", str(TAXONOMY))
+    proc = leadwatch("taxonomy", "check", "--taxonomy", str(TAXONOMY))
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert proc.stdout.strip().endswith(": ok")
 
@@ -54,7 +43,7 @@ def test_keyword_shared_by_two_sectors_is_a_warning_with_its_line(tmp_path: Path
     assert "'储能' is scored for" in problem.message
     assert {"silver", "new_energy"} <= set(problem.message.replace("(", " ").split())
     assert problem.line in (_line_of(text, '"康复辅具" = 2, "储能"'), _line_of(text, '"新型储能"'))
-    proc = _cli("taxonomy", "check", "--taxonomy", str(path))
+    proc = leadwatch("taxonomy", "check", "--taxonomy", str(path))
     assert proc.returncode == 1
     assert f"warning: {path}:{problem.line}: sectors." in proc.stdout
 
@@ -67,7 +56,7 @@ def test_alias_shared_by_two_partners_is_an_error_with_its_line(tmp_path: Path) 
     line = _line_of(text, '"中国电信", "国投"]')
     assert f"{path}:{line}: partners[" in str(info.value)
     assert "国家开发投资集团" in str(info.value)
-    proc = _cli("taxonomy", "check", "--taxonomy", str(path), "--json")
+    proc = leadwatch("taxonomy", "check", "--taxonomy", str(path), "--json")
     assert proc.returncode == 2
     assert f'"line": {line}' in proc.stdout
 
@@ -126,7 +115,7 @@ def test_toml_syntax_error_has_its_line(tmp_path: Path) -> None:
     path.write_text('[sectors.synbio]\nlabel = "合成生物"\nlabel = "again"\n', encoding="utf-8")
     (problem,) = check_taxonomy(path)
     assert problem.line == 3
-    proc = _cli("taxonomy", "check", "--taxonomy", str(path))
+    proc = leadwatch("taxonomy", "check", "--taxonomy", str(path))
     assert proc.returncode == 2
     assert f"{path}:3: invalid TOML" in proc.stdout
 

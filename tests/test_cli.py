@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.helpers.cli import leadwatch
 from tests.helpers.instance import Instance, write_instance
 from tests.helpers.paths import DEMO_SITE, REPO
@@ -37,6 +39,7 @@ def test_extract_reports_a_missing_file_and_goes_on(tmp_path: Path):
     assert "error" in records[0] and records[1]["source"] == "宜兴日报"
 
 
+@pytest.mark.integration
 def test_classify_json_from_stdin_without_importing_scrapy():
     text = "宜兴与国投签约\n宜兴经开区与国投生物制造创新研究院签署合成生物项目合作协议，项目总投资3亿元。"
     code = (
@@ -101,6 +104,7 @@ def test_items_partner_alias(tmp_path: Path):
     assert [i["title"] for i in by_alias] == ["宜兴与国家开发投资集团座谈"]
 
 
+@pytest.mark.integration
 def test_scrapy_list_shows_every_configured_source():
     proc = subprocess.run(
         [str(Path(sys.executable).with_name("scrapy")), "list"],
@@ -121,6 +125,7 @@ def test_init_writes_the_config_once(tmp_path: Path):
     assert again.returncode == 1 and "--force" in again.stderr
 
 
+@pytest.mark.integration
 def test_database_url_from_the_environment_wins(tmp_path: Path):
     inst = write_instance(tmp_path, "")
     other = tmp_path / "elsewhere.db"

@@ -48,6 +48,7 @@ def stored(tmp_path: Path) -> Instance:
 # --- names, dates, limits --------------------------------------------------------------
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize(
     "command",
     [
@@ -74,6 +75,7 @@ def test_a_source_only_in_the_store_is_still_a_valid_filter(stored: Instance):
     assert items and {i["source"] for i in items} == {"retired-column"}
 
 
+@pytest.mark.integration
 def test_a_misspelt_subscription_is_an_error(stored: Instance):
     proc = stored.run("deliveries", "--subscription", "ofice", check=False)
     one_line_error(proc, 2, "unknown subscription 'ofice'", "did you mean office?")
@@ -98,6 +100,7 @@ def test_impossible_numbers_are_usage_errors(tmp_path: Path, command, option):
     assert not inst.db.exists()  # refused before anything was opened
 
 
+@pytest.mark.integration
 def test_markup_in_input_and_in_crawled_text_is_printed_as_is(stored: Instance, tmp_path):
     bad_date = stored.run("items", "--since", "[/x]", check=False)
     one_line_error(bad_date, 2, "--since '[/x]'", "YYYY-MM-DD")
@@ -113,6 +116,7 @@ def test_markup_in_input_and_in_crawled_text_is_printed_as_is(stored: Instance, 
     assert "title: [/]通知" in extracted.stdout
 
 
+@pytest.mark.integration
 def test_a_config_that_is_a_directory(tmp_path: Path):
     proc = leadwatch("--config", str(tmp_path), "items")
     one_line_error(proc, 2, "is a directory", str(tmp_path / "leadwatch.toml"))
@@ -139,6 +143,7 @@ def test_classify_reads_gbk_and_bom_files_and_reports_a_binary_one(tmp_path: Pat
     }  # the BOM is not part of the title
 
 
+@pytest.mark.integration
 def test_classify_reads_gbk_from_stdin(tmp_path: Path):
     proc = subprocess.run(
         [sys.executable, "-m", "crawler.cli", "classify", "--json"],
@@ -152,6 +157,7 @@ def test_classify_reads_gbk_from_stdin(tmp_path: Path):
     assert "国家开发投资集团" in proc.stdout.decode("utf-8")
 
 
+@pytest.mark.integration
 def test_a_database_that_cannot_be_opened(tmp_path: Path):
     inst = write_instance(tmp_path, "")
     blocker = tmp_path / "not-a-dir"
@@ -174,6 +180,7 @@ def test_a_database_that_cannot_be_opened(tmp_path: Path):
         one_line_error(proc, 2, *words)
 
 
+@pytest.mark.integration
 def test_digest_preview_into_an_impossible_place(stored: Instance):
     blocker = stored.dir / "report.txt"
     blocker.write_text("not a directory")
@@ -204,6 +211,7 @@ def test_filters_that_match_nothing_and_a_cut_list(stored: Instance):
 # --- export to standard output ----------------------------------------------------------
 
 
+@pytest.mark.integration
 def test_export_to_stdout(stored: Instance):
     as_json = stored.run("export", "--format", "json", "-o", "-")
     assert len(json.loads(as_json.stdout)) == 2  # nothing but the data on stdout
@@ -220,6 +228,7 @@ def test_export_to_stdout(stored: Instance):
 # --- extract and init -------------------------------------------------------------------
 
 
+@pytest.mark.integration
 def test_extract_of_a_refused_url_is_one_record_without_scrapy_logs():
     url = f"http://127.0.0.1:{free_port()}/news/1.html"
     proc = leadwatch("extract", url, "--json")
@@ -229,6 +238,7 @@ def test_extract_of_a_refused_url_is_one_record_without_scrapy_logs():
     assert proc.stderr == ""  # no Scrapy retry/robots log, no traceback
 
 
+@pytest.mark.integration
 def test_init_in_a_new_directory_gives_a_working_instance(tmp_path: Path):
     config = tmp_path / "leadwatch.toml"
     proc = leadwatch("--config", str(config), "init", cwd=tmp_path)
@@ -281,6 +291,7 @@ def wait_for_request(server: BadServer, path: str, timeout: float = 60) -> None:
         time.sleep(0.05)
 
 
+@pytest.mark.integration
 def test_ctrl_c_during_a_crawl_records_the_run_as_failed(tmp_path: Path, held_site):
     server, release = held_site
     inst = write_instance(tmp_path, demo_sources(server.url))
@@ -297,6 +308,7 @@ def test_ctrl_c_during_a_crawl_records_the_run_as_failed(tmp_path: Path, held_si
     assert inst.runs()[0]["status"] == "completed"
 
 
+@pytest.mark.integration
 def test_a_second_crawl_of_a_source_being_crawled_does_not_start(tmp_path: Path, held_site):
     server, release = held_site
     inst = write_instance(tmp_path, demo_sources(server.url))
@@ -313,6 +325,7 @@ def test_a_second_crawl_of_a_source_being_crawled_does_not_start(tmp_path: Path,
     assert sum(hit.path == "/yxzx/index.html" for hit in server.hits) == 1
 
 
+@pytest.mark.integration
 def test_a_crawl_the_scheduler_is_running_is_not_started_twice(tmp_path: Path):
     with BadServer(DEMO_SITE) as server:
         inst = write_instance(tmp_path, demo_sources(server.url))

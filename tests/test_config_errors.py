@@ -80,6 +80,7 @@ def test_cli_reports_config_errors_without_traceback(tmp_path: Path):
     assert "missing.toml" in proc.stderr and "Traceback" not in proc.stderr
 
 
+@pytest.mark.integration
 def test_cli_unknown_source(tmp_path: Path):
     inst = write_instance(tmp_path, GOOD_SOURCE)
     proc = inst.run("crawl", "nosuch", check=False)

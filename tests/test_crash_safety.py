@@ -31,6 +31,8 @@ from tests.helpers.instance import Instance, write_instance
 from tests.helpers.smtp import ControlledMailbox, running_mailbox
 from tests.helpers.store import ARTICLES, THIRD, populate, rows
 
+pytestmark = pytest.mark.integration  # real crawls, servers or processes
+
 ALL = [*ARTICLES, THIRD]
 REPEATS = {"email-accepted", "block-accepted"}  # accepted by the server, not yet recorded
 

@@ -12,9 +12,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.helpers.instance import write_instance
 from tests.helpers.net import free_port
 from tests.helpers.paths import REPO
+
+pytestmark = pytest.mark.integration  # real crawls, servers or processes
 
 
 def _demo(directory: Path, port: int) -> subprocess.CompletedProcess[str]:

@@ -10,8 +10,12 @@ import json
 import re
 import sqlite3
 
-from tests.helpers.instance import Instance, load_truth
+import pytest
+
+from tests.helpers.instance import Instance, copy_store, load_truth
 from tests.helpers.smtp import Mailbox
+
+pytestmark = pytest.mark.integration  # real crawls, servers or processes
 
 
 def _lead_titles(inst: Instance) -> list[str]:
@@ -84,10 +88,11 @@ def test_crawl_classify_store_and_send_digest(demo_instance: Instance, smtp_serv
     assert items[0] == items[1] == len(lead_titles)
 
 
-def test_second_crawl_of_unchanged_site_fetches_list_pages_only(demo_instance: Instance):
-    inst = demo_instance
-    inst.run("crawl", "demo-yixing")
-    first = inst.runs()[0]
+def test_second_crawl_of_unchanged_site_fetches_list_pages_only(
+    demo_instance: Instance, crawled_demo: Instance
+):
+    inst = copy_store(crawled_demo, demo_instance)  # the site crawled once, completely
+    (first,) = [r for r in inst.runs() if r["source"] == "demo-yixing"]
     assert first["articles_fetched"] == first["articles_new"] > 20
 
     out = inst.run("crawl", "demo-yixing").stdout
@@ -104,4 +109,5 @@ def test_second_crawl_of_unchanged_site_fetches_list_pages_only(demo_instance: I
     assert third["articles_fetched"] == first["articles_fetched"]
     assert third["articles_new"] == third["articles_updated"] == 0
     with sqlite3.connect(inst.db) as db:
-        assert db.execute("select count(*) from articles").fetchone()[0] == first["articles_new"]
+        count = "select count(*) from articles where source = 'demo-yixing'"
+        assert db.execute(count).fetchone()[0] == first["articles_new"]

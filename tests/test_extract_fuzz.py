@@ -270,6 +270,7 @@ def check(result: Extracted) -> None:
 
 
 @pytest.mark.parametrize("seed", [SEED, SEED + 1])
+@pytest.mark.integration
 def test_fuzzed_pages_never_break_extraction(seed: int) -> None:
     rnd = random.Random(seed)
     make = page_maker(rnd, fixture_pages())

@@ -300,6 +300,7 @@ def test_column_title_used_only_when_nothing_else() -> None:
 # --- the evaluation tool on a labelled set ------------------------------------------
 
 
+@pytest.mark.integration
 def test_eval_tool_measures_a_labelled_page_set(tmp_path: Path) -> None:
     labels = tmp_path / "labels.tsv"
     labels.write_text(

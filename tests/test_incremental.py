@@ -6,9 +6,13 @@ import re
 import shutil
 from pathlib import Path
 
+import pytest
+
 from crawler.devserver import StaticSite
 from tests.helpers.instance import demo_sources, write_instance
 from tests.helpers.paths import DEMO_SITE
+
+pytestmark = pytest.mark.integration  # real crawls, servers or processes
 
 NEW_ARTICLE = """<!DOCTYPE html>
 <html><head><meta charset="utf-8">

@@ -27,6 +27,8 @@ from crawler.store import Database
 from tests.helpers.instance import Instance, demo_sources, load_truth, write_instance
 from tests.helpers.paths import DEMO_SITE, REPO, TAXONOMY
 
+pytestmark = pytest.mark.integration  # real crawls, servers or processes
+
 HERE = Path(__file__).resolve().parent
 TRUTH = [t for t in load_truth() if t["path"].startswith("doc/")]  # the demo-yixing column
 

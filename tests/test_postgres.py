@@ -27,6 +27,8 @@ from tests.helpers.instance import Instance, demo_sources, write_instance
 from tests.helpers.net import free_port
 from tests.helpers.smtp import Mailbox
 
+pytestmark = pytest.mark.integration  # real crawls, servers or processes
+
 pytest.importorskip("psycopg", reason="psycopg is in the test extra: pip install -e '.[test]'")
 
 

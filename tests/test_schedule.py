@@ -264,6 +264,7 @@ def test_scheduler_jobs_never_overlap_and_run_in_shanghai_time(tmp_path: Path):
     assert jobs["digest:office"].misfire_grace_time == 12 * 3600
 
 
+@pytest.mark.integration
 def test_schedule_run_crawls_sends_owed_digest_and_stops_cleanly_on_sigterm(
     tmp_path: Path, demo_site: str, mailbox: ControlledMailbox
 ):
@@ -335,6 +336,7 @@ def test_bad_subscription_schedule_is_a_clear_config_error(
     assert f"leadwatch.toml: {key}:" in str(err.value) and words in str(err.value)
 
 
+@pytest.mark.integration
 def test_a_delivery_being_sent_by_a_live_process_is_not_sent_again(
     tmp_path: Path, mailbox: ControlledMailbox
 ):

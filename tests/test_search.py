@@ -205,6 +205,7 @@ def test_search_errors_say_what_to_do(inst: Instance):
     assert nothing.returncode == 0 and "fewer or shorter words" in nothing.stderr
 
 
+@pytest.mark.integration
 def test_search_on_another_backend_degrades_with_a_message(inst: Instance):
     env = {**os.environ, "LEADWATCH_DATABASE_URL": "postgresql://leadwatch@127.0.0.1:9/leadwatch"}
     for args in (["search", "无人机"], ["export", "-o", "x.csv", "--query", "无人机"]):
@@ -270,6 +271,7 @@ def run_in_terminal(inst: Instance, *args: str, columns: int = 80) -> str:
     return _ANSI.sub("", b"".join(chunks).decode("utf-8"))
 
 
+@pytest.mark.integration
 @pytest.mark.parametrize("command", [["items"], ["search", "经济"]])
 def test_tables_fit_an_80_column_terminal(inst: Instance, command: list[str]):
     from rich.cells import cell_len

@@ -20,9 +20,11 @@ from crawler.config import ConfigWarning, load_config
 from crawler.health import judge
 from crawler.store.models import CrawlRun
 from tests.helpers.badserver import BadServer, crawl_stats, set_crawl_options
-from tests.helpers.instance import Instance, demo_sources, write_instance
+from tests.helpers.instance import Instance, copy_store, demo_sources, write_instance
 from tests.helpers.paths import SITES
 from tests.helpers.web import Server, wait_for
+
+pytestmark = pytest.mark.integration  # real crawls, servers or processes
 
 NOW = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
 
@@ -41,7 +43,9 @@ def _digest_section(text: str) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def quiet_store(tmp_path_factory: pytest.TempPathFactory, demo_site: str) -> Instance:
+def quiet_store(
+    tmp_path_factory: pytest.TempPathFactory, demo_site: str, crawled_demo: Instance
+) -> Instance:
     """demo-yixing with stale_after_days = 7, demo-sdic on the [crawl] default of 30, both
     quiet for 10 days; `broken` cannot be reached at all."""
     sources = demo_sources(demo_site).replace(
@@ -51,7 +55,7 @@ def quiet_store(tmp_path_factory: pytest.TempPathFactory, demo_site: str) -> Ins
     sources += 'start_urls = ["http://127.0.0.1:9/index.html"]\n'
     inst = write_instance(tmp_path_factory.mktemp("health"), sources)
     set_crawl_options(inst.config, stale_after_days=30)
-    inst.run("crawl", "demo-yixing", "demo-sdic")
+    copy_store(crawled_demo, inst)  # demo-yixing and demo-sdic crawled
     inst.run("crawl", "broken", check=False)
     for name in ("demo-yixing", "demo-sdic"):
         _age(inst, name, 10.04)

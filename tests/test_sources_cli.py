@@ -100,6 +100,7 @@ download_delay = 0
     return inst
 
 
+@pytest.mark.integration
 def test_check_a_healthy_source(tmp_path: Path, sites: dict[str, BadServer]):
     inst = _instance(tmp_path, sites)
     proc = inst.run("sources", "check", "kaipu")
@@ -123,6 +124,7 @@ def test_check_a_healthy_source(tmp_path: Path, sites: dict[str, BadServer]):
     assert not inst.runs()
 
 
+@pytest.mark.integration
 def test_check_json_and_hanweb_proxy_next_page(tmp_path: Path, sites: dict[str, BadServer]):
     inst = _instance(tmp_path, sites)
     report = json.loads(inst.run("sources", "check", "hanweb", "--json").stdout)
@@ -135,6 +137,7 @@ def test_check_json_and_hanweb_proxy_next_page(tmp_path: Path, sites: dict[str, 
     assert report["fields"]["published_at"].startswith("2025-06-17T09:30")
 
 
+@pytest.mark.integration
 def test_check_tells_which_selector_to_fix(tmp_path: Path, sites: dict[str, BadServer]):
     inst = _instance(tmp_path, sites)
     proc = inst.run("sources", "check", "wrong-selectors", check=False)
@@ -145,6 +148,7 @@ def test_check_tells_which_selector_to_fix(tmp_path: Path, sites: dict[str, BadS
     assert "needs action" in proc.stdout
 
 
+@pytest.mark.integration
 def test_check_warns_about_a_missing_date(tmp_path: Path, sites: dict[str, BadServer]):
     inst = _instance(tmp_path, sites)
     proc = inst.run("sources", "check", "no-date", check=False)
@@ -154,6 +158,7 @@ def test_check_warns_about_a_missing_date(tmp_path: Path, sites: dict[str, BadSe
     assert "no next page" not in proc.stdout  # max_pages = 1: a one-page column
 
 
+@pytest.mark.integration
 def test_check_a_missing_list_page(tmp_path: Path, sites: dict[str, BadServer]):
     inst = _instance(tmp_path, sites)
     proc = inst.run("sources", "check", "gone", check=False)
@@ -168,6 +173,7 @@ def _set(inst: Instance, sql: str, *params: object) -> None:
         db.execute(sql, params)
 
 
+@pytest.mark.integration
 def test_sources_list_shows_last_run_and_health(tmp_path: Path, sites: dict[str, BadServer]):
     inst = _instance(tmp_path, sites)
     inst.run("crawl", "kaipu", "hanweb", "no-date", "wrong-selectors")
@@ -196,6 +202,7 @@ def test_sources_list_shows_last_run_and_health(tmp_path: Path, sites: dict[str,
     assert inst.run("sources").stdout == table  # `sources` alone lists them too
 
 
+@pytest.mark.integration
 def test_check_prints_bracketed_crawled_text_as_text(tmp_path: Path):
     """A title such as "[/]…" is the site's text, not terminal markup (it crashed rich)."""
     site = tmp_path / "brackets"

@@ -19,6 +19,8 @@ from tests.helpers.badserver import BadServer, crawl_stats
 from tests.helpers.instance import Instance, write_instance
 from tests.helpers.paths import SITES
 
+pytestmark = pytest.mark.integration  # real crawls, servers or processes
+
 FEEDS = SITES / "feeds"
 
 

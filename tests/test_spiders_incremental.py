@@ -17,8 +17,12 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.helpers.badserver import BadServer
 from tests.helpers.instance import write_instance
+
+pytestmark = pytest.mark.integration  # real crawls, servers or processes
 
 PER_PAGE = 20
 WAIT_S = 120

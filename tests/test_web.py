@@ -23,11 +23,12 @@ from typing import Any
 
 import pytest
 
-from tests.helpers.instance import Instance, demo_sources, load_truth, write_instance
-from tests.helpers.net import free_port
-from tests.helpers.smtp import Mailbox
+from tests.helpers.instance import Instance, copy_store, demo_sources, load_truth, write_instance
+from tests.helpers.smtp import Mailbox, running_smtp
 from tests.helpers.store import store_articles
 from tests.helpers.web import Server, shot, wait_for
+
+pytestmark = pytest.mark.integration  # real crawls, servers or processes
 
 HOSTILE = (
     "https://www.yixing.gov.cn/doc/2025/03/02/666.shtml",
@@ -44,24 +45,22 @@ NOTE = "已联系项目方，下周赴沪考察"
 
 @pytest.fixture(scope="module")
 def mailbox() -> Iterator[Mailbox]:
-    from aiosmtpd.controller import Controller
-
-    box = Mailbox(port=free_port())
-    controller = Controller(box, hostname="127.0.0.1", port=box.port)
-    controller.start()
-    try:
+    with running_smtp() as box:
         yield box
-    finally:
-        controller.stop()
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory, demo_site: str, mailbox: Mailbox) -> Instance:
+def store(
+    tmp_path_factory: pytest.TempPathFactory,
+    demo_site: str,
+    mailbox: Mailbox,
+    crawled_demo: Instance,
+) -> Instance:
     """The demo site crawled by the real CLI, one hostile article, one digest sent."""
     inst = write_instance(
         tmp_path_factory.mktemp("web"), demo_sources(demo_site), smtp_port=mailbox.port
     )
-    inst.run("crawl", "demo-yixing", "demo-sdic")
+    copy_store(crawled_demo, inst)
     store_articles(inst, [HOSTILE])
     inst.run("digest", "--send")
     assert mailbox.messages, "the digest did not arrive"

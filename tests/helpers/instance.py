@@ -115,3 +115,16 @@ list_links = ".news-list .item a"
 
 def load_truth() -> list[dict]:
     return json.loads((REPO / "tests" / "data" / "demo_truth.json").read_text(encoding="utf-8"))
+
+
+def copy_store(template: Instance, instance: Instance) -> Instance:
+    """Give ``instance`` a copy of ``template``'s store (SQLite's backup API, so a store in
+    WAL mode is copied whole); returns ``instance``."""
+    import sqlite3
+
+    instance.db.parent.mkdir(parents=True, exist_ok=True)
+    with sqlite3.connect(template.db) as source, sqlite3.connect(instance.db) as target:
+        source.backup(target)
+    source.close()
+    target.close()
+    return instance
