@@ -143,6 +143,7 @@ def route_urls(app: Any) -> list[tuple[str, str, bool]]:
 # --- the walk --------------------------------------------------------------------------
 
 
+@pytest.mark.integration  # in-process, but ~3,000 requests: seconds long
 def test_every_route_and_parameter_with_hostile_values_answers_without_a_500(app: Any):
     client = app.test_client()
     token = form_token(client)
