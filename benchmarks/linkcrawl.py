@@ -22,6 +22,7 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.http import Response
 
 from crawler.config import load_config
+from crawler.crawl.budget import peak_rss_kb
 from crawler.crawl.job import scrapy_settings
 
 
@@ -71,7 +72,8 @@ def main(argv: list[str]) -> int:
     process.start()
     stats = crawler.stats
     pages = stats.get_value("links/list_pages", 0) + stats.get_value("links/article_pages", 0)
-    print(json.dumps({"pages": pages, "elapsed_s": stats.get_value("elapsed_time_seconds")}))
+    elapsed = stats.get_value("elapsed_time_seconds")
+    print(json.dumps({"pages": pages, "elapsed_s": elapsed, "peak_rss_kb": peak_rss_kb()}))
     return 0
 
 

@@ -12,6 +12,7 @@ import tomllib
 import warnings
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 from pydantic import (
     BaseModel,
@@ -65,6 +66,8 @@ class Source(_Strict):
     start_urls: list[str] = Field(min_length=1)
     article_url_pattern: str | None = None
     allowed_domains: list[str] = []
+    # Other origins (scheme://host[:port]) the crawl may request besides its start URLs'.
+    allowed_origins: list[str] = []
     max_pages: int = Field(default=5, ge=1)
     download_delay: float | None = Field(default=None, ge=0)
     encoding: str | None = None
@@ -81,6 +84,21 @@ class Source(_Strict):
             if not url.startswith(("http://", "https://")):
                 raise ValueError(f"{url!r} is not an http(s) URL")
         return urls
+
+    @field_validator("allowed_origins")
+    @classmethod
+    def _origins(cls, origins: list[str]) -> list[str]:
+        for origin in origins:
+            try:
+                parts = urlsplit(origin)
+                port = parts.port
+            except ValueError as exc:
+                raise ValueError(f"{origin!r}: {exc}") from None
+            if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+                raise ValueError(f"{origin!r} is not an http(s) origin like https://host:port")
+            if parts.path.strip("/") or parts.query or parts.fragment or port == 0:
+                raise ValueError(f"{origin!r}: give scheme://host[:port] only, no path or port 0")
+        return origins
 
 
 class SourcesFile(_Strict):
@@ -99,6 +117,10 @@ class CrawlSettings(_Strict):
     max_page_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
     retries: int = Field(default=2, ge=0)
     crawl_timeout_s: int = Field(default=1800, ge=10)
+    # What the article worker may spend on one page (extract + classify) before the page
+    # is recorded as too_complex and skipped.
+    page_time_budget_s: float = Field(default=10.0, gt=0, le=3600)
+    page_memory_budget_mb: int = Field(default=512, ge=16)
     # Every source's default for "nothing new for too long" (sources list, web, digest).
     stale_after_days: float = Field(default=7, gt=0)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"

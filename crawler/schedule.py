@@ -9,8 +9,13 @@
   that starts right away. Neither trusts the scheduler's memory: both ask the deliveries
   table whether a slot is owed (:func:`alerts.slots.owed_slot`), so a digest due while
   the service was down is sent on start-up within the grace, and never twice.
-- SIGTERM stops taking new work, lets running jobs finish, and returns; a digest not
-  started yet stays pending in the database.
+- SIGTERM stops taking new work and stops running crawls cleanly (forwarded to their
+  processes: pages in hand are stored, the run is recorded "stopped (SIGTERM)"), lets a
+  digest being sent finish, and returns; a digest not started yet stays pending in the
+  database.
+- A run left ``running`` by a crawl process that is gone (the service was killed) is
+  closed as failed at start-up and before each crawl of its source, so it never blocks
+  one; a source whose last run failed is due at once.
 """
 
 from __future__ import annotations
@@ -35,6 +40,8 @@ from apscheduler.triggers.interval import IntervalTrigger
 from alerts.digest import DeliveryResult, send_owed
 from alerts.slots import digest_trigger, owed_slot
 from crawler.config import Config, Source, Subscription
+from crawler.crawl.launch import Stopper
+from crawler.crawl.liveness import close_dead_runs
 from crawler.health import STUCK_GRACE
 from crawler.store import Database, repo
 
@@ -68,14 +75,15 @@ def _crawl_trigger(config: Config, source: Source, tz: ZoneInfo) -> tuple[BaseTr
 def _first_crawl(
     config: Config, database: Database, source: Source, now: datetime
 ) -> datetime | None:
-    """An interval source is due one interval after its last run, or now if that passed."""
+    """An interval source is due one interval after its last run, or now if that passed
+    or the last run did not complete (killed with the service, say)."""
     own = config.schedule.for_source(source.name)
     if own.cron:
         return None
     interval = timedelta(minutes=own.every_minutes or config.schedule.crawl_every_minutes)
     with database.session() as session:
         last = repo.last_run(session, source.name)
-    due = last.started_at + interval if last else now
+    due = last.started_at + interval if last and last.status != "failed" else now
     return max(due, now)
 
 
@@ -186,13 +194,19 @@ class RunningJobs:
             self._idle.wait_for(lambda: self._count == 0)
 
 
-def run_crawl(config: Config, database: Database, name: str, stop: threading.Event) -> None:
+def run_crawl(
+    config: Config,
+    database: Database,
+    name: str,
+    stop: threading.Event,
+    stopper: Stopper | None = None,
+) -> None:
     """One scheduled crawl, unless shutting down or the source is being crawled already."""
     from crawler.crawl import crawl_source
 
     if stop.is_set():
         return
-    outcome = crawl_source(config, database, name)
+    outcome = crawl_source(config, database, name, stopper=stopper)
     if outcome.busy:
         log.info("crawl %s skipped: %s", name, outcome.busy)
         return
@@ -200,19 +214,18 @@ def run_crawl(config: Config, database: Database, name: str, stop: threading.Eve
 
 
 def fail_abandoned_runs(config: Config, database: Database, now: datetime) -> int:
-    """Runs still 'running' long after any crawl would have timed out: the process died."""
+    """Close runs still 'running' whose process is gone from this host (at once), or
+    that started long before any crawl would have timed out (another host's)."""
     limit = timedelta(seconds=config.crawl.crawl_timeout_s) + STUCK_GRACE
-    count = 0
-    with database.session() as session:
-        for run in repo.list_runs(session, None, 1000):
-            if run.status == "running" and now - run.started_at > limit:
-                repo.finish_run(session, run.id, "failed", {}, "abandoned: its process ended")
-                count += 1
-    return count
+    return len(close_dead_runs(database, older_than=limit))
 
 
 def build_scheduler(
-    config: Config, database: Database, stop: threading.Event, now: datetime
+    config: Config,
+    database: Database,
+    stop: threading.Event,
+    now: datetime,
+    stopper: Stopper | None = None,
 ) -> tuple[BlockingScheduler, RunningJobs, DigestRunner]:
     """A BlockingScheduler (timezone from the config) with every job added."""
     tz = ZoneInfo(config.settings.timezone)
@@ -228,7 +241,7 @@ def build_scheduler(
     grace_s = int(config.schedule.digest_grace_hours * 3600)
     for spec in job_specs(config, database, now):
         if spec.kind == "crawl":
-            func = running.wrap(run_crawl, config, database, spec.target, stop)
+            func = running.wrap(run_crawl, config, database, spec.target, stop, stopper)
             executor, grace = "crawl", None  # a late crawl is still worth running
         elif spec.kind == "digest":
             func = running.wrap(runner.run, None, [spec.target])
@@ -273,13 +286,15 @@ def run_scheduler(config: Config, database: Database) -> int:
     if abandoned:
         log.warning("marked %d abandoned crawl run(s) failed", abandoned)
     stop = threading.Event()
-    scheduler, running, _ = build_scheduler(config, database, stop, now)
+    stopper = Stopper()
+    scheduler, running, _ = build_scheduler(config, database, stop, now, stopper)
 
     def on_signal(signum: int, _frame: Any) -> None:
         if stop.is_set():
             return
         log.info("%s: no new jobs; waiting for running jobs to finish", signal.Signals(signum).name)
         stop.set()
+        stopper.request_stop(signum)  # running crawls stop cleanly, within seconds
         # not from the handler itself: the main thread may hold the scheduler's locks
         threading.Thread(target=scheduler.shutdown, kwargs={"wait": False}).start()
 

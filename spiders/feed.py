@@ -35,15 +35,23 @@ class FeedSpider(ListingSpider):
         sitemap = parse_sitemap(body)
         if sitemap is not None:
             kind, locs = sitemap
-            urls = [u for u in (response.urljoin(loc) for loc in locs) if self.is_allowed(u)]
+            urls = [response.urljoin(loc) for loc in locs]
             if kind == "sitemapindex":
-                children = [self.list_request(u, page + 1 + i) for i, u in enumerate(urls)]
-                return ListPage([], children)
+                children = [u for u in dict.fromkeys(urls) if self.counted_allowed(u)]
+                requests = [self.list_request(u, page + 1 + i) for i, u in enumerate(children)]
+                return ListPage([], requests)
             return ListPage(self.keep_articles(urls))
         urls = [response.urljoin(u) for u in feed_urls(body)]
         if not urls:
             self.logger.warning("no entries found in feed %s", response.url)
         return ListPage(self.keep_articles(urls))
+
+    def counted_allowed(self, url: str) -> bool:
+        """:meth:`is_allowed`, counting a URL out of scope as an offsite link."""
+        if self.is_allowed(url):
+            return True
+        self.count("offsite_links")
+        return False
 
     def keep_articles(self, urls: list[str]) -> list[str]:
         """Entries on allowed domains (and matching article_url_pattern, if set), deduplicated."""

@@ -13,7 +13,6 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
 
 from parsel import Selector
 from scrapy import FormRequest, Request, Spider, signals
@@ -26,6 +25,7 @@ from crawler.extract.encoding import decode_html
 from crawler.items import ArticlePage
 from spiders import hanweb, heuristics, pagers, quality
 from spiders.failures import classify_failure
+from spiders.scope import CrawlScope
 
 LIST, ARTICLE = "list", "article"
 STATS = "leadwatch"
@@ -53,10 +53,9 @@ class ListingSpider(Spider):
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        domains = self.source.allowed_domains or [
-            urlsplit(u).hostname or "" for u in self.source.start_urls
-        ]
-        self.allowed_domains = sorted(set(domains))
+        self.crawl_scope = CrawlScope.of(
+            self.source.start_urls, self.source.allowed_origins, self.source.allowed_domains
+        )
         self.article_pattern = (
             re.compile(self.source.article_url_pattern) if self.source.article_url_pattern else None
         )
@@ -150,6 +149,9 @@ class ListingSpider(Spider):
             previous: hanweb.ProxyPage | None = response.meta.get("lw_hanweb")
             fetched = (previous.start - 1 if previous else 0) + len(store.records)
             proxy = hanweb.next_proxy_page(store, page_number, fetched, previous)
+            if proxy and not self.is_allowed(proxy.url):
+                self.count("offsite_links")
+                proxy = None
             nexts = [self.proxy_request(proxy, page_number + 1)] if proxy else []
             if not nexts and not previous and store.proxy_href is None:
                 nexts = self.next_requests(response, Selector(text=html), html)
@@ -168,7 +170,7 @@ class ListingSpider(Spider):
         urls: dict[str, None] = {}  # ordered and de-duplicated
         for href in hrefs:
             url = response.urljoin(href.strip()).split("#", 1)[0]
-            if url in urls or not url.startswith(("http://", "https://")):
+            if url in urls or not url.lower().startswith(("http://", "https://")):
                 continue
             if not self.is_allowed(url):
                 self.count("offsite_links")
@@ -178,9 +180,9 @@ class ListingSpider(Spider):
         return list(urls)
 
     def is_allowed(self, url: str) -> bool:
-        """True for URLs on the source's own (or configured) domains."""
-        host = urlsplit(url).hostname or ""
-        return any(host == d or host.endswith("." + d) for d in self.allowed_domains)
+        """True for URLs within the source's scope (spiders.scope): its own origins, or
+        those its config allows."""
+        return self.crawl_scope.allows(url)
 
     def is_article_url(self, url: str, *, in_records: bool = False) -> bool:
         if self.article_pattern:
@@ -197,7 +199,10 @@ class ListingSpider(Spider):
             url = response.urljoin(href.strip()) if href else None
         else:
             url = pagers.find_next_page(response.url, sel, html)
-        if not url or url == response.url or not self.is_allowed(url):
+        if not url or url == response.url:
+            return []
+        if not self.is_allowed(url):
+            self.count("offsite_links")
             return []
         return [self.list_request(url, page + 1)]
 
@@ -237,6 +242,9 @@ class ListingSpider(Spider):
         request = getattr(failure, "request", None)
         url = request.url if request is not None else "?"
         kind = classify_failure(failure)
+        if kind.name == "offsite":  # counted by the middleware that dropped it
+            self.logger.info("skipped %s: %s", url, kind.message)
+            return
         if not kind.is_error:
             self.count(kind.name)  # e.g. forbidden by robots.txt
             self.logger.info("skipped %s: %s", url, kind.message)

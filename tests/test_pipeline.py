@@ -8,7 +8,6 @@ pipeline drives tests/faulty_worker.py, the real worker with that one fault inje
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import sqlite3
@@ -24,13 +23,13 @@ from crawler.crawl.worker import ArticleProcessor
 from crawler.extract import ArticleSelectors
 from crawler.items import ArticleItem, ArticlePage
 from crawler.store import Database
-from tests.helpers.instance import Instance, demo_sources, load_truth, write_instance
+from tests.helpers.instance import Instance, demo_sources, write_instance
 from tests.helpers.paths import DEMO_SITE, REPO, TAXONOMY
+from tests.helpers.pipeline import TRUTH, crawl, stored_urls
 
 pytestmark = pytest.mark.integration  # real crawls, servers or processes
 
 HERE = Path(__file__).resolve().parent
-TRUTH = [t for t in load_truth() if t["path"].startswith("doc/")]  # the demo-yixing column
 
 
 def page(path: str, body: bytes | None = None) -> ArticlePage:
@@ -97,32 +96,6 @@ def test_frames_survive_arbitrary_chunking():
 
 
 # --- real crawls ---------------------------------------------------------------------------
-
-
-def crawl(inst: Instance, *settings: str, env: dict[str, str] | None = None) -> tuple[dict, str]:
-    """A crawl of demo-yixing with extra Scrapy settings: (stats, log)."""
-    proc = subprocess.run(
-        [
-            sys.executable,
-            str(HERE / "pipeline_crawl.py"),
-            str(inst.config),
-            "demo-yixing",
-            *settings,
-        ],
-        capture_output=True,
-        text=True,
-        cwd=inst.dir,
-        env={**os.environ, "PYTHONPATH": f"{HERE}{os.pathsep}{REPO}", **(env or {})},
-        timeout=300,
-        check=False,
-    )
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    return json.loads(proc.stdout.strip().splitlines()[-1]), proc.stderr
-
-
-def stored_urls(inst: Instance) -> set[str]:
-    with sqlite3.connect(inst.db) as db:
-        return {r[0] for r in db.execute("select url from articles")}
 
 
 def lost_urls(log: str) -> list[str]:

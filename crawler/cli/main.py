@@ -74,6 +74,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_crawl(args: argparse.Namespace) -> int:
     from crawler.crawl import CrawlInterrupted, claim, crawl_sources
+    from crawler.crawl.launch import Stopper
 
     config = config_from_args(args)
     known = [s.name for s in config.sources]
@@ -89,7 +90,9 @@ def cmd_crawl(args: argparse.Namespace) -> int:
         )
         return 1
     database = open_database(config)
-    with ExitStack() as locks:
+    # SIGTERM from here on stops the crawl cleanly (forwarded to the crawl process) and
+    # starts no further one; before here there is nothing to clean up.
+    with ExitStack() as locks, Stopper().handling_signals() as stopper:
         busy = {n: why for n in names if (why := claim(config, database, n, locks))}
         for name, why in busy.items():
             err_console.print(f"{name} is {why}; not starting a second crawl of it", markup=False)
@@ -105,6 +108,7 @@ def cmd_crawl(args: argparse.Namespace) -> int:
                 full=args.full,
                 quiet=not args.verbose,
                 claimed=True,
+                stopper=stopper,
                 on_done=lambda o: console.print(f"  done {o.source}", markup=False),
             )
         except CrawlInterrupted as stopped:
@@ -112,6 +116,11 @@ def cmd_crawl(args: argparse.Namespace) -> int:
             raise
     for outcome in outcomes:
         console.print(outcome.summary(), markup=False)
+    if stopper.signal is not None:
+        left = names[len(outcomes) :]
+        if left:
+            err_console.print(f"{stopper.reason()}; not started: {', '.join(left)}", markup=False)
+        return 128 + stopper.signal
     return 0 if all(o.ok for o in outcomes) and not busy else 1
 
 

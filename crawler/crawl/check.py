@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from crawler.config import Config, Source
+from crawler.crawl.childenv import child_environment
 
 # How many article links the report keeps (and the CLI shows).
 SHOWN_LINKS = 5
@@ -122,7 +123,9 @@ def check_source(config: Config, name: str, *, timeout_s: float = 120) -> CheckR
         cmd = [sys.executable, "-m", "crawler.crawl.check", name]
         cmd += ["--config", str(config.path), "--out", str(out)]
         try:
-            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout_s)
+            proc = subprocess.run(
+                cmd, capture_output=True, text=True, timeout=timeout_s, env=child_environment()
+            )
             failure = f"check process exited with {proc.returncode}: {proc.stderr[-500:]}"
         except subprocess.TimeoutExpired:
             failure = f"check timed out after {timeout_s:.0f} s"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from crawler.config import Config, load_config_or_defaults
+from crawler.config import DATABASE_ENV, Config, load_config_or_defaults
 from crawler.crawl.worker_process import WorkerProcess
 from crawler.store import Database
 
@@ -35,12 +35,25 @@ def crawl_database(crawler: Any) -> Database:
 
 def article_worker_args(config: Config) -> list[str]:
     """Command-line arguments of the article worker for ``config``."""
-    return [config.database_url, str(config.taxonomy_path)]
+    crawl = config.crawl
+    return [
+        str(config.taxonomy_path),
+        f"--page-time-s={crawl.page_time_budget_s:g}",
+        f"--page-memory-mb={crawl.page_memory_budget_mb}",
+    ]
+
+
+def article_worker_env(config: Config) -> dict[str, str]:
+    """What the article worker needs in its environment beyond the basics: the database
+    URL (it may hold a password, so it is not passed in argv)."""
+    return {DATABASE_ENV: config.database_url}
 
 
 def start_article_worker(config: Config) -> WorkerProcess:
     """Start the article worker ahead of the crawler (needs the reactor installed)."""
-    return WorkerProcess(ARTICLE_WORKER, article_worker_args(config)).start()
+    return WorkerProcess(
+        ARTICLE_WORKER, article_worker_args(config), article_worker_env(config)
+    ).start()
 
 
 def hand_over_article_worker(crawler: Any, worker: WorkerProcess) -> None:
@@ -57,3 +70,13 @@ def take_article_worker(crawler: Any, module: str, args: list[str]) -> WorkerPro
     if worker is not None:
         worker.stop()  # started for a different pipeline set-up: not needed
     return None
+
+
+def mark_stopped(crawler: Any, signal_name: str) -> None:
+    """Record that a signal (``SIGTERM``) stopped this crawl (see :func:`stopped_by`)."""
+    crawler._leadwatch_stopped_by = signal_name
+
+
+def stopped_by(crawler: Any) -> str | None:
+    """The name of the signal that stopped this crawl, if one did."""
+    return getattr(crawler, "_leadwatch_stopped_by", None)

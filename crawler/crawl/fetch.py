@@ -12,6 +12,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from crawler.crawl.childenv import child_environment
+
 
 def fetch_urls(
     urls: list[str], config_path: Path | None = None
@@ -25,7 +27,14 @@ def fetch_urls(
         # Scrapy's log (retries, robots.txt, tracebacks of refused connections) is not for
         # the user: each URL's error is in its record. It is shown only if the fetch
         # process itself failed.
-        proc = subprocess.run(cmd, check=False, capture_output=True, text=True, errors="replace")
+        proc = subprocess.run(
+            cmd,
+            env=child_environment(),
+            check=False,
+            capture_output=True,
+            text=True,
+            errors="replace",
+        )
         crashed = _last_line(proc.stderr) if proc.returncode != 0 else ""
         results = []
         for i, url in enumerate(urls):

@@ -20,6 +20,7 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from crawler.crawl import settings as default_settings
+from spiders.scope import CrawlScope
 
 
 class FetchSpider(Spider):
@@ -28,6 +29,8 @@ class FetchSpider(Spider):
     def __init__(self, urls: list[str], out_dir: str, **kwargs: Any):
         super().__init__(**kwargs)
         self.urls, self.out_dir = urls, Path(out_dir)
+        # Redirects and refreshes may not leave the origins of the URLs asked for.
+        self.crawl_scope = CrawlScope.of(urls)
 
     async def start(self) -> Any:
         for i, url in enumerate(self.urls):

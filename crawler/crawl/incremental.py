@@ -2,9 +2,11 @@
 
 Built on the store, not on Scrapy's JOBDIR (which silently loses a killed crawl, see
 DESIGN.md). Paging stops early only when every article on a list page was already stored
-when the source's last *completed* run finished (its watermark). Articles that a run
-killed half-way stored are skipped, but a page of them does not stop paging: the older
-pages behind them were never reached, and the next run must go on to them.
+when the source's last *clean* run finished (its watermark): completed, and no fetched
+page lost on the way (``lost`` in its counters, crawler.crawl.pipeline). Articles that a
+run killed half-way, or one that lost pages, stored are skipped, but a page of them does
+not stop paging: the pages behind them may hold what that run never stored, and the next
+run must go on to them.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ class IncrementalMiddleware:
         self.crawler = crawler
         self.full = crawler.settings.getbool("LEADWATCH_FULL")
         self.known: set[str] = set()
-        self.settled: set[str] = set()  # stored before the last completed run finished
+        self.settled: set[str] = set()  # stored before the last clean run finished
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> IncrementalMiddleware:
@@ -45,7 +47,7 @@ class IncrementalMiddleware:
             return
         database = crawl_database(self.crawler)
         with database.session() as session:
-            completed = repo.last_run(session, spider.name, status="completed")
+            completed = repo.last_clean_run(session, spider.name)
             watermark = completed.finished_at if completed else None
             rows = session.execute(
                 select(Article.url, Article.first_seen_at).where(Article.source == spider.name)
@@ -55,7 +57,7 @@ class IncrementalMiddleware:
                 if watermark is not None and first_seen <= watermark:
                     self.settled.add(url)
         spider.logger.info(
-            "incremental: %d known articles, %d of them before the last completed run (%s)",
+            "incremental: %d known articles, %d of them before the last clean run (%s)",
             len(self.known),
             len(self.settled),
             watermark.isoformat() if watermark else "none: no early stop",
@@ -78,7 +80,7 @@ class IncrementalMiddleware:
             if kind == LIST and stop:
                 stats.inc_value("incremental/stopped_early")
                 self.crawler.spider.logger.info(
-                    "incremental: every article on %s was known at the last completed run; "
+                    "incremental: every article on %s was known at the last clean run; "
                     "not paging further",
                     response.url,
                 )

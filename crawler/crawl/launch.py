@@ -1,20 +1,42 @@
-"""Start crawls as subprocesses, one per source, and report on each."""
+"""Start crawls as subprocesses, one per source, and report on each.
+
+A run row is written before its crawl process starts, with this process's id and host;
+the crawl process takes it over (crawler.crawl.runs). Whatever ends the crawl, the row
+does not stay ``running``: the crawl records its outcome, or this process does (exit
+status, timeout, Ctrl-C, SIGTERM), or, when both were killed, the next crawl of the
+source or the scheduler finds the process gone and closes it (crawler.crawl.liveness).
+
+SIGTERM (and Ctrl-C) reach this process's :class:`Stopper`, which forwards SIGTERM to
+every crawl process it started: each stops cleanly (Scrapy's graceful shutdown; pages in
+hand are stored) within ``STOP_GRACE_S`` or is killed, and its run is recorded failed,
+"stopped (SIGTERM)". No further crawl starts.
+"""
 
 from __future__ import annotations
 
 import fcntl
+import os
+import signal
 import subprocess
 import sys
+import threading
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from types import FrameType
 
 from crawler.config import Config
+from crawler.crawl.childenv import child_environment
+from crawler.crawl.liveness import close_dead_runs, this_host
 from crawler.store import Database, repo
 from crawler.store.models import CrawlRun
 from crawler.timeutil import local
+
+# How long a crawl process may take to stop cleanly once asked to before it is killed
+# (Scrapy finishes the requests in progress; the worker stores the pages in hand).
+STOP_GRACE_S = 60.0
 
 
 @dataclass
@@ -56,6 +78,71 @@ class CrawlInterrupted(KeyboardInterrupt):
         self.run_id = run_id
 
 
+class Stopper:
+    """Stops the crawl processes this process started, on request (a signal handler).
+
+    Thread-safe: the scheduler runs crawls in threads, and only its main thread receives
+    signals. Once asked, no new crawl starts.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._children: set[subprocess.Popen[bytes]] = set()
+        self.signal: int | None = None
+
+    @property
+    def stopping(self) -> bool:
+        return self.signal is not None
+
+    def reason(self) -> str:
+        name = signal.Signals(self.signal).name if self.signal else "stop"
+        return f"stopped ({name})"
+
+    def request_stop(self, signum: int = signal.SIGTERM) -> None:
+        """Ask every running crawl process to stop (SIGTERM); start no new one."""
+        with self._lock:
+            if self.signal is None:
+                self.signal = signum
+            children = list(self._children)
+        for child in children:
+            _terminate(child)
+
+    def handle(self, signum: int, _frame: FrameType | None) -> None:
+        """A signal handler: :meth:`request_stop`."""
+        self.request_stop(signum)
+
+    @contextmanager
+    def handling_signals(self) -> Iterator[Stopper]:
+        """SIGTERM stops the crawls while in this block (signals reach the main thread
+        only; elsewhere the block does nothing)."""
+        if threading.current_thread() is not threading.main_thread():
+            yield self
+            return
+        previous = signal.signal(signal.SIGTERM, self.handle)
+        try:
+            yield self
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+
+    @contextmanager
+    def watching(self, child: subprocess.Popen[bytes]) -> Iterator[None]:
+        with self._lock:
+            self._children.add(child)
+            stopping = self.stopping
+        if stopping:  # asked while the process was starting
+            _terminate(child)
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._children.discard(child)
+
+
+def _terminate(child: subprocess.Popen[bytes]) -> None:
+    with suppress(ProcessLookupError):
+        child.send_signal(signal.SIGTERM)
+
+
 @contextmanager
 def source_lock(config: Config, name: str) -> Iterator[bool]:
     """Hold this process's claim on crawling ``name`` (an flock in data/locks/, released
@@ -73,15 +160,21 @@ def source_lock(config: Config, name: str) -> Iterator[bool]:
 
 def claim(config: Config, database: Database, name: str, locks: ExitStack) -> str | None:
     """Claim ``name`` for a crawl by this process until ``locks`` closes; if another
-    crawl has it, say why instead. Two crawls of one site would double the load on it."""
+    crawl has it, say why instead. Two crawls of one site would double the load on it.
+
+    A run left ``running`` by a crawl process that is gone is closed as failed first."""
     if not locks.enter_context(source_lock(config, name)):
         return "being crawled already by another leadwatch process"
-    # The lock covers this machine; a run row still 'running' within the crawl timeout
-    # covers a process that shares the database from elsewhere.
+    close_dead_runs(database, name)
+    # The lock covers this machine; a run row still 'running' covers a crawl process that
+    # outlived its parent, or one that shares the database from elsewhere (judged by age).
     with database.session() as session:
         run = repo.last_run(session, name)
+    if run is None or run.status != "running":
+        return None
     limit = timedelta(seconds=config.crawl.crawl_timeout_s)
-    if run and run.status == "running" and datetime.now(UTC) - run.started_at < limit:
+    checkable = run.pid is not None and run.host == this_host()
+    if checkable or datetime.now(UTC) - run.started_at < limit:
         return f"being crawled already (run {run.id}, started {local(run.started_at)})"
     return None
 
@@ -96,18 +189,23 @@ def crawl_source(
     quiet: bool = True,
     origin: str | None = None,
     claimed: bool = False,
+    stopper: Stopper | None = None,
 ) -> CrawlOutcome:
-    """Crawl one source in a child process; the run row survives a crash, a timeout
-    and Ctrl-C (:class:`CrawlInterrupted`). A source another crawl holds is not crawled
-    twice; ``claimed`` says the caller holds it already (see :func:`claim`).
+    """Crawl one source in a child process; the run row survives a crash, a timeout,
+    SIGTERM (through ``stopper``) and Ctrl-C (:class:`CrawlInterrupted`). A source
+    another crawl holds is not crawled twice; ``claimed`` says the caller holds it
+    already (see :func:`claim`).
 
     ``origin`` (scheme://host:port) replaces the origin of the source's start URLs."""
     config.source(name)  # unknown names fail here, listing the known ones
+    stopper = stopper or Stopper()
     with ExitStack() as locks:
         busy = None if claimed else claim(config, database, name, locks)
         if busy:
             return CrawlOutcome(name, None, 1, busy=busy)
-        return _crawl(config, database, name, full, timeout_s, quiet, origin)
+        if stopper.stopping:
+            return CrawlOutcome(name, None, 1, busy=stopper.reason())
+        return _crawl(config, database, name, full, timeout_s, quiet, origin, stopper)
 
 
 def _crawl(
@@ -118,9 +216,10 @@ def _crawl(
     timeout_s: float | None,
     quiet: bool,
     origin: str | None,
+    stopper: Stopper,
 ) -> CrawlOutcome:
     with database.session() as session:
-        run_id = repo.start_run(session, name).id
+        run_id = repo.start_run(session, name, pid=os.getpid(), host=this_host()).id
     cmd = [sys.executable, "-m", "crawler.crawl.job", name, "--config", str(config.path)]
     cmd += ["--run-id", str(run_id)] + (["--full"] if full else [])
     cmd += ["--origin", origin] if origin else []
@@ -129,26 +228,57 @@ def _crawl(
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with log_path.open("wb") as log:
         output = log if quiet else None
-        try:
-            proc = subprocess.run(cmd, stdout=output, stderr=output, timeout=timeout, check=False)
-            exit_code, message = proc.returncode, f"crawl process exited with {proc.returncode}"
-        except subprocess.TimeoutExpired:
-            exit_code, message = 124, f"crawl timed out after {timeout:.0f} s"
-        except KeyboardInterrupt:
-            # The child got the Ctrl-C too; the run must not stay 'running' (that would
-            # keep the scheduler off the source until the crawl timeout).
-            with database.session() as session:
-                repo.finish_run(session, run_id, "failed", {}, "interrupted (Ctrl-C)")
-            raise CrawlInterrupted(name, run_id) from None
-    if exit_code != 0:
+        proc = subprocess.Popen(cmd, stdout=output, stderr=output, env=child_environment())
+        with stopper.watching(proc):
+            try:
+                exit_code, message = _wait(proc, timeout, stopper)
+            except KeyboardInterrupt:
+                # The child got the Ctrl-C too and stops cleanly; the run must not stay
+                # 'running' (that would keep the scheduler off the source).
+                _wait_stopped(proc)
+                with database.session() as session:
+                    repo.finish_run(session, run_id, "failed", {}, "interrupted (Ctrl-C)")
+                raise CrawlInterrupted(name, run_id) from None
+    stopped = stopper.stopping or exit_code in (-signal.SIGTERM, 128 + signal.SIGTERM)
+    if stopped:
+        message = stopper.reason() if stopper.stopping else "stopped (SIGTERM)"
+    elif exit_code != 0:
         message += f"; log: {log_path}"
     with database.session() as session:
         run = session.get(CrawlRun, run_id)
-        if run is not None and run.status == "running":
+        # A crawl that completed before the stop reached it keeps its outcome.
+        if run is not None and (run.status == "running" or (stopped and run.status == "failed")):
             repo.finish_run(session, run_id, "failed", {}, message)
     with database.session() as session:
         run = session.get(CrawlRun, run_id)
     return CrawlOutcome(name, run, exit_code)
+
+
+def _wait(proc: subprocess.Popen[bytes], timeout: float, stopper: Stopper) -> tuple[int, str]:
+    """Wait for the crawl process: (exit status, what to record if it did not)."""
+    deadline = datetime.now(UTC) + timedelta(seconds=timeout)
+    while True:
+        left = (deadline - datetime.now(UTC)).total_seconds()
+        if stopper.stopping:
+            return _wait_stopped(proc), stopper.reason()
+        try:
+            # Short waits: a SIGTERM handled meanwhile is noticed within a second.
+            code = proc.wait(timeout=max(0.0, min(left, 1.0)))
+            return code, f"crawl process exited with {code}"
+        except subprocess.TimeoutExpired:
+            if left <= 0:
+                _terminate(proc)
+                _wait_stopped(proc)
+                return 124, f"crawl timed out after {timeout:.0f} s"
+
+
+def _wait_stopped(proc: subprocess.Popen[bytes]) -> int:
+    """Wait up to STOP_GRACE_S for a crawl process asked to stop, then kill it."""
+    try:
+        return proc.wait(timeout=STOP_GRACE_S)
+    except (subprocess.TimeoutExpired, KeyboardInterrupt):
+        proc.kill()
+        return proc.wait()
 
 
 def crawl_sources(
@@ -161,14 +291,26 @@ def crawl_sources(
     origin: str | None = None,
     on_done: Callable[[CrawlOutcome], None] | None = None,
     claimed: bool = False,
+    stopper: Stopper | None = None,
 ) -> list[CrawlOutcome]:
-    """Crawl ``names`` one after the other (Scrapy is one core; two would contend)."""
+    """Crawl ``names`` one after the other (Scrapy is one core; two would contend).
+    Once ``stopper`` is asked to stop, the remaining sources are not started."""
     for name in names:
         config.source(name)
+    stopper = stopper or Stopper()
     outcomes = []
     for name in names:
+        if stopper.stopping:
+            break
         outcome = crawl_source(
-            config, database, name, full=full, quiet=quiet, origin=origin, claimed=claimed
+            config,
+            database,
+            name,
+            full=full,
+            quiet=quiet,
+            origin=origin,
+            claimed=claimed,
+            stopper=stopper,
         )
         outcomes.append(outcome)
         if on_done:

@@ -6,11 +6,30 @@ classifying and storing (:mod:`crawler.crawl.worker`) cost more per page than fe
 and Scrapy's reactor is one core, so that work runs in a worker process while the
 reactor goes on fetching. This pipeline batches pages to the worker and turns what it
 reports into the crawl's counters. The one place items meet the store.
+
+A page is stored, or counted and named; a page whose batch died with its worker is
+tried again. When the worker dies:
+
+- over a page's CPU budget (SIGPROF, crawler.crawl.budget): the page it was at (its
+  progress slot, crawler.crawl.progress) is recorded as ``too_complex``; every other
+  page it held is sent again;
+- of anything else (killed, crashed, hung past ``batch_timeout_s``): each page it held
+  is tried again alone ("suspects", one in flight at a time). A page that kills the
+  worker when it is alone is the culprit: recorded as ``worker_killed``, named in the
+  log and the run's counters. So a kill from outside costs nothing, and a page that
+  crashes the worker costs only itself.
+
+Pages that cannot be handed over at all (the worker kept dying and the crawl stopped)
+are counted as ``lost``: a run that lost pages is no reference for the next run's
+incremental early stop (crawler.crawl.incremental), so they are fetched again.
 """
 
 from __future__ import annotations
 
 import logging
+import signal
+from collections import deque
+from dataclasses import dataclass
 from typing import Any
 
 from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
@@ -21,15 +40,27 @@ from classifiers import load_taxonomy
 from crawler.crawl.context import (
     ARTICLE_WORKER,
     article_worker_args,
+    article_worker_env,
     crawl_config,
     take_article_worker,
 )
-from crawler.crawl.runs import WORKER_FAILED
+from crawler.crawl.runs import WORKER_FAILED, WORKER_PEAK_RSS, name_page
 from crawler.crawl.worker import ArticleProcessor, BatchResult
 from crawler.crawl.worker_process import WorkerProcess
 from crawler.items import ArticleItem, ArticlePage
 
 logger = logging.getLogger(__name__)
+
+Page = ArticlePage | ArticleItem
+# How the kernel ends a worker that went over a page's CPU budget.
+BUDGET_SIGNALS = {signal.SIGPROF, signal.SIGXCPU}
+
+
+@dataclass
+class Batch:
+    pages: list[Page]
+    timer: IDelayedCall
+    suspect: bool = False  # one page, sent alone after a worker died holding it
 
 
 class ArticlePipeline:
@@ -37,10 +68,11 @@ class ArticlePipeline:
 
     Batches grow while the worker is busy (up to ``LEADWATCH_STORE_BATCH`` pages, one
     transaction each) and shrink when it is idle, so the worker never waits and the last
-    pages are stored soon after they are fetched. A page the worker could not handle, or
-    a batch lost with a worker that died, counts as an error; the crawl goes on.
-    ``LEADWATCH_ARTICLE_WORKER = False`` processes the pages in the crawl process instead
-    (slower; handy under a debugger).
+    pages are stored soon after they are fetched. A page the worker could not handle
+    counts as an error; a batch lost with a worker that died is tried again (see the
+    module docstring); the crawl goes on. ``LEADWATCH_ARTICLE_WORKER = False`` processes
+    the pages in the crawl process instead (slower, no page budget; handy under a
+    debugger).
     """
 
     worker_module = ARTICLE_WORKER
@@ -49,10 +81,11 @@ class ArticlePipeline:
     # Fetched pages not yet sent to the worker before the crawl waits for it: the worker
     # may lag a second or so behind (its start-up), and the crawl must not stall meanwhile.
     max_pending_bytes = 32 * 1024 * 1024
-    # A worker that died is replaced; one that keeps dying stops the crawl.
+    # A worker that died is replaced; one that dies this many times more without storing
+    # a batch in between stops the crawl. Deaths over a page's budget do not count.
     max_restarts = 3
     # A batch not answered in this long means a hung worker, which is then ended (a batch
-    # of 100 pages takes well under a second).
+    # of 100 pages takes well under a second; a page over its budget ends sooner).
     batch_timeout_s = 300.0
 
     def __init__(self, crawler: Any):
@@ -63,13 +96,17 @@ class ArticlePipeline:
         config = crawl_config(crawler)
         load_taxonomy(config.taxonomy_path)  # a broken taxonomy fails here, with its message
         self.worker_args = article_worker_args(config)
+        self.worker_env = article_worker_env(config)
+        self.database_url = config.database_url
+        self.taxonomy_path = config.taxonomy_path
         self.worker: WorkerProcess | None = None
         self.inline: ArticleProcessor | None = None
-        self.pending: list[ArticlePage | ArticleItem] = []
+        self.pending: deque[Page] = deque()  # fetched, not sent yet
         self.pending_bytes = 0
-        self.in_flight: dict[int, tuple[list[ArticlePage | ArticleItem], IDelayedCall]] = {}
+        self.suspects: deque[Page] = deque()  # pages to try alone, before any other
+        self.in_flight: dict[int, Batch] = {}
         self.batches = 0
-        self.restarts = 0
+        self.restarts = 0  # worker deaths since the last batch it stored
         self.waiters: list[Deferred[None]] = []
 
     @classmethod
@@ -94,7 +131,7 @@ class ArticlePipeline:
         if not self.use_worker:
             if len(self.pending) >= self.batch_size:
                 self.process_inline()
-        elif len(self.in_flight) < self.max_in_flight:
+        elif self.can_submit():
             self.submit()
         while self.pending_bytes > self.max_pending_bytes:
             self.stats.inc_value("leadwatch/article_worker/backlog_waits")
@@ -105,8 +142,8 @@ class ArticlePipeline:
         """Returns once every page has been stored (or counted as an error)."""
         if not self.use_worker:
             self.process_inline()
-        while self.pending or self.in_flight:
-            if self.pending and len(self.in_flight) < self.max_in_flight:
+        while self.pending or self.suspects or self.in_flight:
+            if self.can_submit():
                 self.submit()
             else:
                 await self.batch_finished()
@@ -118,12 +155,24 @@ class ArticlePipeline:
     # --- the worker -----------------------------------------------------------------------
 
     def start_worker(self, started: WorkerProcess | None = None) -> None:
-        worker = started or WorkerProcess(self.worker_module, self.worker_args).start()
+        worker = started or WorkerProcess(self.worker_module, self.worker_args, self.worker_env)
+        if started is None:
+            worker.start()
         self.worker = worker.connect(self.on_reply, self.on_exit)
 
+    def can_submit(self) -> bool:
+        """Whether a batch can go to the worker now. A suspect travels alone: if the
+        worker dies while it is in flight, nothing else can be to blame."""
+        if self.suspects:
+            return not self.in_flight
+        if any(batch.suspect for batch in self.in_flight.values()):
+            return False
+        return bool(self.pending) and len(self.in_flight) < self.max_in_flight
+
     def submit(self) -> None:
-        """Sends up to one batch of pending pages to the worker."""
-        pages = self.take_batch()
+        """Sends one batch of pending pages (or one suspect page) to the worker."""
+        suspect = bool(self.suspects)
+        pages = [self.suspects.popleft()] if suspect else self.take_batch()
         if self.worker is None:
             self.lost(pages, "the article worker is gone")
             return
@@ -131,14 +180,14 @@ class ArticlePipeline:
 
         self.batches += 1
         timer = reactor.callLater(self.batch_timeout_s, self.overdue, self.batches)
-        self.in_flight[self.batches] = (pages, timer)
+        self.in_flight[self.batches] = Batch(pages, timer, suspect)
         run_id = getattr(self.crawler.spider, "leadwatch_run_id", None)
         self.worker.send((self.batches, pages, run_id))
 
     def on_reply(self, reply: tuple[int, BatchResult]) -> None:
         batch_id, result = reply
-        _, timer = self.in_flight.pop(batch_id)
-        timer.cancel()
+        self.in_flight.pop(batch_id).timer.cancel()
+        self.restarts = 0
         self.count(result)
         self.batch_done()
 
@@ -152,26 +201,63 @@ class ArticlePipeline:
     def on_exit(self, worker: WorkerProcess, why: str) -> None:
         if worker.stopping:
             return
-        for pages, timer in self.in_flight.values():
-            if timer.active():
-                timer.cancel()
-            self.lost(pages, f"the article worker process died ({why})")
+        for batch in self.in_flight.values():
+            if batch.timer.active():
+                batch.timer.cancel()
+        over_budget = self.sort_out_lost_batches(worker, why)
         self.in_flight.clear()
         self.worker = None
-        if self.restarts < self.max_restarts:
-            self.restarts += 1
+        if over_budget:
+            logger.info("restarting the article worker, ended over a page's budget")
+            self.start_worker()
+            self.batch_done()
+            return
+        self.restarts += 1
+        if self.restarts <= self.max_restarts:
             logger.warning("restarting the article worker (restart %d)", self.restarts)
             self.start_worker()
         else:
-            logger.error("the article worker died %d times; stopping the crawl", self.restarts + 1)
+            logger.error("the article worker died %d times; stopping the crawl", self.restarts)
             self.stats.set_value(WORKER_FAILED, 1)
             engine = self.crawler.engine
             if engine is not None and engine.spider is not None:  # not closed yet
                 deferred_from_coro(engine.close_spider_async(reason="article worker failed"))
         self.batch_done()
 
+    def sort_out_lost_batches(self, worker: WorkerProcess, why: str) -> bool:
+        """Decide what becomes of each page the dead worker held; True when it died over
+        a page's budget (that page is recorded, the others are sent again)."""
+        at = worker.last_progress  # (batch id, page index or STORING); None: idle
+        if worker.exit_signal in BUDGET_SIGNALS and at and at[0] in self.in_flight and at[1] >= 0:
+            current = self.in_flight[at[0]]
+            culprit = current.pages[at[1]]
+            self.name_failure(culprit.url, "too_complex", "went over its CPU budget")
+            for batch in reversed(self.in_flight.values()):
+                self.requeue([page for page in batch.pages if page is not culprit])
+            return True
+        for batch in self.in_flight.values():
+            if batch.suspect:  # it was alone in flight: nothing else can have done it
+                self.name_failure(batch.pages[0].url, "worker_killed", f"killed the worker ({why})")
+        held = [
+            page for batch in self.in_flight.values() if not batch.suspect for page in batch.pages
+        ]
+        if held:
+            logger.warning(
+                "the article worker died (%s) holding %d pages; trying each again alone",
+                why,
+                len(held),
+            )
+            self.stats.inc_value("leadwatch/article_worker/retried_pages", len(held))
+            self.suspects.extend(held)
+        return False
+
+    def requeue(self, pages: list[Page]) -> None:
+        """Put ``pages`` back at the front of the queue, in their order."""
+        self.pending.extendleft(reversed(pages))
+        self.pending_bytes += sum(len(page.body) for page in pages)
+
     def batch_done(self) -> None:
-        if self.pending and len(self.in_flight) < self.max_in_flight:
+        if self.worker is not None and self.can_submit():
             self.submit()
         waiters, self.waiters = self.waiters, []
         for waiter in waiters:
@@ -187,15 +273,15 @@ class ArticlePipeline:
     def process_inline(self) -> None:
         """Processes every pending page here, in the crawl process."""
         if self.inline is None:
-            self.inline = ArticleProcessor(*self.worker_args)
+            self.inline = ArticleProcessor(self.database_url, self.taxonomy_path)
         while self.pending:
             run_id = getattr(self.crawler.spider, "leadwatch_run_id", None)
             self.count(self.inline.process(self.take_batch(), run_id))
 
     # --- bookkeeping -------------------------------------------------------------------------
 
-    def take_batch(self) -> list[ArticlePage | ArticleItem]:
-        pages, self.pending = self.pending[: self.batch_size], self.pending[self.batch_size :]
+    def take_batch(self) -> list[Page]:
+        pages = [self.pending.popleft() for _ in range(min(self.batch_size, len(self.pending)))]
         self.pending_bytes -= sum(len(page.body) for page in pages)
         return pages
 
@@ -205,16 +291,30 @@ class ArticlePipeline:
         stats.inc_value("leadwatch/articles_updated", result.updated)
         stats.inc_value("leadwatch/articles_unchanged", result.unchanged)
         stats.inc_value("leadwatch/errors", result.errors)
+        if result.lost:
+            stats.inc_value("leadwatch/lost", result.lost)
+        for url in result.too_complex:
+            stats.inc_value("leadwatch/too_complex")
+            name_page(stats, "too_complex", url)
         stats.inc_value("leadwatch/article_worker/batches")
         stats.inc_value("leadwatch/article_worker/cpu_s", round(result.seconds, 3))
+        stats.max_value(WORKER_PEAK_RSS, result.peak_rss_kb)
         for problem in result.problems:
             logger.warning("%s", problem)
         for warning in result.warnings:
             logger.debug("%s", warning)
 
-    def lost(self, pages: list[ArticlePage | ArticleItem], why: str) -> None:
+    def name_failure(self, url: str, kind: str, why: str) -> None:
+        """One page not stored by its own fault: an error, counted by kind and named."""
+        self.stats.inc_value("leadwatch/errors")
+        self.stats.inc_value(f"leadwatch/{kind}")
+        name_page(self.stats, kind, url)
+        logger.error("%s: %s; not stored (counted as errors):\n  %s", kind, why, url)
+
+    def lost(self, pages: list[Page], why: str) -> None:
         if not pages:
             return
         self.stats.inc_value("leadwatch/errors", len(pages))
+        self.stats.inc_value("leadwatch/lost", len(pages))
         urls = "\n  ".join(page.url for page in pages)
         logger.error("%s; not stored (counted as errors):\n  %s", why, urls)

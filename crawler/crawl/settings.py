@@ -24,12 +24,19 @@ REMOTE_CONTROL_ENABLED = False  # Scrapy 2.19 would open a control port in every
 FEED_EXPORT_ENCODING = "utf-8"
 
 DOWNLOADER_MIDDLEWARES = {
+    # Every request, whatever made it, stays within the source's origins (before
+    # robots.txt, so no other origin's robots.txt is asked for either).
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+    "crawler.crawl.offsite.OffsiteDownloaderMiddleware": 50,
     # Retries wait 1 s, 2 s, 4 s … (Scrapy's own RetryMiddleware retries at once).
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.crawl.retry.BackoffRetryMiddleware": 550,
     # A redirect back to a URL of its own chain fails at once, logged and counted.
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
     "crawler.crawl.redirect.LoopAwareRedirectMiddleware": 600,
+    # A <meta> refresh is followed only when it is an element of the page, not text.
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "crawler.crawl.redirect.ElementMetaRefreshMiddleware": 580,
 }
 SPIDER_MIDDLEWARES = {
     "crawler.crawl.incremental.IncrementalMiddleware": 550,

@@ -8,9 +8,8 @@ the crawl's bottleneck.
 from __future__ import annotations
 
 import logging
-import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from contextlib import suppress
 from typing import Any
 
@@ -20,6 +19,8 @@ from twisted.internet.error import ProcessExitedAlready
 from twisted.python.failure import Failure
 
 from crawler.crawl import frames
+from crawler.crawl.childenv import child_environment
+from crawler.crawl.progress import FD_ENV, ProgressSlot
 
 logger = logging.getLogger(__name__)
 
@@ -29,15 +30,21 @@ class WorkerProcess(protocol.ProcessProtocol):
 
     It may be started before its user is ready for it (it takes a second or so to start):
     :meth:`connect` names the callbacks. ``on_exit(worker, why)`` is called when the child
-    ends, expected (after :meth:`stop`) or not. Its stderr is the crawl process's own
-    (the crawl log).
+    ends, expected (after :meth:`stop`) or not; ``exit_signal`` then says which signal
+    ended it, if one did. Its stderr is the crawl process's own (the crawl log). Its
+    environment is :func:`~crawler.crawl.childenv.child_environment` plus ``env``; its
+    :class:`~crawler.crawl.progress.ProgressSlot` says what it was doing when it died.
     """
 
-    def __init__(self, module: str, args: list[str]):
-        self.module, self.args = module, args
+    def __init__(self, module: str, args: list[str], env: Mapping[str, str] | None = None):
+        self.module, self.args, self.env = module, args, dict(env or {})
         self.on_reply: Callable[[Any], None] | None = None
         self.on_exit: Callable[[WorkerProcess, str], None] | None = None
         self.exit_reason: str | None = None
+        self.exit_signal: int | None = None
+        self.progress = ProgressSlot()
+        # (batch id, page index or STORING) the child was at when it ended; None: idle
+        self.last_progress: tuple[int, int] | None = None
         self.decoder = frames.Decoder()
         self.stopping = False
         self.ended: Deferred[None] = Deferred()
@@ -54,10 +61,10 @@ class WorkerProcess(protocol.ProcessProtocol):
     def start(self) -> WorkerProcess:
         from twisted.internet import reactor  # the one Scrapy installed
 
-        # The child imports our code from where this process found it.
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+        env = child_environment({**self.env, FD_ENV: "3"})
         argv = [sys.executable, "-m", self.module, *self.args]
-        reactor.spawnProcess(self, sys.executable, argv, env=env, childFDs={0: "w", 1: "r", 2: 2})
+        fds = {0: "w", 1: "r", 2: 2, 3: self.progress.fd}
+        reactor.spawnProcess(self, sys.executable, argv, env=env, childFDs=fds)
         return self
 
     def send(self, message: Any) -> None:
@@ -88,6 +95,9 @@ class WorkerProcess(protocol.ProcessProtocol):
 
     def processEnded(self, reason: Failure) -> None:  # noqa: N802 - Twisted's API
         self.exit_reason = reason.getErrorMessage()
+        self.exit_signal = getattr(reason.value, "signal", None)
+        self.last_progress = self.progress.read()
+        self.progress.close()
         if self.on_exit is not None:
             self.on_exit(self, self.exit_reason)
         self.ended.callback(None)

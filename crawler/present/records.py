@@ -35,6 +35,8 @@ def run_dict(run: CrawlRun) -> dict[str, Any]:
         "errors": run.errors,
         "counters": run.counters or {},
         "message": run.message,
+        "pid": run.pid,  # the crawl process (NULL before schema revision 0006)
+        "host": run.host,
     }
 
 

@@ -65,8 +65,13 @@ class CrawlRun(Base):
     articles_updated: Mapped[int] = mapped_column(Integer, default=0)
     errors: Mapped[int] = mapped_column(Integer, default=0)
     message: Mapped[str] = mapped_column(Text, default="")
-    # finer counters from the crawl's stats: {"errors/http_404": 2, "robots_forbidden": 1, …}
-    counters: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
+    # finer counters from the crawl's stats: {"errors/http_404": 2, "robots_forbidden": 1,
+    # "too_complex": 1, "too_complex_urls": ["http://…"], …}
+    counters: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # the process running the crawl and its host: a 'running' run whose process is gone
+    # was killed with it (NULL for runs recorded before revision 0006)
+    pid: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    host: Mapped[str | None] = mapped_column(String(255), nullable=True)
 
 
 class Article(Base):

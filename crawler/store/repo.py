@@ -25,11 +25,45 @@ def fingerprint(body: str) -> str:
 # --- crawl runs -----------------------------------------------------------------------
 
 
-def start_run(session: Session, source: str) -> CrawlRun:
-    run = CrawlRun(source=source, status="running", started_at=utcnow())
+def start_run(
+    session: Session, source: str, *, pid: int | None = None, host: str | None = None
+) -> CrawlRun:
+    """A new ``running`` run of ``source``, by process ``pid`` on ``host``."""
+    run = CrawlRun(source=source, status="running", started_at=utcnow(), pid=pid, host=host)
     session.add(run)
     session.flush()
     return run
+
+
+def take_over_run(session: Session, run_id: int, pid: int, host: str) -> None:
+    """The crawl process (``pid`` on ``host``) now runs the run its parent wrote."""
+    run = session.get(CrawlRun, run_id)
+    if run is not None:
+        run.pid, run.host = pid, host
+
+
+def running_runs(session: Session, source: str | None = None) -> Sequence[CrawlRun]:
+    """Runs still marked ``running`` (of ``source``, or all), oldest first."""
+    query = select(CrawlRun).where(CrawlRun.status == "running").order_by(CrawlRun.id)
+    if source:
+        query = query.where(CrawlRun.source == source)
+    return session.scalars(query).all()
+
+
+def last_clean_run(session: Session, source: str, scan: int = 50) -> CrawlRun | None:
+    """The newest ``completed`` run of ``source`` that lost no page (``lost`` in its
+    counters: fetched pages whose batch could not be stored): the incremental crawl's
+    reference point. Among the last ``scan`` completed runs; None if none qualifies."""
+    query = (
+        select(CrawlRun)
+        .where(CrawlRun.source == source, CrawlRun.status == "completed")
+        .order_by(CrawlRun.id.desc())
+        .limit(scan)
+    )
+    for run in session.scalars(query):
+        if not (run.counters or {}).get("lost"):
+            return run
+    return None
 
 
 def finish_run(
