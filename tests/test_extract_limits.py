@@ -166,3 +166,19 @@ def test_warning_kinds_name_every_bound_and_encoding_warning() -> None:
         "nesting_flattened",
         "text_cut",
     }
+
+
+def test_a_tag_of_many_attributes_does_not_push_the_text_past_the_size_cut() -> None:
+    """5 MB of attributes in one tag before the article: the attributes are trimmed in
+    the bytes first, so the size cut keeps the text."""
+    attrs = " ".join(f'data-a{i}="{i}"' for i in range(250_000))
+    page = (
+        '<html><head><meta charset="utf-8"><title>属性极多的页面</title></head><body>'
+        f'<h1>属性极多的页面</h1><div class="article"><span {attrs}>正文开头</span>'
+        + "<p>宜兴经开区与某新材料企业签署投资协议，项目总投资5亿元。</p>" * 20
+        + "</div></body></html>"
+    ).encode()
+    assert len(page) > 4 * 1024 * 1024
+    result = extract_article(page)
+    assert "项目总投资5亿元" in result.body
+    assert any(w.startswith("attributes cut") for w in result.warnings)

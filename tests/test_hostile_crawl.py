@@ -82,6 +82,8 @@ def test_every_hostile_page_is_counted_by_kind(crawled):
     attrs = f"{site.url}/doc/2025/01/03/attrs.shtml"
     if "/doc/2025/01/03/attrs.shtml" not in stored_paths(inst, site):
         assert listing["too_complex"] == 1 and listing["too_complex_urls"] == [attrs], listing
+    else:  # stored, its tag trimmed: the run counts what extraction cut
+        assert listing["extract/attributes_cut"] == 1, listing
     sitemap = runs["hostile-sitemap"]["counters"]
     assert sitemap["offsite_links"] == 2, sitemap  # a child sitemap and one <loc>
     hanweb = runs["hostile-hanweb"]["counters"]

@@ -47,6 +47,7 @@ from crawler.crawl.context import (
 from crawler.crawl.runs import WORKER_FAILED, WORKER_PEAK_RSS, name_page
 from crawler.crawl.worker import ArticleProcessor, BatchResult
 from crawler.crawl.worker_process import WorkerProcess
+from crawler.extract import warning_kind
 from crawler.items import ArticleItem, ArticlePage
 
 logger = logging.getLogger(__name__)
@@ -303,6 +304,11 @@ class ArticlePipeline:
             logger.warning("%s", problem)
         for warning in result.warnings:
             logger.debug("%s", warning)
+            # "URL: warning"; a page read but not clean (charset mismatch, page cut …)
+            # is counted by kind in the run
+            kind = warning_kind(warning.split(": ", 1)[-1])
+            if kind:
+                stats.inc_value(f"leadwatch/extract/{kind}")
 
     def name_failure(self, url: str, kind: str, why: str) -> None:
         """One page not stored by its own fault: an error, counted by kind and named."""

@@ -23,6 +23,7 @@ The warning texts start with the constants below, so the crawl can count them.
 from __future__ import annotations
 
 import re
+from typing import AnyStr
 
 __all__ = [
     "PAGE_CUT",
@@ -69,10 +70,15 @@ _CLOSERS_B = {n.encode(): re.compile(f"</{n}".encode(), re.I) for n in ("script"
 # value. Possessive quantifiers: no backtracking, so a match costs its length.
 _ATTR = r"""[\s/]*+[^\s/>=]++(?:\s*+=\s*+(?:"[^"]*+"|'[^']*+'|[^\s>]*+))?+"""
 _TAG_START = r"<[A-Za-z][^\s/>]*+"
-_MANY_ATTRS = re.compile(rf"{_TAG_START}(?:{_ATTR}){{{MAX_ATTRIBUTES + 1},}}+")
-_FIRST_ATTRS = re.compile(rf"{_TAG_START}(?:{_ATTR}){{{MAX_ATTRIBUTES}}}+")
-_ANY_ATTR = re.compile(_ATTR)
-_TAG_NAME = re.compile(_TAG_START)
+_MANY = rf"{_TAG_START}(?:{_ATTR}){{{MAX_ATTRIBUTES + 1},}}+"
+_FIRST = rf"{_TAG_START}(?:{_ATTR}){{{MAX_ATTRIBUTES}}}+"
+# (pattern for str, pattern for bytes): attributes are trimmed in the bytes of a page
+# that is over the size bound before it is cut, so a tag of many attributes cannot push
+# the article's text past the cut.
+_MANY_ATTRS = (re.compile(_MANY), re.compile(_MANY.encode()))
+_FIRST_ATTRS = (re.compile(_FIRST), re.compile(_FIRST.encode()))
+_ANY_ATTR = (re.compile(_ATTR), re.compile(_ATTR.encode()))
+_TAG_NAME = (re.compile(_TAG_START), re.compile(_TAG_START.encode()))
 
 _TAG = re.compile(r"<(/?)([A-Za-z][\w:-]*)([^<>]*+)>")
 
@@ -139,12 +145,14 @@ def cap_bytes(
     if unit > 1:
         cut = body[: limit - limit % unit]
         return cut, [f"{PAGE_CUT}: {_mb(len(body))} page cut to its first {_mb(len(cut))}"]
+    size = len(body)
+    body, trimmed = trim_attributes(body)
     # Only the first part can survive the cut, so only that is looked at.
     window = _without_scripts(body[: 2 * limit], _SCRIPT_OPEN_B, _KEEP_SCRIPT_B, _CLOSERS_B)
     cut = _cut_at_tag(window, limit, b"<")
     if len(cut) == len(window) and len(body) <= 2 * limit:
-        return cut, []  # it fits once its scripts are gone
-    return cut, [f"{PAGE_CUT}: {_mb(len(body))} page cut to its first {_mb(len(cut))}"]
+        return cut, trimmed  # it fits once its scripts and extra attributes are gone
+    return cut, [*trimmed, f"{PAGE_CUT}: {_mb(size)} page cut to its first {_mb(len(cut))}"]
 
 
 def cap_text(html: str, limit: int = MAX_PAGE_BYTES) -> tuple[str, list[str]]:
@@ -171,19 +179,21 @@ def cap_tags(html: str, limit: int = MAX_TAGS) -> tuple[str, list[str]]:
     return html[:at], [f"{PAGE_CUT}: page of {total:,} tags cut after its first {limit:,}"]
 
 
-def trim_attributes(html: str) -> tuple[str, list[str]]:
-    """Keep the first :data:`MAX_ATTRIBUTES` attributes of every tag."""
+def trim_attributes(html: AnyStr) -> tuple[AnyStr, list[str]]:
+    """Keep the first :data:`MAX_ATTRIBUTES` attributes of every tag (text or bytes)."""
+    kind = isinstance(html, bytes)
     most = 0
 
-    def trim(m: re.Match[str]) -> str:
+    def trim(m: re.Match) -> AnyStr:
         nonlocal most
         tag = m.group(0)
-        name_end = _TAG_NAME.match(tag)
-        most = max(most, len(_ANY_ATTR.findall(tag, name_end.end() if name_end else 0)))
-        first = _FIRST_ATTRS.match(tag)
+        name_end = _TAG_NAME[kind].match(tag)
+        attrs = _ANY_ATTR[kind].findall(tag, name_end.end() if name_end else 0)
+        most = max(most, len(attrs))
+        first = _FIRST_ATTRS[kind].match(tag)
         return first.group(0) if first else tag
 
-    out = _MANY_ATTRS.sub(trim, html)
+    out = _MANY_ATTRS[kind].sub(trim, html)
     if not most:
         return html, []
     return out, [
