@@ -118,7 +118,9 @@ def test_a_server_quoting_the_credentials_in_its_535_reply_leaks_nothing(
     assert not leaked(listed) and json.loads(listed)[0]["error"] == error
 
 
-def test_errors_stored_before_scrubbing_are_scrubbed_when_shown(tmp_path: Path):
+def test_errors_stored_before_scrubbing_are_scrubbed_when_shown(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
     with running_login_smtp(echo=True, mechanisms=("PLAIN",)) as server:
         inst = instance(tmp_path, server.port, user=USER, allow_plaintext_auth=True)
         populate(inst)
@@ -130,6 +132,20 @@ def test_errors_stored_before_scrubbing_are_scrubbed_when_shown(tmp_path: Path):
     for args in (("deliveries", "--json"), ("deliveries",)):
         shown = leadwatch(inst, *args)
         assert shown.returncode == 0 and not leaked(shown.stdout), shown.stdout
+    # the web view's deliveries page, as `leadwatch serve` would render it
+    from crawler.config import load_config
+    from crawler.store import Database
+    from crawler.web.app import create_app
+
+    monkeypatch.setenv("LEADWATCH_SMTP_PASSWORD", PASSWORD)
+    database = Database(f"sqlite:///{inst.db}")
+    page = (
+        create_app(load_config(inst.config), database)
+        .test_client()
+        .get("http://127.0.0.1/deliveries")
+    )
+    database.close()
+    assert page.status_code == 200 and HIDDEN in page.text and not leaked(page.text)
 
 
 # --- refused before any connection ----------------------------------------------------
