@@ -30,8 +30,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from alerts.health import source_problems
-from alerts.mail import build_message, send_message
+from alerts.mail import MailError, build_message, send_message
 from alerts.render import Rendered, render_digest
+from alerts.scrub import scrub
 from alerts.select import Selection, build_selection, previous_digest, select_undelivered
 from alerts.slots import backoff, owed_slot, slot_period
 from alerts.webhook import send_webhook
@@ -336,7 +337,9 @@ def attempt(
                 )
                 continue
         except Exception as exc:  # any failure must leave the delivery pending, never lost
-            error = f"{channel}: {type(exc).__name__}: {exc}"
+            reason = str(exc) if isinstance(exc, MailError) else f"{type(exc).__name__}: {exc}"
+            # nothing a server said may carry the password into the store or a log
+            error = scrub(f"{channel}: {reason}", config.smtp.user, config.smtp.password)
             errors.append(error)
             _mark_channel(database, delivery_id, channel, {"status": "failed", "error": error})
             continue

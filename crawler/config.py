@@ -133,6 +133,8 @@ class SmtpSettings(_Strict):
     port: int = Field(default=25, ge=1, le=65535)
     security: Literal["none", "starttls", "ssl"] = "none"
     user: str = ""
+    # Sending the password without TLS (security = "none") is refused unless set.
+    allow_plaintext_auth: bool = False
     sender: str = "leadwatch@localhost"
     timeout_s: float = Field(default=30, gt=0)
 

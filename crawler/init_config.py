@@ -36,6 +36,7 @@ host = "127.0.0.1"
 port = 25
 security = "none"             # none | starttls | ssl (certificates are verified)
 user = ""                     # the password comes only from LEADWATCH_SMTP_PASSWORD
+allow_plaintext_auth = false  # true only to log in without TLS (a server on this machine)
 sender = "leadwatch@localhost"
 timeout_s = 30                # every SMTP connection and command
 

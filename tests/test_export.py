@@ -130,3 +130,33 @@ def test_export_errors_keep_the_old_file_and_say_what_to_do(inst: Instance):
     missing = inst.run("export", "-o", str(inst.dir / "no" / "x.csv"), check=False)
     assert missing.returncode == 2 and "does not exist" in missing.stderr
     assert not list(inst.dir.glob(".report.xlsx.*"))  # no temporary file left behind
+
+
+FORMULA_TITLES = [
+    "＝1+1 宜兴签约",
+    "﹦SUM(A1) 合作",
+    "＋86 签约",
+    "－1 项目",
+    "＠cmd 签约",
+    "\u3000＝1 签约",
+]
+
+
+def test_full_width_and_odd_formula_starts_are_neutralised_in_csv_and_xlsx(tmp_path: Path):
+    inst = write_instance(tmp_path, "")
+    articles = [
+        (f"https://www.example.gov.cn/doc/2025/09/0{i}/{i}.shtml", title, "宜兴市签署合作协议。")
+        for i, title in enumerate([*FORMULA_TITLES, "宜兴 1+1 签约"], start=1)
+    ]
+    store_articles(inst, articles)
+    inst.run("export", "-o", str(tmp_path / "all.csv"))
+    raw = (tmp_path / "all.csv").read_bytes().decode("utf-8-sig")
+    titles = {r[2] for r in list(csv.reader(io.StringIO(raw, newline="")))[1:]}
+    assert titles == {"'" + t for t in FORMULA_TITLES} | {"宜兴 1+1 签约"}
+    inst.run("export", "-o", str(tmp_path / "all.xlsx"))
+    ws = load_workbook(tmp_path / "all.xlsx")["线索"]
+    cells = {row[2].value: row[2] for row in ws.iter_rows(min_row=2)}
+    assert set(cells) == {*FORMULA_TITLES, "宜兴 1+1 签约"}  # the text itself is kept
+    for title, cell in cells.items():
+        assert cell.data_type == "s"
+        assert cell.quotePrefix is (title != "宜兴 1+1 签约"), title

@@ -31,6 +31,10 @@ def cmd_digest(args: argparse.Namespace) -> int:
     from alerts.digest import send_owed, write_preview
 
     config = config_from_args(args)
+    if args.to and not args.test:
+        raise LeadwatchError("--to goes with --test (a test mail); digests go to recipients")
+    if args.test:
+        return _send_test_mail(config, args)
     subs = [config.subscription(args.subscription)] if args.subscription else config.subscriptions
     if not subs:
         raise LeadwatchError(f"{config.path}: no [[subscriptions]]; add one to receive digests")
@@ -58,8 +62,28 @@ def cmd_digest(args: argparse.Namespace) -> int:
     return 1 if unsent else 0
 
 
+def _send_test_mail(config: Config, args: argparse.Namespace) -> int:
+    """`digest --test`: one mail, each step printed as it happens; nothing recorded."""
+    from alerts.mail import check_settings
+    from alerts.testmail import recipients_for_test, send_test_mail
+
+    sub = config.subscription(args.subscription) if args.subscription else None
+    recipients = recipients_for_test(config, args.to or [], sub)
+    check_settings(config.smtp)  # a missing password is named before anything is printed
+    console.print(f"test mail to {', '.join(recipients)}", markup=False)
+    message_id = send_test_mail(
+        config,
+        recipients,
+        datetime.now(UTC),
+        progress=lambda line: console.print(f"  {line}", markup=False, soft_wrap=True),
+    )
+    console.print(f"sent: test mail {message_id} accepted for delivery", markup=False)
+    return 0
+
+
 def cmd_deliveries(args: argparse.Namespace) -> int:
     from alerts.deliveries import delivery_dict, list_deliveries
+    from alerts.scrub import scrub
 
     config = config_from_args(args)
     status = "pending" if args.pending else None
@@ -72,6 +96,9 @@ def cmd_deliveries(args: argparse.Namespace) -> int:
             for d in list_deliveries(session, args.subscription, status, args.limit)
             if args.all or d.status != "empty"
         ]
+    for r in rows:  # rows stored before replies were scrubbed may still hold the password
+        if r["error"]:
+            r["error"] = scrub(r["error"], config.smtp.user, config.smtp.password)
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return 0
@@ -139,6 +166,17 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
     mode = p.add_mutually_exclusive_group(required=True)
     mode.add_argument("--preview", metavar="DIR", help="write digest-preview.html/.txt/.eml")
     mode.add_argument("--send", action="store_true", help="send (email, webhooks) and record it")
+    mode.add_argument(
+        "--test",
+        action="store_true",
+        help="send one test mail and show each step (connect, STARTTLS, login, accepted)",
+    )
+    p.add_argument(
+        "--to",
+        action="append",
+        metavar="ADDRESS",
+        help="with --test: send to this address (repeatable); default: the recipients",
+    )
 
     p = add("deliveries", cmd_deliveries, "list digests sent: to whom, how many items")
     p.add_argument("--subscription", help="only this subscription's digests")

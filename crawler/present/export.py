@@ -3,7 +3,8 @@
 Every file is written to a temporary name beside the target and renamed into place only
 when complete, so a failed export never leaves a truncated file or clobbers an old one.
 Crawled text is data, never a formula: cells that a spreadsheet would evaluate
-(=, +, -, @ first) are neutralised.
+(=, +, -, @ first, also full-width ＝ and after leading blanks) are neutralised: a ' in
+CSV, a text cell with the quote-prefix style in XLSX.
 """
 
 from __future__ import annotations
@@ -93,12 +94,26 @@ def article_row(
     }
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_START = frozenset("=+-@\u2212")  # U+2212 MINUS SIGN: Excel reads it as "-"
+_CONTROL_START = ("\t", "\r", "\n")
+
+
+def is_formula_like(value: str) -> bool:
+    """True when a spreadsheet could read ``value`` as a formula: it starts, after any
+    spaces or invisible characters, with ``= + - @`` in any width (full-width ``＝``,
+    small ``﹦`` … fold to them under NFKC), or with a tab or line break."""
+    if value.startswith(_CONTROL_START):
+        return True
+    for ch in value:
+        if ch.isspace() or unicodedata.category(ch) in ("Cf", "Zs"):
+            continue  # leading blanks, zero-width and BOM characters are skipped
+        return unicodedata.normalize("NFKC", ch)[:1] in _FORMULA_START
+    return False
 
 
 def neutralise(value: str) -> str:
     """A text cell that a spreadsheet would run as a formula, prefixed with ' (OWASP)."""
-    return "'" + value if value.startswith(_FORMULA_START) else value
+    return "'" + value if is_formula_like(value) else value
 
 
 def _atomic(path: Path, write: Callable[[Path], None]) -> None:
@@ -164,6 +179,8 @@ def write_xlsx(path: Path, rows: Sequence[dict[str, Any]], about: dict[str, str]
                 # openpyxl would store "=…" as a formula and refuses control characters
                 cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
                 cell.data_type = "s"
+                # and Excel would make it one when the cell is edited, unless quoted
+                cell.quotePrefix = is_formula_like(value)
             else:
                 cell.value = value
             if isinstance(value, datetime):

@@ -7,22 +7,21 @@ and Datasette would show our tables but not a lead page with highlighted evidenc
 form to mark leads. Waitress (pure Python) serves it.
 
 Safety: crawled text is autoescaped everywhere; the Content-Security-Policy forbids all
-scripts (the pages need none); forms carry a CSRF token; on loopback the Host header must
-name loopback (no DNS rebinding); a configured access token is required on every request.
+scripts (the pages need none); the Host, access-token and form (Origin + per-session
+CSRF token) guards are in :mod:`crawler.web.security`; every request parameter is parsed
+into a bounded type by :mod:`crawler.web.params` (a bad one is a 400, never a 500).
 """
 
 from __future__ import annotations
 
-import hmac
-import secrets
-from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Flask, Response, abort, redirect, render_template, request, url_for
+from flask import Flask, abort, render_template, request, url_for
 from markupsafe import Markup, escape
 
 from alerts.deliveries import deliveries as recent_deliveries
+from alerts.scrub import scrub
 from crawler.config import Config
 from crawler.health import source_health
 from crawler.present.amounts import lead_amounts
@@ -36,16 +35,11 @@ from crawler.store.filters import BrowseFilter, conditions, list_articles
 from crawler.store.models import LEAD_STATUSES, Article, Tag
 from crawler.store.related import reprints
 from crawler.store.status import lead_marks, lead_statuses
-from crawler.timeutil import SHANGHAI, local
+from crawler.timeutil import local
+from crawler.web import params, security
 from crawler.web.register_views import add_register_views
 
 PAGE_SIZE = 30
-TOKEN_COOKIE = "leadwatch_token"
-LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
-CSP = (
-    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
-    "base-uri 'none'; frame-ancestors 'none'"
-)
 
 
 def _segments(segs: search.Segments) -> Markup:
@@ -72,7 +66,6 @@ def create_app(
     app = Flask(__name__)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
-    csrf = secrets.token_urlsafe(24)
     search_ok = database.engine.dialect.name == "sqlite"
 
     app.jinja_env.filters.update(
@@ -86,49 +79,27 @@ def create_app(
         events=event_labels,
         amount=amount_text,
         health_label=lambda h: HEALTH_LABELS.get(h, h),
+        scrubbed=lambda text: scrub(text or "", config.smtp.user, config.smtp.password),
     )
-    app.jinja_env.globals.update(csrf=csrf, url_with=_url_with)
-
-    @app.before_request
-    def guard() -> Response | None:
-        if loopback and _hostname(request.host) not in LOOPBACK_HOSTS:
-            abort(400, "this server answers only to 127.0.0.1 / localhost")
-        if token:
-            given = (
-                request.args.get("token")
-                or request.cookies.get(TOKEN_COOKIE)
-                or request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
-            )
-            if not given or not hmac.compare_digest(given.encode(), token.encode()):
-                abort(401)
-            if request.args.get("token") and request.method == "GET":
-                args = {k: v for k, v in request.args.items(multi=True) if k != "token"}
-                response = redirect(request.path + ("?" + urlencode(args) if args else ""))
-                response.set_cookie(TOKEN_COOKIE, token, httponly=True, samesite="Strict")
-                return response
-        if request.method == "POST":
-            sent = request.form.get("csrf", "")
-            if not hmac.compare_digest(sent.encode(), csrf.encode()):
-                abort(403, "the form is stale; reload the page and try again")
-        return None
-
-    @app.after_request
-    def headers(response: Response) -> Response:
-        response.headers["Content-Security-Policy"] = CSP
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "no-referrer"
-        response.headers["X-Frame-Options"] = "DENY"
-        response.headers["Cache-Control"] = "no-store"
-        return response
+    app.jinja_env.globals.update(url_with=_url_with)
+    security.install(app, token, loopback=loopback)
+    params.install(app)
 
     @app.errorhandler(400)
     @app.errorhandler(401)
     @app.errorhandler(403)
     @app.errorhandler(404)
+    @app.errorhandler(405)
+    @app.errorhandler(413)
+    @app.errorhandler(415)
+    @app.errorhandler(500)
     def error(exc: Any) -> tuple[str, int]:
         hints = {
             401: "需要访问令牌：用 ?token=… 打开本页（令牌见服务器的 LEADWATCH_WEB_TOKEN）。",
             404: "没有这一页或这篇文章；回到列表重新查找。",
+            405: "这个地址不接受这种请求方式。",
+            413: "提交的内容太大。",
+            500: "服务器内部错误；请稍后重试，或把服务器日志交给管理员。",
         }
         return (
             render_template(
@@ -142,8 +113,8 @@ def create_app(
     @app.get("/")
     def index() -> str:
         flt, problems = _filter_from_request(config)
-        page = max(request.args.get("page", 1, type=int) or 1, 1)
-        sort = request.args.get("sort", "relevance")
+        page = params.page(request.args)
+        sort = params.choice(request.args, "sort", ("relevance", "date"), "relevance")
         parsed = None
         if flt.query:
             if not search_ok:
@@ -187,7 +158,7 @@ def create_app(
                 statuses=statuses,
                 problems=problems,
                 searching=parsed is not None,
-                date_key=request.args.get("date", ""),
+                date_key=params.date_key(request.args) or "",
                 sector_labels=_sector_labels(config),
             )
 
@@ -244,39 +215,26 @@ def _sector_labels(config: Config) -> dict[str, str]:
 
 
 def _filter_from_request(config: Config) -> tuple[BrowseFilter, list[str]]:
-    """The list page's filters from the query string; bad values become messages."""
+    """The list page's filters from the query string (each parsed by
+    :mod:`crawler.web.params`: a bad value is a 400); ``problems`` are notes for the page."""
     args = request.args
-    problems: list[str] = []
-
-    def day(name: str) -> datetime | None:
-        value = args.get(name, "").strip()
-        if not value:
-            return None
-        try:
-            return datetime.strptime(value, "%Y-%m-%d").replace(tzinfo=SHANGHAI)
-        except ValueError:
-            problems.append(f"日期 {value} 无法识别，请用 YYYY-MM-DD。")
-            return None
-
-    since, until = day("since"), day("until")
-    if until is not None:
-        until += timedelta(days=1)  # the day given is included
-    if args.get("date"):
-        since, until = date_range(args["date"])
-    status = args.get("status") or None
+    since, until = params.day_range(args)
+    key = params.date_key(args)
+    if key:
+        since, until = date_range(key)
     return (
         BrowseFilter(
-            query=args.get("q", "").strip(),
-            sector=args.get("sector") or None,
-            partner=args.get("partner") or None,
-            source=args.get("source") or None,
-            event=args.get("event") or None,
+            query=params.text(args, "q", params.QUERY_LIMIT),
+            sector=params.text(args, "sector") or None,
+            partner=params.text(args, "partner") or None,
+            source=params.text(args, "source") or None,
+            event=params.text(args, "event") or None,
             since=since,
             until=until,
-            leads_only=args.get("leads") == "1",
-            status=status if status in (*LEAD_STATUSES, "none") else None,
+            leads_only=params.flag(args, "leads"),
+            status=params.choice(args, "status", (*LEAD_STATUSES, "none")),
         ),
-        problems,
+        [],
     )
 
 
@@ -289,11 +247,3 @@ def _url_with(**changes: Any) -> str:
         else:
             params[key] = str(value)
     return url_for("index") + ("?" + urlencode(params) if params else "")
-
-
-def _hostname(host: str | None) -> str:
-    """The name part of a Host header: 127.0.0.1:8600 -> 127.0.0.1, [::1]:80 -> [::1]."""
-    host = (host or "").lower()
-    if host.startswith("["):
-        return host.split("]", 1)[0] + "]"
-    return host.rsplit(":", 1)[0]

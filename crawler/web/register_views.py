@@ -8,7 +8,6 @@ the app's guard) and answered with a redirect, as everywhere in the web view.
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import Any
 
 from flask import Flask, Response, abort, redirect, render_template, request, url_for
@@ -29,26 +28,17 @@ from crawler.register.steps import link
 from crawler.register.watch import follow, review_alias
 from crawler.store import Database
 from crawler.store.models import LEAD_STATUSES, Article, Organisation
+from crawler.web import params
 
 ANALYST_COOKIE = "leadwatch_analyst"
 PAGE_SIZE = 50
+NOTE_LIMIT = 2000
 STAGES = tuple(STAGE_LABELS)
-
-
-def _day(name: str, problems: list[str]) -> date | None:
-    value = request.args.get(name, "").strip()
-    if not value:
-        return None
-    try:
-        return datetime.strptime(value, "%Y-%m-%d").date()
-    except ValueError:
-        problems.append(f"日期 {value} 无法识别，请用 YYYY-MM-DD。")
-        return None
 
 
 def _who() -> str:
     """Who marks: the form's 经办人, remembered in a cookie for the next form."""
-    return request.form.get("who", "").strip()[:100] or "web"
+    return params.text(request.form, "who", 100) or "web"
 
 
 def _remember(response: Response, who: str) -> Response:
@@ -83,10 +73,10 @@ def add_register_views(app: Flask, config: Config, database: Database) -> None:
             link(config, database)
 
     def mark(subject: str, target: int, endpoint: str) -> Response:
-        status = request.form.get("status", "")
-        note = request.form.get("note", "").strip()[:2000]
-        if status not in (*LEAD_STATUSES, "clear"):
-            abort(400, "status must be followed, dismissed or clear")
+        status = params.choice(request.form, "status", (*LEAD_STATUSES, "clear"))
+        note = params.text(request.form, "note", NOTE_LIMIT, multiline=True)
+        if status is None:
+            abort(400, "参数 status：应为 followed、dismissed 或 clear 之一")
         who = _who()
         with database.session() as session:
             try:
@@ -102,26 +92,24 @@ def add_register_views(app: Flask, config: Config, database: Database) -> None:
 
     @app.get("/events")
     def events() -> str:
-        problems: list[str] = []
-        scope = request.args.get("scope") or None
-        stage = request.args.get("stage") or None
-        status = request.args.get("status") or None
+        since, until = params.day_range(request.args)
+        org = params.text(request.args, "org")
+        if org and not org.isdigit():
+            abort(400, "参数 org：应为机构编号")
         flt = queries.EventFilter(
-            scope=scope if scope in queries.SCOPES else None,
-            stage=stage if stage in STAGES else None,
-            status=status if status in (*LEAD_STATUSES, "none") else None,
-            org_id=request.args.get("org", type=int),
-            since=_day("since", problems),
-            until=_day("until", problems),
+            scope=params.choice(request.args, "scope", queries.SCOPES),
+            stage=params.choice(request.args, "stage", STAGES),
+            status=params.choice(request.args, "status", (*LEAD_STATUSES, "none")),
+            org_id=params.record_id("org", int(org)) if org else None,
+            since=since,
+            until=until,
         )
-        page = max(request.args.get("page", 1, type=int) or 1, 1)
+        page = params.page(request.args)
         with database.session() as session:
             found, more = queries.list_events(
                 session, flt, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
             )
-            return render_template(
-                "events.html", events=found, more=more, page=page, flt=flt, problems=problems
-            )
+            return render_template("events.html", events=found, more=more, page=page, flt=flt)
 
     @app.get("/event/<int:event_id>")
     def event(event_id: int) -> str:
@@ -139,7 +127,7 @@ def add_register_views(app: Flask, config: Config, database: Database) -> None:
                 view=view,
                 e=view.event,
                 project=project,
-                saved=request.args.get("saved") == "1",
+                saved=params.flag(request.args, "saved"),
             )
 
     @app.post("/event/<int:event_id>/status")
@@ -150,7 +138,9 @@ def add_register_views(app: Flask, config: Config, database: Database) -> None:
     def lead(article_id: int, key: str) -> Response:
         """The durable link of a digest: the event holding this lead now."""
         with database.session() as session:
-            found = queries.event_for_anchor(session, article_id, key[:16])
+            found = queries.event_for_anchor(
+                session, article_id, params.text({"key": key}, "key", 64)
+            )
             if found is not None:
                 return redirect(url_for("event", event_id=found.id))
             if session.get(Article, article_id) is None:
@@ -161,14 +151,14 @@ def add_register_views(app: Flask, config: Config, database: Database) -> None:
 
     @app.get("/projects")
     def projects() -> str:
-        min_events = max(request.args.get("min", 1, type=int) or 1, 1)
-        status = request.args.get("status") or None
-        page = max(request.args.get("page", 1, type=int) or 1, 1)
+        min_events = params.page(request.args, "min")
+        status = params.choice(request.args, "status", (*LEAD_STATUSES, "none"))
+        page = params.page(request.args)
         with database.session() as session:
             found, more = queries.list_projects(
                 session,
                 min_events=min_events,
-                status=status if status in (*LEAD_STATUSES, "none") else None,
+                status=status,
                 limit=PAGE_SIZE,
                 offset=(page - 1) * PAGE_SIZE,
             )
@@ -183,7 +173,7 @@ def add_register_views(app: Flask, config: Config, database: Database) -> None:
             if view is None:
                 abort(404)
             return render_template(
-                "project.html", view=view, p=view.project, saved=request.args.get("saved") == "1"
+                "project.html", view=view, p=view.project, saved=params.flag(request.args, "saved")
             )
 
     @app.post("/project/<int:project_id>/status")
@@ -194,8 +184,8 @@ def add_register_views(app: Flask, config: Config, database: Database) -> None:
 
     @app.get("/orgs")
     def orgs() -> str:
-        followed_only = request.args.get("followed") == "1"
-        query = request.args.get("q", "").strip()
+        followed_only = params.flag(request.args, "followed")
+        query = params.text(request.args, "q")
         with database.session() as session:
             if query:
                 rows = [(o, None, None) for o in queries.find_orgs(session, query, limit=50)]
@@ -210,12 +200,15 @@ def add_register_views(app: Flask, config: Config, database: Database) -> None:
             if view is None:
                 abort(404)
             return render_template(
-                "org.html", view=view, o=view.org, saved=request.args.get("saved", "")
+                "org.html",
+                view=view,
+                o=view.org,
+                saved=params.choice(request.args, "saved", ("followed", "unfollowed", "alias"), ""),
             )
 
     @app.post("/org/<int:org_id>/follow")
     def follow_org(org_id: int) -> Response:
-        on = request.form.get("follow") == "1"
+        on = params.flag(request.form, "follow")
         who = _who()
         with database.session() as session:
             try:
@@ -227,16 +220,16 @@ def add_register_views(app: Flask, config: Config, database: Database) -> None:
 
     @app.post("/org/<int:org_id>/alias")
     def alias(org_id: int) -> Response:
-        verdict = request.form.get("verdict", "")
-        if verdict not in ("confirm", "reject"):
-            abort(400, "verdict must be confirm or reject")
+        verdict = params.choice(request.form, "verdict", ("confirm", "reject"))
+        if verdict is None:
+            abort(400, "参数 verdict：应为 confirm 或 reject")
         who = _who()
         with database.session() as session:
             if session.get(Organisation, org_id) is None:
                 abort(404)
             try:
                 review_alias(
-                    session, org_id, request.form.get("alias", ""), verdict == "confirm", who
+                    session, org_id, params.text(request.form, "alias"), verdict == "confirm", who
                 )
             except ValueError as exc:
                 abort(400, str(exc))

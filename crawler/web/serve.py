@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 import os
 import socket
 from collections.abc import Callable
@@ -10,24 +9,32 @@ from collections.abc import Callable
 from crawler.config import Config
 from crawler.errors import LeadwatchError
 from crawler.store import Database
+from crawler.web.security import is_loopback, normalise_host
 
 TOKEN_ENV = "LEADWATCH_WEB_TOKEN"
 MIN_TOKEN_LENGTH = 16
 
 
-def is_loopback(host: str) -> bool:
-    """True for 127.0.0.0/8, ::1 and localhost."""
-    if host.lower() == "localhost":
-        return True
+def bind_address(host: str) -> str:
+    """``--host`` normalised before anything checks or binds it: ``"127.0.0.1 "`` ->
+    ``127.0.0.1``, ``localhost.`` -> ``localhost``, ``[::1]`` -> ``::1``,
+    ``::ffff:127.0.0.1`` -> ``127.0.0.1``; anything else that is not an address or a
+    host name is a clear error."""
     try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
+        return normalise_host(host)
     except ValueError:
-        return False
+        name, _, port = host.strip().rpartition(":")
+        hint = f"; give the port with --port {port}" if port.isdigit() and name else ""
+        raise LeadwatchError(
+            f"--host {host!r} is neither an IP address nor a host name{hint}; "
+            "use e.g. 127.0.0.1 (the default), ::1 or 0.0.0.0"
+        ) from None
 
 
 def access_token(host: str) -> str | None:
     """The configured token (``LEADWATCH_WEB_TOKEN``); required when ``host`` is not
     loopback, because the store's crawled leads and analysts' notes are internal."""
+    host = bind_address(host)
     token = os.environ.get(TOKEN_ENV, "").strip() or None
     if token is not None and len(token) < MIN_TOKEN_LENGTH:
         raise LeadwatchError(
@@ -60,6 +67,7 @@ def serve(
 
     from crawler.web.app import create_app
 
+    host = bind_address(host)
     app = create_app(config, database, token, loopback=is_loopback(host))
     try:
         server = create_server(app, host=host, port=port, threads=threads, ident="leadwatch")
