@@ -95,9 +95,10 @@ def client(app: Any) -> Any:
     return app.test_client()
 
 
-def form_token(client: Any, article_id: int = 1) -> str:
-    """The CSRF token of ``client``'s session, as the article page's form carries it."""
-    page = client.get(f"{BASE}/article/{article_id}")
+def form_token(client: Any, event_id: int = 1) -> str:
+    """The CSRF token of ``client``'s session, as an event page's follow-up form carries it."""
+    client.get(f"{BASE}/events")  # the register is built from the stored leads
+    page = client.get(f"{BASE}/event/{event_id}")
     assert page.status_code == 200
     return re.search(r'name="csrf" value="([^"]+)"', page.text)[1]
 
@@ -247,7 +248,7 @@ def test_an_id_past_64_bits_is_a_400_on_every_route(client: Any, store: Instance
     assert response.status_code == 400 and "参数 article_id：" in response.text
     token = form_token(client)
     response = client.post(
-        f"{BASE}/article/{big}/status",
+        f"{BASE}/event/{big}/status",
         data={"status": "followed", "csrf": token},
         headers={"Origin": BASE},
     )
@@ -257,35 +258,35 @@ def test_an_id_past_64_bits_is_a_400_on_every_route(client: Any, store: Instance
 
 def test_a_note_that_is_not_utf8_is_refused_and_nothing_is_stored(client: Any, store: Instance):
     token = form_token(client)
-    before = rows(store, "select * from lead_status")
+    before = rows(store, "select * from follow_ups")
     for note in (b"%FF%FE%00", b"%FF%FE", b"ok%00"):
         response = client.post(
-            f"{BASE}/article/1/status",
+            f"{BASE}/event/1/status",
             data=b"status=followed&csrf=" + token.encode() + b"&note=" + note,
             headers={"Origin": BASE, "Content-Type": "application/x-www-form-urlencoded"},
         )
         assert response.status_code == 400, note
         assert "UTF-8" in response.text or "控制字符" in response.text
     response = client.post(
-        f"{BASE}/article/1/status",
+        f"{BASE}/event/1/status",
         data={"status": "followed", "csrf": token, "note": "x" * 2001},
         headers={"Origin": BASE},
     )
     assert response.status_code == 400 and "最多 2000 个字符" in response.text
-    assert rows(store, "select * from lead_status") == before
+    assert rows(store, "select * from follow_ups") == before
     # a good note with line breaks and full-width text is stored as it was typed
     note = "已联系项目方\r\n下周赴沪考察（第２次）"
     response = client.post(
-        f"{BASE}/article/1/status",
+        f"{BASE}/event/1/status",
         data={"status": "followed", "csrf": token, "note": note},
         headers={"Origin": BASE},
     )
     assert response.status_code == 303
-    assert rows(store, "select status, note from lead_status where article_id = 1") == [
+    assert rows(store, "select status, note from follow_ups where subject = 'event'") == [
         ("followed", note)
     ]
     client.post(
-        f"{BASE}/article/1/status",
+        f"{BASE}/event/1/status",
         data={"status": "clear", "csrf": token},
         headers={"Origin": BASE},
     )
@@ -299,7 +300,7 @@ def test_csrf_tokens_are_per_session_and_cross_origin_forms_are_refused(app: Any
     alice_token, mallory_token = form_token(alice), form_token(mallory)
     assert alice_token != mallory_token
     assert form_token(alice) == alice_token  # stable within the session
-    url = f"{BASE}/article/2/status"
+    url = f"{BASE}/event/2/status"
     form = {"status": "dismissed", "csrf": alice_token}
     refused = [
         ("another session's token", mallory_token, {"Origin": BASE}),
@@ -312,14 +313,14 @@ def test_csrf_tokens_are_per_session_and_cross_origin_forms_are_refused(app: Any
         (
             "a foreign Origin and our Referer",
             alice_token,
-            {"Origin": "http://evil.example", "Referer": f"{BASE}/article/2"},
+            {"Origin": "http://evil.example", "Referer": f"{BASE}/event/2"},
         ),
     ]
     for what, token, headers in refused:
         response = alice.post(url, data={**form, "csrf": token}, headers=headers)
         assert response.status_code == 403, what
         assert_answered(response, what)
-    assert rows(store, "select * from lead_status where article_id = 2") == []
+    assert rows(store, "select * from follow_ups where status = 'dismissed'") == []
     # without alice's session cookie her token is worth nothing
     fresh = app.test_client()
     assert fresh.post(url, data=form, headers={"Origin": BASE}).status_code == 403
@@ -327,7 +328,7 @@ def test_csrf_tokens_are_per_session_and_cross_origin_forms_are_refused(app: Any
     assert alice.post(url, data=form, headers={"Origin": BASE}).status_code == 303
     assert (
         alice.post(
-            url, data={**form, "status": "clear"}, headers={"Referer": f"{BASE}/article/2"}
+            url, data={**form, "status": "clear"}, headers={"Referer": f"{BASE}/event/2"}
         ).status_code
         == 303
     )
@@ -431,7 +432,7 @@ def test_the_real_server_checks_the_effective_host_and_the_origin(store: Instanc
         assert _exchange(port, b"GET / HTTP/1.0\r\n\r\n")[0] == 400  # no Host at all
 
         # a cross-origin form that carries the visitor's cookie and valid token
-        page = f"GET /article/3 HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
+        page = f"GET /event/3 HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
         _, answer = _exchange(port, page.encode())
         cookie = re.search(rb"Set-Cookie: (leadwatch_session=[^;]+)", answer)[1].decode()
         csrf = re.search(rb'name="csrf" value="([^"]+)"', answer)[1].decode()
@@ -439,7 +440,7 @@ def test_the_real_server_checks_the_effective_host_and_the_origin(store: Instanc
 
         def post(origin: str) -> int:
             request = (
-                f"POST /article/3/status HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+                f"POST /event/3/status HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
                 f"Origin: {origin}\r\nCookie: {cookie}\r\n"
                 "Content-Type: application/x-www-form-urlencoded\r\n"
                 f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
@@ -447,11 +448,14 @@ def test_the_real_server_checks_the_effective_host_and_the_origin(store: Instanc
             return _exchange(port, request + body)[0]
 
         assert post("http://evil.example") == 403
-        assert rows(store, "select * from lead_status where article_id = 3") == []
+        assert (
+            rows(store, "select * from follow_ups where subject = 'event' and status = 'dismissed'")
+            == []
+        )
         assert post(f"http://127.0.0.1:{port}") == 303
-        assert rows(store, "select status from lead_status where article_id = 3") == [
-            ("dismissed",)
-        ]
+        assert rows(
+            store, "select status from follow_ups where subject = 'event' and status = 'dismissed'"
+        ) == [("dismissed",)]
     finally:
         server.stop()
     # with a token, the odd spellings of loopback bind instead of ending in a traceback
