@@ -24,6 +24,7 @@ from alerts.select import Entry, Selection
 from crawler.present.amounts import format_yuan, lead_amounts
 from crawler.present.labels import EVENT_LABELS, SCOPE_LABELS, STAGE_LABELS, STATUS_LABELS
 from crawler.present.links import safe_url
+from crawler.present.register import event_amount
 from crawler.store.models import Lead
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]()#|<>~])")  # inline only: we emit no line starts
@@ -79,6 +80,7 @@ def _environment(tz: ZoneInfo, signals: dict[str, list[str]], base_url: str) -> 
     env.filters["stage"] = lambda s: STAGE_LABELS.get(s, s)
     env.filters["scope"] = lambda s: SCOPE_LABELS.get(s, s)
     env.filters["money"] = lambda v: format_yuan(v, "CNY", None) if v else ""
+    env.filters["event_amount"] = event_amount
     env.globals["evidence"] = evidence
     env.globals["link"] = lambda entry: web_link(base_url, entry)
     env.globals["rule"] = RULE

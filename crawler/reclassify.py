@@ -86,7 +86,9 @@ def _classify_batch(articles: list[tuple[int, str, str]]) -> Rows:
 
 
 def _values(row: dict[str, Any], columns: tuple[str, ...]) -> dict[str, Any]:
-    return {c: json.dumps(row[c]) if c in _JSON_COLUMNS else row[c] for c in columns}
+    return {
+        c: json.dumps(row[c], ensure_ascii=False) if c in _JSON_COLUMNS else row[c] for c in columns
+    }
 
 
 def classify_rows(classifier: Classifier, articles: list[tuple[int, str, str]]) -> Rows:

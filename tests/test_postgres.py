@@ -132,7 +132,7 @@ def test_crawl_browse_and_digest_on_postgresql(
     assert "up to date" in inst.run("db", "upgrade").stdout + inst.run("db", "upgrade").stderr
 
     out = inst.run("crawl", "demo-yixing", "demo-sdic").stdout
-    assert "demo-yixing: ok — 27 pages, 24 articles fetched, 24 new" in out, out
+    assert "demo-yixing: ok — 28 pages, 25 articles fetched, 25 new" in out, out
     assert "demo-sdic: ok — 15 pages, 13 articles fetched, 13 new" in out, out
     again = inst.run("crawl", "demo-yixing").stdout
     assert "demo-yixing: ok — 1 pages, 0 articles fetched, 0 new" in again, again

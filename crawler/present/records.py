@@ -10,7 +10,7 @@ from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
-from crawler.present.amounts import format_yuan
+from crawler.present.amounts import headline_amount, lead_amounts
 from crawler.present.labels import EVENT_LABELS, STATUS_LABELS
 from crawler.store.models import Article, CrawlRun, Lead
 from crawler.timeutil import iso, local
@@ -116,19 +116,38 @@ def sector_labels(article: Article) -> str:
     return "、".join(t.label or t.name for t in article.tags if t.kind == "sector")
 
 
-def partner_names(article: Article, limit: int = 3) -> str:
-    """The strongest partners of an article, at most ``limit`` shown."""
-    tags = sorted((t for t in article.tags if t.kind == "partner"), key=lambda t: -t.score)
-    return _short_list([t.name for t in tags], limit)
+def fold_aliases(names: list[str]) -> list[str]:
+    """``names`` without the ones that only abbreviate an earlier one (国投 after
+    国家开发投资集团, 中国商飞 after 中国商用飞机有限责任公司: the classifier names a known
+    partner by its canonical name followed by the page's own spelling)."""
+    kept: list[str] = []
+    for name in dict.fromkeys(n for n in names if n):
+        if not any(_abbreviates(name, longer) for longer in kept):
+            kept.append(name)
+    return kept
+
+
+def _abbreviates(short: str, long: str) -> bool:
+    """True if ``short``'s characters occur in ``long`` in order (国投 in 国家开发投资集团)."""
+    if len(short) >= len(long):
+        return False
+    rest = iter(long)
+    return all(ch in rest for ch in short)
+
+
+def counterpart_names(article: Article, limit: int = 3) -> str:
+    """合作方: the organisations the article's leads sign with, visit or land (not every
+    partner the text mentions), strongest lead first, at most ``limit`` shown."""
+    leads = sorted(article.leads, key=lambda x: -x.score)
+    return _short_list(fold_aliases([c for x in leads for c in x.counterparts]), limit)
 
 
 def amount_text(article: Article) -> str:
-    """The largest amount among an article's leads, formatted (3亿元)."""
+    """The largest amount among an article's leads, as the text gave it (总投资约3亿元)."""
     amounts = [x for x in article.leads if x.amount_yuan or x.amount_text]
     if not amounts:
         return ""
-    top = max(amounts, key=lambda x: x.amount_yuan or 0)
-    return format_yuan(top.amount_yuan, top.currency, top.amount_text)
+    return headline_amount(max(amounts, key=lambda x: x.amount_yuan or 0))
 
 
 def event_labels(article: Article) -> str:
@@ -157,7 +176,7 @@ def _table(title: str = "") -> Table:
 
 
 def leads_table(articles: list[Article], title: str = "") -> Table:
-    """sector, partner, event, amount, title — the table `demo` and `items` print.
+    """sector, counterparts, event, amount, title — the table `demo` and `items` print.
 
     ID, date and amount never wrap; the other columns fold so the table fits the
     terminal, the title getting the largest share.
@@ -175,7 +194,7 @@ def leads_table(articles: list[Article], title: str = "") -> Table:
             str(article.id),
             local(article.published_at, fmt="%Y-%m-%d"),
             Text(sector_labels(article)),
-            Text(partner_names(article)),
+            Text(counterpart_names(article)),
             event_labels(article),
             amount_text(article),
             Text(article.title),
@@ -270,10 +289,10 @@ def print_article(console: Console, article: Article, marks: Marks | None = None
     for tag in article.tags:
         terms = tag.evidence.get("terms", {}) if isinstance(tag.evidence, dict) else {}
         shown = "、".join(terms) if terms else ""
-        kind = "行业" if tag.kind == "sector" else "合作方"
+        kind = "行业" if tag.kind == "sector" else "提及伙伴"
         console.print(Text(f"  {kind}: {tag.label or tag.name} ({tag.score:.1f}) {shown}"))
     for lead in article.leads:
-        amount = format_yuan(lead.amount_yuan, lead.currency, lead.amount_text)
+        amount = lead_amounts(lead)
         console.print(
             Text(
                 f"  线索: {EVENT_LABELS.get(lead.event, lead.event)} {amount} "

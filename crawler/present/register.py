@@ -8,7 +8,7 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
-from crawler.present.amounts import format_yuan
+from crawler.present.amounts import format_yuan, headline_amount
 from crawler.present.labels import (
     ALIAS_ORIGIN_LABELS,
     ORG_KIND_LABELS,
@@ -18,6 +18,7 @@ from crawler.present.labels import (
     label,
 )
 from crawler.present.records import FitTable
+from crawler.register.reports import lead_key
 from crawler.store.models import Event, Organisation, Project
 from crawler.timeutil import iso
 
@@ -35,6 +36,22 @@ def stage_path(events: Sequence[Event]) -> str:
 
 def amount(value: int | None) -> str:
     return format_yuan(value, "CNY", None) if value else ""
+
+
+def event_amount(event: Event) -> str:
+    """The event's amount as its credited report wrote it (总投资约12亿元); the bare
+    figure when that lead no longer names it."""
+    if not event.amount_yuan:
+        return ""
+    for lead in event.article.leads:
+        if lead.amount_yuan == event.amount_yuan and lead_key(lead.event, lead.sentence) == (
+            event.anchor_key
+        ):
+            return headline_amount(lead)
+    for lead in event.article.leads:
+        if lead.amount_yuan == event.amount_yuan:
+            return headline_amount(lead)
+    return amount(event.amount_yuan)
 
 
 def event_dict(event: Event) -> dict[str, Any]:
@@ -125,7 +142,7 @@ def events_table(events: Sequence[Event], title: str = "") -> FitTable:
             STAGE_LABELS.get(e.stage, e.stage),
             Text(f"{e.place or '—'}（{SCOPE_LABELS.get(e.scope, e.scope)}）"),
             Text("、".join(parties(e)) or "—"),
-            amount(e.amount_yuan),
+            event_amount(e),
             f"{e.reports}篇/{e.outlets}家",
             _status(e),
             Text(e.title),
@@ -172,7 +189,7 @@ def print_org(console: Console, org: Organisation, events: Sequence[Event], plac
         console.print(
             Text(
                 f"  {e.day.isoformat()} {STAGE_LABELS.get(e.stage, e.stage)}"
-                f" {amount(e.amount_yuan)} {e.place or ''} · {e.reports}篇报道"
+                f" {event_amount(e)} {e.place or ''} · {e.reports}篇报道"
                 f"{project}{status} — {e.title} (#{e.id})"
             )
         )

@@ -5,11 +5,12 @@ Shared by `leadwatch items`, `search`, `export` and the web view.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import exists, select
+from sqlalchemy import Text, cast, exists, select
 from sqlalchemy.orm import Session, selectinload
 
 from crawler.store import search
@@ -32,6 +33,15 @@ class BrowseFilter:
     status: str | None = None  # followed | dismissed | none: an event of it marked so (or none)
 
 
+def json_text_contains(column: Any, value: str) -> Any:
+    """``column`` (JSON) holds ``value`` somewhere in its text, written as UTF-8 or with
+    JSON's \\u escapes (rows stored before the store kept JSON as UTF-8)."""
+    text = cast(column, Text)
+    escaped = json.dumps(value)[1:-1]
+    match = text.contains(value, autoescape=True)
+    return match | text.contains(escaped, autoescape=True) if escaped != value else match
+
+
 def conditions(flt: BrowseFilter) -> list[Any]:
     """SQLAlchemy clauses on :class:`Article` for every field of ``flt`` but the query."""
     out: list[Any] = []
@@ -42,9 +52,14 @@ def conditions(flt: BrowseFilter) -> list[Any]:
             )
         )
     if flt.partner:
+        # 合作方 is a lead's counterpart; a known partner also matches through its tag
+        # (the CLI and the web view turn an alias such as 国投 into the canonical name)
         out.append(
             exists().where(
                 Tag.article_id == Article.id, Tag.kind == "partner", Tag.name.contains(flt.partner)
+            )
+            | exists().where(
+                Lead.article_id == Article.id, json_text_contains(Lead.counterparts, flt.partner)
             )
         )
     if flt.source:

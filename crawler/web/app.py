@@ -27,7 +27,7 @@ from crawler.health import source_health
 from crawler.present.amounts import lead_amounts
 from crawler.present.labels import EVENT_LABELS, HEALTH_LABELS, STATUS_LABELS
 from crawler.present.links import safe_url
-from crawler.present.records import amount_text, event_labels
+from crawler.present.records import amount_text, counterpart_names, event_labels
 from crawler.store import Database, search
 from crawler.store.facets import date_range
 from crawler.store.facets import facets as count_facets
@@ -78,6 +78,7 @@ def create_app(
         status_label=lambda s: STATUS_LABELS.get(s, s),
         events=event_labels,
         amount=amount_text,
+        counterparts=lambda a: counterpart_names(a, limit=5),
         health_label=lambda h: HEALTH_LABELS.get(h, h),
         scrubbed=lambda text: scrub(text or "", config.smtp.user, config.smtp.password),
     )

@@ -20,7 +20,7 @@ from crawler.present.labels import (
     SCOPE_LABELS,
     STAGE_LABELS,
 )
-from crawler.present.register import parties, stage_path
+from crawler.present.register import event_amount, parties, stage_path
 from crawler.register import queries
 from crawler.register.context import register_context
 from crawler.register.followups import set_follow_up
@@ -64,6 +64,7 @@ def add_register_views(app: Flask, config: Config, database: Database) -> None:
         stage_path=stage_path,
         parties=parties,
         money=lambda v: format_yuan(v, "CNY", None) if v else "",
+        event_amount=event_amount,
     )
     app.jinja_env.globals.update(analyst=lambda: request.cookies.get(ANALYST_COOKIE, ""))
 
