@@ -42,7 +42,7 @@ def test_demo_on_another_port_crawls_the_site_it_serves_then_finds_nothing_new(t
     assert f"http://127.0.0.1:{port}" in first.stdout
     assert "demo-yixing: ok — 28 pages, 25 articles fetched, 25 new" in first.stdout
     assert "demo-sdic: ok — 15 pages, 13 articles fetched, 13 new" in first.stdout
-    assert "this run: 37 article page(s) fetched, 37 new article(s) stored" in first.stdout
+    assert "this run: 38 article page(s) fetched, 38 new article(s) stored" in first.stdout
     preview = (tmp_path / "data" / "digest-preview.txt").read_text(encoding="utf-8")
     assert "签约" in preview
 

@@ -65,7 +65,7 @@ def test_crawl_classify_store_and_send_digest(demo_instance: Instance, smtp_serv
     events = json.loads(inst.run("events", "--json", "--limit", "0").stdout)
     assert int(match[1]) == len(events) == len(re.findall(r"^\* ", text, flags=re.M))
     # a lead with two investment amounts shows both (总投资8亿元，协议引资额6亿元)
-    assert "8亿元、6亿元" in text and "8亿元、6亿元" in html
+    assert "总投资8亿元、协议引资额6亿元" in text and "总投资8亿元、协议引资额6亿元" in html
     with sqlite3.connect(inst.db) as db:
         (amounts,) = db.execute(
             "select l.amounts from leads l join articles a on a.id = l.article_id "

@@ -80,7 +80,7 @@ def test_xlsx_has_chinese_headers_links_widths_and_a_frozen_header(inst: Instanc
     assert hostile[col["发布时间"]].value == datetime(2025, 8, 1, 9, 30)  # Asia/Shanghai
     assert hostile[col["发布时间"]].number_format == "yyyy-mm-dd hh:mm"
     assert hostile[col["金额（元）"]].value == 300_000_000
-    assert hostile[col["金额"]].value == "3亿元"
+    assert hostile[col["金额"]].value == "总投资3亿元"  # as the text gave it
     assert (
         hostile[col["跟进状态"]].value == "跟进中" and hostile[col["备注"]].value == "已联系项目方"
     )

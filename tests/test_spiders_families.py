@@ -81,7 +81,7 @@ FAMILIES = {
         "/yxzx/index.html",
         ("/yxzx/index.html", "/yxzx/index_1.html", "/yxzx/index_2.html"),
         "doc/2025/*/*/*.shtml",
-        (8, 8, 8),
+        (9, 8, 8),
     ),
 }
 
