@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from classifiers import Classifier, load_taxonomy
+from classifiers.evaluation import Counts as PR  # tp / fp / fn, precision, recall
 from classifiers.reprints import is_reprint, shingles
 from crawler.register.context import RegisterContext, partners_of
 from crawler.register.match import EventDraft, cluster
@@ -30,29 +31,6 @@ from crawler.timeutil import SHANGHAI
 LOCAL_PREFIX = "yixing-"  # the office's own sources in the labelled set
 PEERS = ("江阴", "常州武进", "溧阳", "长兴")
 _NOT_WORD = re.compile(r"[\W_]+")
-
-
-@dataclass
-class PR:
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
-
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
-
-    def add(self, truth: bool, predicted: bool) -> None:
-        if truth and predicted:
-            self.tp += 1
-        elif predicted:
-            self.fp += 1
-        elif truth:
-            self.fn += 1
 
 
 @dataclass
