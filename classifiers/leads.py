@@ -164,7 +164,19 @@ _INDUSTRY_ITEMS = (
     "商贸",
     "金融",
 )
+# What stands between two projects of a list: 甲项目、乙项目 / 甲项目和乙项目 / 甲项目、
+# 投资75亿元的乙项目.
+_LIST_JOIN = re.compile(
+    r"\s*(?:[、和及与,，]|以及)\s*(?:(?:总投资|投资|计划投资)[约超近逾]?[\d.]+[万亿]*元的)?"
+)
 _NAME_OPENERS = (
+    "标志着",
+    "举行",
+    "举办",
+    "开展",
+    "召开",
+    "实施",
+    "完成",
     "的",
     "是",
     "为",
@@ -180,7 +192,20 @@ _NAME_OPENERS = (
     "项目和",
     "项目",
 )
-_GENERIC_NAMES = ("重大", "重点", "签约", "开工", "产业化项", "这些", "该", "此次", "本次", "多个")
+_GENERIC_NAMES = (
+    "重大",
+    "重点",
+    "签约",
+    "开工",
+    "产业化项",
+    "这些",
+    "该",
+    "此次",
+    "本次",
+    "多个",
+    "首个",
+    "首批",
+)
 # Words that end a firm's name inside a project's name (…科技, …生物, …药业).
 _FIRM_WORDS = (
     "科技",
@@ -219,9 +244,12 @@ _PROJECT_COUNT = re.compile(
 # (此次集中开工的13个项目), not a tally (全市新签约项目35个).
 _DAY = re.compile(
     r"\d{1,2}\s*月\s*\d{1,2}\s*日|[（(]\s*\d{1,2}\s*日\s*[)）]|于\s*\d{1,2}\s*日"
-    r"|日前|近日|当天|当日|昨日|今日|昨天|今天|现场|台上|会上|会期间|活动中|仪式|集中"
-    r"|此次|本次|这次"
+    r"|日前|近日|当天|当日|同日|当晚|昨日|今日|昨天|今天|现场|台上|会上|会期间|活动中|仪式|集中"
+    r"|此次|本次|这次|本届"
 )
+# 签约项目91个 / 集中开工项目17个: a count of the projects of an event (a tally without an
+# occasion, an event at one); the plain term (签约项目涵盖…) is only a kind of project.
+COUNTED_EVENTS = {"签约项目": "signing", "开工项目": "landing", "竣工项目": "landing"}
 # Just before a signal followed by 的, these make it this event (此次开工的…项目), not a
 # kind of project (新落户的…项目).
 _OCCASION_BEFORE = ("此次", "本次", "这次", "当天", "今天", "现场", "台上", "集中", "同步")
@@ -239,6 +267,12 @@ _COUNT_ANY = re.compile(r"[\d一二三四五六七八九十两]+\s*[个项只家
 _YEAR_BEFORE = re.compile(r"20\d\d\s*年\s*(?:度)?\s*$")
 _AMOUNT_CHAIN = re.compile(r"(?:\s*、\s*(?:超|逾)?[\d.]+\s*(?:万亿|亿|万)元)*")
 _CLASS_HEAD = re.compile(r"\s*(?:以上|级)?\s*的?\s*(?:重大|重点|产业)?项目")
+# 投资额2000万元以上的正式合同项目: projects above a size, whatever their kind.
+_ABOVE_HEAD = re.compile(r"\s*的?\s*[^，。；,;、\d]{0,6}?项目")
+# 平均单个项目投资超16亿元: an average, not an investment.
+_AVERAGE = ("平均", "单个项目", "每个项目")
+# 其中…项目: a part of the sentence's total names a project of its own (其中整车项目总投资85亿元).
+_NAMED_PART = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]{2,}项目")
 _SIZE_CLASS_BEFORE = re.compile(r"[\d一二三四五六七八九十两]+\s*[个家项只]\s*(?:超|逾|超过)?$")
 _MONTHS = re.compile(r"\d{1,2}\s*[-—~至到]\s*\d{1,2}\s*月")
 _NAME_KINDS = frozenset((LABEL, PHASE, PLACE))
@@ -290,7 +324,9 @@ class LeadFinder:
         for pi, part in enumerate(doc.parts):
             index = part.sentences.index
             for start, end, entry in part.hits:
-                if entry.signal and doc.accepts(pi, start, end):
+                if (entry.signal and doc.accepts(pi, start, end)) or (
+                    entry.term in COUNTED_EVENTS and _COUNT_AFTER.match(part.text, end)
+                ):
                     self.signals.add((pi, index(start)))
         self.partners: dict[Key, list[tuple[int, int, str]]] = {}
         for pi, hit, idx in partners:
@@ -332,6 +368,9 @@ class LeadFinder:
                     facts.names.setdefault(kind, []).append((start, end, ref))
                 else:
                     facts.marks.setdefault(kind, []).append(start)
+            event = COUNTED_EVENTS.get(entry.term)
+            if event is not None and _COUNT_AFTER.match(part.text, end):
+                facts.signals.append(_Signal(start, end - 2, event, False))  # 签约项目91个
         return facts
 
     def orgs(self, key: Key) -> list[OrgMention]:
@@ -415,6 +454,12 @@ class LeadFinder:
                 continue
             if kept and _sub_total(text, kept[0].end, a.start):
                 continue  # 总投资173.9亿元，其中，先进制造业项目17个，总投资144.4亿元: a part
+            if kept or phased:
+                prior = max(kept + phased, key=lambda x: x.start)
+                if _part_of(text, prior.end, a.start, prior in phased):
+                    continue  # 总投资18亿元，其中固定资产投资12亿元: a part of the total
+            if any(w in text[_clause_start(text, facts.lo, a.start) : a.start] for w in _AVERAGE):
+                continue  # 平均单个项目投资超16亿元
             if any(
                 not inv
                 and a.end <= s <= a.end + POST_LABEL_WINDOW
@@ -515,7 +560,7 @@ class LeadFinder:
         if _MONTHS.search(sentence):
             return True
         count = _COUNT.search(sentence)
-        if count is None or _DAY.search(sentence):
+        if count is None or self._occasion(key, sentence):
             return False
         # A headline is the day's news: 两个项目落户开发区 (a count right before its event).
         return not (
@@ -596,7 +641,23 @@ class LeadFinder:
         sentence = self.doc.parts[key[0]].text[facts.lo : facts.hi]
         if _MONTHS.search(sentence):
             return True
-        return bool(_PROJECT_COUNT.search(sentence)) and not _DAY.search(sentence)
+        return bool(_PROJECT_COUNT.search(sentence)) and not self._occasion(key, sentence)
+
+    def _occasion(self, key: Key, sentence: str) -> bool:
+        """Whether sentence ``key`` tells of a day or an occasion (此次, 现场, 10月13日 …),
+        or the sentence before it in its paragraph does (记者当日获悉，本届大会…。共签订合同
+        项目692个，投资总额…: the count is the event's)."""
+        if _DAY.search(sentence):
+            return True
+        prev = self._neighbour(key, -1)
+        if prev is None:
+            return False
+        part = self.doc.parts[key[0]]
+        plo, phi = part.sentences.span(prev[1])
+        if "\n" in part.text[phi : self.facts(key).lo]:
+            return False  # another paragraph
+        pfacts = self.facts(prev)
+        return STATISTIC not in pfacts.marks and _DAY.search(part.text, plo, phi) is not None
 
     def _batch(self, key: Key) -> bool:
         """Whether sentence ``key`` tells of a batch: it counts projects or firms (13个项目,
@@ -657,12 +718,22 @@ class LeadFinder:
         kept = []
         for score, key, lead, own in found:
             made = self._made.get(id(lead))
-            parties = set() if made is not None and made[3] else set(lead.counterparts)
-            if not own and any(
-                other is not lead and other_score >= score and parties <= set(other.counterparts)
+            owned = made is not None and made[3]
+            parties = set() if owned else set(lead.counterparts)
+            covering = [
+                other
                 for other_score, _, other, _ in found
-            ):
-                continue  # (a project owner read from its name is no organisation of its own)
+                if other is not lead and other_score >= score and parties <= set(other.counterparts)
+            ]
+            if not own and covering:
+                # (a project owner read from its name is no organisation of its own, but the
+                # firm it names joins the lead of its event: 这次集中开工的还有甲生物…项目)
+                same = [o for o in covering if o.event == lead.event]
+                if owned and same:
+                    for name in lead.counterparts:
+                        if name not in same[0].counterparts:
+                            same[0].counterparts.append(name)
+                continue
             kept.append((score, key, lead))
         kept = self._drop_title_echoes(kept)
         kept.sort(key=lambda t: (-t[0], t[1]))
@@ -857,7 +928,7 @@ class LeadFinder:
                 m < first for kind in (STATISTIC, BACKGROUND) for m in facts.marks.get(kind, ())
             ):
                 continue
-            orgs = self.orgs(key) or _owners(names)
+            orgs = self.orgs(key) or self._owners(key, names)
             if any(fold(name).endswith(_FUND) for _, _, name in names):
                 amounts = []  # 鼎晖…投资基金项目，总投资20亿元: a fund's size
             if not amounts:
@@ -947,13 +1018,16 @@ class LeadFinder:
             if not text.startswith("项目", s) or _COUNT_AFTER.match(text, s + 2):
                 continue  # 数字工厂, 生产基地: words; 制造业项目69个: a category of a tally
             i = s
-            while i > facts.lo and s - PROJECT_NAME_LONG < i and text[i - 1].isalnum():
+            while i > facts.lo and s - PROJECT_NAME_LONG < i and _project_char(text[i - 1]):
                 i -= 1
+            i = _balanced_from(text, i, s)
             start = i
             for word in _NAME_OPENERS:  # 位于南渡镇的天星锂电池…项目: the name follows 的
                 j = text.rfind(word, i, s)
                 if j >= 0:
                     start = max(start, j + len(word))
+            if text.startswith("了", start):
+                start += 1  # 举行了…项目的奠基仪式
             counted = start < s and (text[start].isdigit() or text[start] in _CN_NUMERALS)
             while start < s and (text[start].isdigit() or text[start] in "的个只家项"):
                 start += 1
@@ -969,6 +1043,40 @@ class LeadFinder:
             ):
                 out.append((start, s, part.source[start:s]))
         return out
+
+    def _owners(self, key: Key, names: list[tuple[int, int, str]]) -> list[OrgMention]:
+        """The firms behind the named projects of sentence ``key`` (see :func:`_owners`),
+        less a head that opens on a sector's term (合成生物项目落户…, 固态电池正极材料项目:
+        a kind or a product, no firm)."""
+        hits = [
+            (s, e)
+            for s, e, entry in self.doc.parts[key[0]].sentence_hits(key[1])
+            if any(keyword for _, _, keyword in entry.sectors)
+        ]
+        return [
+            o for o in _owners(names) if not any(s == o.start or (s < o.start < e) for s, e in hits)
+        ]
+
+    def _listed_owners(self, key: Key, orgs: list[OrgMention]) -> list[OrgMention]:
+        """The firms behind the projects a sentence lists (甲生物…项目、乙生物…项目和丙科技
+        …项目签约): projects named back to back, split only by a list mark, whose firms no
+        organisation of the lead already names."""
+        text = self.doc.parts[key[0]].text
+        names = self._project_names(key)
+        listed = [
+            n
+            for i, n in enumerate(names)
+            if any(
+                _LIST_JOIN.fullmatch(text, a[1] + 2, b[0]) is not None
+                for a, b in ((names[i - 1], n), (n, names[(i + 1) % len(names)]))
+                if a[0] < b[0]
+            )
+        ]
+        return [
+            o
+            for o in self._owners(key, listed)
+            if not any(fold(o.name) in fold(x.name) or fold(x.name) in fold(o.name) for x in orgs)
+        ]
 
     def _terms_of_signing(self, key: Key, lead: Lead, signed: set[Key]) -> bool:
         """Whether a landing is what the signing just before it agreed: 签署…协议。项目将
@@ -998,16 +1106,26 @@ class LeadFinder:
     ) -> list[tuple[float, Key, Lead]]:
         """Drop a title lead that repeats a body lead of the same event (headlines announce
         what the body tells in detail), unless the title gives an amount no body lead has
-        (26个项目开工总投资118亿元 over the body's one project of 11.78亿元)."""
-        body = [lead for _, key, lead in leads if key[0] != 0]
-        told = [a for lead in body for a in lead.amounts]
-        return [
-            item
-            for item in leads
-            if item[1][0] != 0
-            or not any(b.event == item[2].event for b in body)
-            or any(not any(_echoes(a, b) for b in told) for a in item[2].amounts)
-        ]
+        (26个项目开工总投资118亿元 over the body's one project of 11.78亿元). The parties a
+        dropped title names join the strongest body lead of its event: a lead paragraph
+        read as the title (某集团子公司与某总公司签署框架协议) names them in full."""
+        body = [(score, lead) for score, key, lead in leads if key[0] != 0]
+        told = [a for _, lead in body for a in lead.amounts]
+        out = []
+        for item in leads:
+            same = [b for b in body if b[1].event == item[2].event]
+            if (
+                item[1][0] != 0
+                or not same
+                or any(not any(_echoes(a, b) for b in told) for a in item[2].amounts)
+            ):
+                out.append(item)
+                continue
+            best = max(same, key=lambda b: b[0])[1]
+            for name in item[2].counterparts:
+                if name not in best.counterparts:
+                    best.counterparts.append(name)
+        return out
 
     def _first_body_sentence(self) -> Key | None:
         """The body's first sentence when it reports no event of its own."""
@@ -1179,8 +1297,10 @@ class LeadFinder:
             owned = False
             if not orgs and event != "visit":
                 # 远拓科技智能传感器项目开工: the firm is the head of its project's name.
-                orgs = _owners(self._project_names(key))
+                orgs = self._owners(key, self._project_names(key))
                 owned = bool(orgs)
+            elif event != "visit":
+                orgs = orgs + self._listed_owners(key, orgs)
             lead = self._build(key, event, ev, orgs, amounts, own_orgs)
             if lead is not None:
                 self._made[id(lead)] = (orgs, amounts, own_orgs, owned)
@@ -1297,22 +1417,65 @@ def _anaphoric(text: str, lo: int) -> bool:
     return text.startswith(_ANAPHORS, lo) and not text.startswith(("其中", "其他", "其余"), lo)
 
 
+def _project_char(ch: str) -> bool:
+    return ch.isalnum() or ch in "()（）"
+
+
+def _balanced_from(text: str, start: int, end: int) -> int:
+    """``start`` moved past any bracket in ``text[start:end]`` that the span does not both
+    open and close (the name of 药明康德(成都)生命健康产业园 keeps its bracketed place)."""
+    depth = 0
+    cut = start
+    for i in range(start, end):
+        ch = text[i]
+        if ch in "(（":
+            depth += 1
+            if ")" not in text[i:end] and "）" not in text[i:end]:
+                cut = i + 1
+        elif ch in ")）":
+            if depth:
+                depth -= 1
+            else:
+                cut = i + 1
+    return cut
+
+
 def _owners(names: list[tuple[int, int, str]]) -> list[OrgMention]:
-    """The firms behind the named projects, as :class:`OrgMention` (see :func:`_owner`);
-    a project named by its kind only (新型储能项目) has none."""
+    """The firms behind the named projects, as :class:`OrgMention` spanning the firm's part
+    of the name (see :func:`_owner`); a project named by its kind only (新型储能项目) or by
+    its product (年产30万辆…) has none."""
     out = []
-    for s, e, name in names:
+    for s, _, name in names:
         owner = _owner(name)
-        if len(owner) >= 2 and not fold(owner).startswith(_KIND_WORDS):
-            out.append(OrgMention(s, e, owner, None))
+        folded = fold(owner)
+        if len(owner) >= 2 and not folded.startswith(_KIND_WORDS) and not _NOT_OWNER.search(folded):
+            start = s + max(0, name.find(owner))
+            out.append(OrgMention(start, start + len(owner), owner, None))
     return out
 
 
+# 上海化学工业区生合万物项目, 武汉经开区新能源汽车…项目: a place before the firm's name.
+_PLACE_PREFIX = re.compile(
+    r"[\u4e00-\u9fff]{2,10}?(?:经济技术开发区|经开区|高新区|开发区|工业区|工业园区|新区|市|县|区|镇)"
+    r"(?=[\u4e00-\u9fffA-Za-z]{2})"
+)
+# A product or a phase, not a firm: 年产30万辆…, 新建…, 二期….
+_NOT_OWNER = re.compile(r"^(?:年产|年处理|年加工|新建|扩建|建设|总投资|投资|首期|[一二三四]期)|\d")
+
+
 def _owner(project: str) -> str:
-    """The firm behind a project as its name gives it: the name up to its first firm word
-    (千尧科技海上智能登乘装备基地 -> 千尧科技), else up to its first industry word
-    (励成特医食品研发 -> 励成特医), else the whole name (科瑞茉高端日化产品)."""
+    """The firm behind a project as its name gives it: the name before a bracketed place
+    (上海药明康德(成都)生命健康产业园 -> 上海药明康德), else, after a leading place
+    (上海化学工业区生合万物 -> 生合万物), up to its first firm word (千尧科技海上智能登乘
+    装备基地 -> 千尧科技), else up to its first industry word (励成特医食品研发 -> 励成特医),
+    else the whole name (科瑞茉高端日化产品)."""
     folded = fold(project)
+    bracket = min((i for i in (folded.find("("), folded.find("（")) if i >= 2), default=-1)
+    if bracket >= 2:
+        return project[:bracket]
+    place = _PLACE_PREFIX.match(folded)
+    if place is not None:
+        project, folded = project[place.end() :], folded[place.end() :]
     m = _FIRM_WORD_RE.search(folded, 2)
     if m is not None:
         return project[: m.end()]
@@ -1345,12 +1508,23 @@ def _sub_total(text: str, first_end: int, start: int) -> bool:
     return j >= 0 and _COUNT_ANY.search(text, j, start) is not None
 
 
+def _part_of(text: str, prior_end: int, start: int, prior_phased: bool) -> bool:
+    """Whether the amount at ``start`` follows 其中 after an amount of the same sentence
+    and is a part of it: 总投资18亿元，其中固定资产投资12亿元 (no project named after 其中),
+    or 首期投资13亿元，其中动力电池项目投资5亿元 (a part of a phase). 其中整车项目总投资
+    85亿元 names a project of its own: its amount is that project's."""
+    j = text.find("其中", prior_end, start)
+    if j < 0:
+        return False
+    return prior_phased or _NAMED_PART.search(text, j + 2, start) is None
+
+
 def _size_class(text: str, lo: int, a: Amount) -> bool:
     """Whether amount ``a`` names a size class of projects (2个超百亿元项目, 总投资超10亿元
     项目2个), not an investment."""
     if _SIZE_CLASS_AFTER.match(text, a.end):
         return True
-    if a.qualifier == "以上" and _CLASS_HEAD.match(text, a.end):
+    if a.qualifier == "以上" and _ABOVE_HEAD.match(text, a.end):
         return True  # 投资额10亿元以上的项目占…: a class of projects
     chain = _AMOUNT_CHAIN.match(text, a.end)  # 5亿元、10亿元、20亿元项目: classes of size
     listed = chain is not None and (chain.end() > a.end or text[a.start - 1 : a.start] == "、")

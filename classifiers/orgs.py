@@ -22,7 +22,8 @@ _STOP_TEXT = """与 和 及 以及 同 跟 在 由 向 对 为 是 了 的 到 �
     设立 位于 通过 依托 围绕 聚焦 推动 加快 打造 开展 作为 成为 走访 参观 邀请 接待 宴请
     前身 前身为 原 暨 同时 此次 这次 本次 期间 以来 今年 去年 日前 近日 目前 当天 双方 三方 多方
     签 项目 希望 表示 介绍 强调 指出 认为 说 称 落实 推进 深化 加强 支持 引导 鼓励 实施 带领 率领
-    拥有 助力 牵头 发起 筹建 搭建 建立 共建 对于 关于 根据 按照 感谢 欢迎 来自"""
+    拥有 助力 牵头 发起 筹建 搭建 建立 共建 对于 关于 根据 按照 感谢 欢迎 来自
+    子公司 全资子公司 控股子公司 标志着 意味着 下一步 结合 随着 加上 开展 进行"""
 STOP_WORDS: frozenset[str] = frozenset(_STOP_TEXT.split())
 # Leading words that make a phrase generic rather than a name (多所大学, 该研究院).
 GENERIC_HEADS: tuple[str, ...] = (
@@ -158,6 +159,8 @@ def find_orgs(
                 continue  # the known partner itself (maybe with 有限公司)
         if end < hi and not words.boundary(end):
             continue  # 大学 in 大学生: the ending is not the end of a word
+        if text[first[0] - 1 : first[0]] in ("子", "孙") and text[first[0] : end] == "公司":
+            continue  # 某集团子公司: a relation; the parent is named before it
         ws = first[0]
         while ws > lo and first[0] - ws < MAX_ORG_LEN and _name_char(text[ws - 1]):
             ws -= 1
@@ -170,6 +173,9 @@ def find_orgs(
                 break
         while start < first[0] and text[start].isdigit():
             start += 1  # 2025年… : a date is not part of a name
+        start = _after_unopened(text, start, first[0])  # (记者 某某)光明集团…: not the byline
+        if text[first[0] - 1 : first[0]] in ("(", "（") and text[end : end + 1] in (")", "）"):
+            end += 1  # 农工商房地产(集团): the ending in brackets belongs to the name
         name_start = _strip_generic(text, start, first[0])
         if name_start is None or end - name_start > MAX_ORG_LEN:
             continue
@@ -389,6 +395,23 @@ def _weak(hit: Hit) -> bool:
 
 def _name_char(ch: str) -> bool:
     return ch.isalnum() or ch in "()（）·&-"
+
+
+def _after_unopened(text: str, start: int, end: int) -> int:
+    """``start`` moved past the last closing bracket in ``text[start:end]`` that no bracket
+    of the span opens (许超声)光明集团 -> 光明集团)."""
+    depth = 0
+    cut = start
+    for i in range(start, end):
+        ch = text[i]
+        if ch in "(（":
+            depth += 1
+        elif ch in ")）":
+            if depth:
+                depth -= 1
+            else:
+                cut = i + 1
+    return cut
 
 
 def _strip_generic(text: str, start: int, suffix_start: int) -> int | None:
