@@ -48,7 +48,7 @@ from .matcher import (
     Hit,
 )
 from .models import Lead
-from .normalize import fold
+from .normalize import fold, strip_pinyin
 from .orgs import (
     INDUSTRY_WORDS,
     OrgMention,
@@ -58,6 +58,7 @@ from .orgs import (
     more_orgs,
     titles_pattern,
 )
+from .parties import ArticleText, Slots, plausible
 from .partners import PartnerHit
 from .schema import EVENTS, EventConfig, LeadsConfig, PlaceConfig
 
@@ -73,7 +74,7 @@ _PROJECT_SUBJECTS = ("项目", "产业园", "基地", "中心", "工程", "园�
 _SERVICES = ("规划设计", "设计", "代建", "承建", "施工", "监理", "咨询")
 _INVESTS = ("投资", "出资", "投建", "全资")
 _FUTURE = ("将", "计划", "预计", "拟")
-_TALKS = ("洽谈", "交流", "座谈", "探讨", "磋商", "商谈", "会谈", "对接")
+_TALKS = ("洽谈", "交流", "座谈", "探讨", "磋商", "商谈", "会谈", "对接", "共识")
 SENTENCE_LIMIT = 500
 PLAN_REACH = 40  # characters before an amount searched for the period of a plan
 # A hedged label: 计划总投资, 拟投资, 预计投资.
@@ -102,6 +103,34 @@ _CONTINUATIONS = (
 _LISTED = re.compile(
     r"(?:等\s*(?:[\d一二三四五六七八九十两]+\s*[个家只项])?|(?<=[^\d一二三四五六七八九十两])"
     r"[\d一二三四五六七八九十两]+\s*[个家只项])[^，。；,;、]{0,10}?(?:项目|企业)"
+)
+# Products a list of projects may name instead of firms (汽车玻璃、车用座椅等配套项目).
+_PRODUCTS = (
+    "发动机",
+    "轮毂",
+    "玻璃",
+    "座椅",
+    "电池",
+    "电芯",
+    "芯片",
+    "薄膜",
+    "零部件",
+    "配件",
+    "部件",
+    "组件",
+    "模组",
+    "系统",
+    "生产",
+    "加工",
+    "生产线",
+    "装置",
+    "总成",
+    "门窗",
+    "特种门",
+    "电机",
+    "轮胎",
+    "模具",
+    "显示屏",
 )
 _LIST_HEADS = ("也有", "以及", "包括", "其中", "涵盖", "涉及", "有", "如", "是", "为")
 _FUND = ("基金", "基金会")
@@ -334,6 +363,7 @@ class LeadFinder:
             self.partners.setdefault(key, []).append((hit[0], hit[1], partner_names[idx]))
         self._facts: dict[Key, _Facts] = {}
         self._orgs: dict[Key, list[OrgMention]] = {}
+        self._article_text: ArticleText | None = None
         self._amounts: dict[tuple[Key, bool, bool], list[Amount]] = {}
         self.lead_sentences: set[Key] = set()  # the sentences of the leads found
         self._usable_cache: dict[Key, list[_Signal]] = {}
@@ -390,7 +420,7 @@ class LeadFinder:
                 self.legal,
                 self.stops,
             )
-            found = self._orgs[key] = more_orgs(
+            found = more_orgs(
                 part.text,
                 part.source,
                 facts.lo,
@@ -400,7 +430,27 @@ class LeadFinder:
                 part.words,
                 self.stops,
             )
+            if facts.signals:
+                slots = Slots(
+                    part.text,
+                    part.source,
+                    part.words,
+                    self.stops,
+                    self._article(),
+                    tuple(self.cfg.public_works),
+                )
+                signals = [(sig.start, sig.end, sig.event) for sig in facts.signals]
+                more = slots.parties(facts.lo, facts.hi, signals, found, CONTEXT in facts.marks)
+                if more:
+                    found = sorted(found + more, key=lambda m: m.start)
+            self._orgs[key] = found
         return found
+
+    def _article(self) -> ArticleText:
+        """The article's folded text, for the parties' tests (built once)."""
+        if self._article_text is None:
+            self._article_text = ArticleText(part.text for part in self.doc.parts)
+        return self._article_text
 
     def amounts(self, key: Key, event: str, labelled_only: bool) -> list[Amount]:
         """Investment amounts of sentence ``key`` (offsets into the part's text).
@@ -739,13 +789,17 @@ class LeadFinder:
         kept.sort(key=lambda t: (-t[0], t[1]))
         # One lead per event and counterparts: a sentence retelling an event (从开工到投运
         # 历时…) adds nothing to the lead that reports it.
+        # A lead with an amount of its own is another event of the same parties (a batch's
+        # total and a named project's): it stays.
         out: list[Lead] = []
-        seen_parties: set[tuple[str, frozenset[str]]] = set()
+        seen_parties: dict[tuple[str, frozenset[str]], set[tuple[str, int]]] = {}
         for _, key, lead in kept:
             parties = (lead.event, frozenset(lead.counterparts))
-            if lead.counterparts and parties in seen_parties:
+            figures = {(a["currency"], a["value"]) for a in lead.amounts}
+            told = seen_parties.get(parties)
+            if lead.counterparts and told is not None and figures <= told:
                 continue
-            seen_parties.add(parties)
+            seen_parties.setdefault(parties, set()).update(figures)
             out.append(lead)
             self.lead_sentences.add(key)
         return out
@@ -990,9 +1044,14 @@ class LeadFinder:
                     if text.startswith(head, lo) and hi - lo - len(head) >= 2:
                         lo += len(head)
                         break
+                lo = max(lo, text.rfind("的", lo, hi) + 1)  # 开工的泰应生物等16个项目
                 if not 2 <= hi - lo <= 16 or text[lo].isdigit() or self._industry(key, lo, hi):
                     continue  # 人工智能、机器人等新赛道项目: industries, not firms
-                out.append(_owner(part.source[lo:hi]))
+                if text.endswith(_PRODUCTS, lo, hi):
+                    continue  # 汽车轮毂、车用座椅等10个配套项目: products, not firms
+                name = _owner(part.source[lo:hi])
+                if plausible(fold(strip_pinyin(name))):
+                    out.append(name)
         return out
 
     def _industry(self, key: Key, lo: int, hi: int) -> bool:
@@ -1447,8 +1506,13 @@ def _owners(names: list[tuple[int, int, str]]) -> list[OrgMention]:
     out = []
     for s, _, name in names:
         owner = _owner(name)
-        folded = fold(owner)
-        if len(owner) >= 2 and not folded.startswith(_KIND_WORDS) and not _NOT_OWNER.search(folded):
+        folded = fold(strip_pinyin(owner))
+        if (
+            len(owner) >= 2
+            and not folded.startswith(_KIND_WORDS)
+            and not _NOT_OWNER.search(folded)
+            and plausible(folded)
+        ):
             start = s + max(0, name.find(owner))
             out.append(OrgMention(start, start + len(owner), owner, None))
     return out
@@ -1534,9 +1598,10 @@ def _size_class(text: str, lo: int, a: Amount) -> bool:
 
 
 def _talked_about(text: str, lo: int, hi: int, sig: _Signal) -> bool:
-    """Whether the signal is the topic of talks: 就…落户事宜进行洽谈 (a 就 before it in
-    its sentence, a talk word after it)."""
-    return "就" in text[lo : sig.start] and any(w in text[sig.end : hi] for w in _TALKS)
+    """Whether the signal is the topic of talks: 就…落户事宜进行洽谈, 围绕…落地等合作方向
+    进行交流 (a 就 or 围绕 before it in its sentence, a talk word after it)."""
+    before = text[lo : sig.start]
+    return ("就" in before or "围绕" in before) and any(w in text[sig.end : hi] for w in _TALKS)
 
 
 _NEXT_CLAUSE_MARK = re.compile("[，,；;：:]")

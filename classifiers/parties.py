@@ -1,0 +1,481 @@
+"""Organisations named by their place in an event's clause, not by a legal ending.
+
+News names the parties of an event by short forms and brands as often as by registered
+names: 世纪互联与某市政府签订协议, 项目由甲、乙和丙共同投资, 中环有4个项目竣工, 考察团走访了
+萝卜快跑运营基地. Four slots of a clause hold a party:
+
+- the two sides of 与/同/和 before a signing or talk word (甲与乙签署…, 甲与乙开展交流座谈);
+- the list after 由 and before a verb of investing or building (由甲、乙和丙共同投资建设);
+- the subject of a signing or landing clause (甲将投资…在…建设, 甲有4个项目竣工), when the
+  article names it again or it carries a firm word (科技, 生物 …);
+- the objects of a visit word (走访了甲科技研发总部、乙集团华南基地), facilities cut off.
+
+A slot's text is a party only when it looks like a name: not a host (…市, …区, …政府), not
+a person (a post before it somewhere in the article: 市长王某), not generic (双方, 该公司),
+no post, no project, no meeting.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from .normalize import Source
+from .orgs import GENERIC_HEADS, OrgMention, StopWords
+from .words import JiebaWords, TextWords
+
+MAX_PARTY = 20  # characters of a name known only from its slot
+# Time and lead-in words a clause may open on before its subject.
+_LEAD_IN = re.compile(
+    r"\s*(?:(?:[\d一二三四五六七八九十〇]{1,4}\s*年\s*)?(?:[\d一二三四五六七八九十]{1,2}\s*月\s*)?"
+    r"(?:[\d一二三四五六七八九十]{1,3}\s*日)(?:\s*(?:上午|下午|晚间|晚上|早上|中午|晚))?"
+    r"|近日|日前|昨天|昨日|今天|今日|当天|当日|同日|随后|会上|会前|会后|现场|期间|其间|此外|另外"
+    r"|同时|此次|本次|这次|据悉|据了解|据介绍|记者获悉|记者了解到|上午|下午|晚间|目前|其中"
+    r"|活动中|活动现场|仪式上|签约仪式上|与此同时|近年来|去年|今年|此前)\s*[，,、]?"
+)
+# 投资40亿元的甲新能源电池…开工: the amount that qualifies the subject.
+_AMOUNT_OF = re.compile(r"(?:总投资|计划总投资|计划投资|投资)[约超近逾达]?[\d.,]+\s*[万亿]*元的")
+_WITH = re.compile("[与同和跟]")
+_TOPIC = re.compile("就|围绕|关于|针对")
+_PROJECTS_LISTED = re.compile(r"等\s*[\d一二三四五六七八九十两]*\s*[个项家]?[^、，,]{0,6}项目")
+# Where a party after 与 ends: the verb phrase or a place starts.
+_PARTY_END = re.compile(
+    r"在|于|就|围绕|正式|共同|联合|签|举行|开展|进行|达成|召开|座谈|会谈|洽谈|交流|合作|再次|首次"
+    r"|成功|顺利|举办|[，,；;：:]"
+)
+# Where a subject ends: its verb phrase starts.
+_SUBJECT_END = re.compile(
+    r"与|同|将|拟|计划|正式|成功|已经|已|在|于|投资|出资|有|宣布|发布|举行|签|共同|联合|携手|就|向"
+    r"|把|通过|再次|首次|顺利|全面|总投资|[，,；;：:]"
+)
+# Verbs after a 由-list that make its items the project's investors or builders.
+_BY_VERBS = re.compile(r"共同|联合|合资|合作|投资|出资|建设|兴建|打造|开发|运营|牵头")
+_ITEM_SPLIT = re.compile(r"、|以及|及|和|与")
+_VISIT_WORDS = ("走访", "拜访", "考察", "参观", "调研", "来到", "走进")
+_VISIT_SKIP = re.compile(r"\s*(?:了|先后|实地|深入|重点|专程|一行)*\s*")
+_VISIT_END = re.compile(r"[，,；;：:。]|就|围绕|并|与|，")
+# A list of visited firms closed by its kind: 甲、乙、丙等企业.
+_CLOSED = re.compile(
+    r"等\s*(?:[\d一二三四五六七八九十]+\s*家)?\s*(?:企业|公司|单位|机构|科研院所|高校)"
+)
+# Facilities named after their firm: 甲科技研发总部, 乙集团华南基地, 丙航空运营中心.
+_FACILITY = re.compile(
+    r"(?:[(（][^()（）]{1,6}[)）])?(?:华东|华南|华北|华中|西南|西北|东北|全球|亚太|区域|中国)*"
+    r"(?:运营|制造|生产|研发|产业|智能|数字化|总装|物流|测试)?"
+    r"(?:总部|基地|工厂|运营中心|研发中心|展厅|展示中心|实验室|生产线|车间)$"
+)
+_HOST_ENDINGS = (
+    "区",
+    "县",
+    "市",
+    "省",
+    "镇",
+    "乡",
+    "村",
+    "街道",
+    "政府",
+    "公署",
+    "管委会",
+    "管理委员会",
+    "园",
+    "市委",
+    "区委",
+    "县委",
+    "港",
+)
+_HOST_STARTS = (
+    "市",
+    "区",
+    "县",
+    "省",
+    "镇",
+    "我市",
+    "我县",
+    "我区",
+    "我省",
+    "我镇",
+    "全市",
+    "本市",
+    "全省",
+)
+_NOT_NAMES = (
+    "项目",
+    "书记",
+    "市长",
+    "区长",
+    "县长",
+    "镇长",
+    "省长",
+    "主任",
+    "局长",
+    "部长",
+    "主席",
+    "会长",
+    "组长",
+    "经理",
+    "总监",
+    "处长",
+    "科长",
+    "厅长",
+    "司长",
+    "行长",
+    "所长",
+    "院长",
+    "校长",
+    "董事",
+    "总裁",
+    "负责人",
+    "一行",
+    "同志",
+    "领导",
+    "代表",
+    "嘉宾",
+    "客商",
+    "专家",
+    "院士",
+    "教授",
+    "记者",
+    "人员",
+    "企业",
+    "团队",
+    "考察团",
+    "招商团",
+    "小分队",
+    "员",
+    "双方",
+    "三方",
+    "各方",
+    "协议",
+    "合同",
+    "备忘录",
+    "情况",
+    "工作",
+    "活动",
+)
+_MEETINGS = (
+    "会",
+    "仪式",
+    "论坛",
+    "典礼",
+    "大会",
+    "峰会",
+    "活动",
+    "展",
+    "周",
+    "队",
+    "俱乐部",
+    "球员",
+)
+_GENERIC = frozenset(
+    (
+        "公司",
+        "企业",
+        "集团",
+        "大家",
+        "我们",
+        "他们",
+        "对方",
+        "该地",
+        "当地",
+        "各地",
+        "现场",
+        "深入",
+        "实地",
+        "集中",
+        "对接",
+        "合资公司",
+        "集团公司",
+        "项目公司",
+        "子公司",
+        "总公司",
+        "国际组织",
+        "研究院",
+        "研究所",
+        "大学",
+        "高校",
+        "学院",
+        "协会",
+        "商会",
+        "医院",
+        "银行",
+        "机构",
+    )
+)
+_BAD_STARTS = (
+    "集团",
+    "公司",
+    "以",
+    "于",
+    "及",
+    "等",
+    "对",
+    "向",
+    "在",
+    "从",
+    "了",
+    "受",
+    "团",
+    "组",
+)
+# Function words and verbs that do not occur in a short name: a slot holding one is a clause.
+_CLAUSE_CHARS = frozenset("并也还都就要被让把着过得")
+_CLAUSE_WORDS = re.compile(
+    "必须|接受|愿意|提供|已经|正在|能够|可以|需要|表示|认为|希望|致辞|时间|发现|看中|选择|来到|前往"
+    "|及时|帮助|解决|围绕|位于|不含|创造|完成|发展|季度|区域|地区|片区|的|级|合作|往来|交流|新建|改扩建"
+    r"|\d+\s*[个月年天日周项家名位只亿万]"
+)
+# Words of firms' names (甲科技, 乙生物): a subject with one is a firm's short name.
+_FIRM_WORD = re.compile(
+    "科技|生物|药业|医药|医疗|新材料|新能源|能源|电子|汽车|集团|股份|控股|实业|智能|电气|数据|信息"
+    "|机械|装备|航空|动力|半导体|材料|云|网络|互联|通信|物流|置业|地产|投资|资本|基金|制造|化学|化工"
+)
+# What a subject may end on that is its product, not its name (甲锂能新能源电池…开工).
+_PRODUCT_END = re.compile(r"(?:电池|电芯|材料|芯片|整车|汽车|装备|设备|产品|基地|工厂|项目|工程)$")
+# A firm word the name ends on: a firm's short name (华熙生物, 湖北某某新能源).
+_FIRM_END = re.compile("(?:" + _FIRM_WORD.pattern + ")$")
+_POSTS = re.compile(
+    r"(?:书记|市长|区长|县长|镇长|省长|主任|局长|部长|主席|会长|组长|经理|总监|处长|科长|厅长|司长"
+    r"|行长|所长|院长|校长|董事长|总裁|委员|院士|教授|记者|秘书长|负责人|同志)$"
+)
+_SAYS = ("说", "表示", "指出", "介绍", "强调", "致辞", "认为")
+
+
+class ArticleText:
+    """The folded texts of an article, for the tests a slot's text must pass: whether the
+    article names it again, and whether it is a person's name (a post before it)."""
+
+    def __init__(self, texts: Iterable[str]) -> None:
+        self.text = "\n".join(texts)
+        self._persons: dict[str, bool] = {}
+
+    def place(self, name: str) -> bool:
+        """Whether ``name`` is a place: the article writes it with an administrative
+        ending somewhere (四川省, 无锡市, 乌兰察布市政府, 高新区)."""
+        return re.search(re.escape(name) + "[省市县区州盟镇乡村]", self.text) is not None
+
+    def repeated(self, name: str) -> bool:
+        """Whether ``name`` occurs at least twice in the article."""
+        first = self.text.find(name)
+        return first >= 0 and self.text.find(name, first + 1) >= 0
+
+    def person(self, name: str) -> bool:
+        """Whether ``name`` is a person's: a post stands right before it somewhere (市长王翔),
+        or it speaks (秦强说)."""
+        found = self._persons.get(name)
+        if found is None:
+            found = False
+            start = self.text.find(name)
+            while start >= 0 and not found:
+                after = self.text[start + len(name) : start + len(name) + 2]
+                found = bool(_POSTS.search(self.text, max(0, start - 4), start)) or any(
+                    after.startswith(w) for w in _SAYS
+                )
+                start = self.text.find(name, start + 1)
+            self._persons[name] = found
+        return found
+
+
+def plausible(name: str) -> bool:
+    """Whether a slot's text may be an organisation's name (see the module docstring)."""
+    if not 2 <= len(name) <= MAX_PARTY or name in _GENERIC:
+        return False
+    if not all(ch.isalnum() or ch in "()（）·&-" for ch in name) or name[0].isdigit():
+        return False
+    if name.endswith(_HOST_ENDINGS) or name.endswith(_MEETINGS) or name.startswith(_HOST_STARTS):
+        return False
+    if name.startswith(GENERIC_HEADS) or name.startswith(_BAD_STARTS) or _CLAUSE_WORDS.search(name):
+        return False
+    if any(ch in _CLAUSE_CHARS for ch in name):
+        return False
+    return not any(w in name for w in _NOT_NAMES)
+
+
+def _lead_in_end(text: str, start: int, end: int) -> int:
+    """``start`` moved past the time words and lead-ins a clause opens on."""
+    while start < end:
+        m = _LEAD_IN.match(text, start, end)
+        if m is None or m.end() == start:
+            break
+        start = m.end()
+    m = _AMOUNT_OF.match(text, start, end)
+    return m.end() if m is not None else start
+
+
+def _clause_start(text: str, lo: int, pos: int) -> int:
+    i = pos
+    while i > lo and text[i - 1] not in "，,；;：:":
+        i -= 1
+    return i
+
+
+def _items(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The spans of a list's items in ``text[start:end]`` (split on 、 和 及 与 以及)."""
+    out = []
+    pos = start
+    for m in _ITEM_SPLIT.finditer(text, start, end):
+        out.append((pos, m.start()))
+        pos = m.end()
+    out.append((pos, end))
+    return [(s, e) for s, e in out if e > s]
+
+
+class Slots:
+    """Finds the parties of one sentence's event clauses (see the module docstring)."""
+
+    def __init__(
+        self,
+        text: str,
+        raw: Source | str,
+        words: TextWords | JiebaWords,
+        stops: StopWords,
+        article: ArticleText,
+        public_works: tuple[str, ...] = (),
+    ) -> None:
+        self.text = text
+        self.raw = raw
+        self.words = words
+        self.stops = stops
+        self.article = article
+        self.public_works = public_works  # 小学, 医院 …: what the city builds for itself
+
+    def parties(
+        self,
+        lo: int,
+        hi: int,
+        signals: list[tuple[int, int, str]],
+        taken: list[OrgMention],
+        cooperation: bool,
+    ) -> list[OrgMention]:
+        """Parties of the sentence ``text[lo:hi]`` for its ``signals`` ``(start, end,
+        event)``, less any overlapping an organisation already ``taken``; a talk word
+        (会谈, 交流 …) gives the sides of its 与 only in a sentence about ``cooperation``
+        (合作, 投资, 项目 …: 天宫一号与神舟九号对接 is no meeting)."""
+        spans: list[tuple[int, int]] = []
+        for start, end, event in signals:
+            clause = _clause_start(self.text, lo, start)
+            if event == "signing" or (event == "visit" and cooperation):
+                spans += self._with(clause, start)
+            if event in ("signing", "landing"):
+                spans += self._by(lo, start)
+                spans += self._subject(clause, start)
+            if (
+                event == "visit"
+                and self.text.startswith(_VISIT_WORDS, start)
+                and self.text[end : end + 1] not in ("团", "组", "队")  # 考察团: a noun
+            ):
+                spans += self._visited(end, hi)
+        out: list[OrgMention] = []
+        seen: list[tuple[int, int]] = [(m.start, m.end) for m in taken]
+        for s, e in spans:
+            if any(a < e and s < b for a, b in seen):
+                continue
+            seen.append((s, e))
+            out.append(OrgMention(s, e, self.raw[s:e], None))
+        return out
+
+    def _accept(self, s: int, e: int, evidence: bool = True) -> bool:
+        name = self.text[s:e]
+        if not plausible(name) or self.article.person(name) or self.article.place(name):
+            return False
+        if any(w in name for w in self.public_works):
+            return False
+        if any(
+            self.words.boundary(a) and self.words.boundary(b)
+            for a, b in self.stops.scan(self.text, s, e)
+        ):
+            return False  # 开工, 签约: a verb standing as a word, no name
+        return evidence or self.article.repeated(name) or _FIRM_WORD.search(name) is not None
+
+    def _trim(self, s: int, e: int) -> tuple[int, int]:
+        """A slot's span after the last stop word that stands as a word in it (来自甲 ->
+        甲) and without blanks."""
+        for a, b in reversed(self.stops.scan(self.text, s, e)):
+            if b < e and self.words.boundary(a) and self.words.boundary(b):
+                s = b
+                break
+        s = max(s, _lead_in_end(self.text, s, e))
+        while s < e and self.text[s].isspace():
+            s += 1
+        while e > s and self.text[e - 1].isspace():
+            e -= 1
+        return s, e
+
+    def _with(self, clause: int, sig: int) -> list[tuple[int, int]]:
+        """甲与乙签署… / 甲与乙开展交流座谈: the two sides of 与 before the signal."""
+        text = self.text
+        start = _lead_in_end(text, clause, sig)
+        m = _WITH.search(text, start, sig)
+        while m is not None and not (
+            self.words.boundary(m.start()) and self.words.boundary(m.end())
+        ):
+            m = _WITH.search(text, m.end(), sig)
+        if m is None or _TOPIC.search(text, start, m.start()):
+            return []  # 双方就经贸往来和教育合作进行交流: 和 joins topics, not parties
+        out = []
+        for s, e in _items(text, start, m.start()):
+            s, e = self._trim(s, e)
+            if self._accept(s, e):
+                out.append((s, e))
+        end = _PARTY_END.search(text, m.end(), sig)
+        b_end = end.start() if end is not None else sig
+        if m.start() == start and sig - b_end > 4:
+            return out  # 与新能源汽车配套的…项目签约: 与 opens a phrase, not a party
+        if _PROJECTS_LISTED.search(text, m.end(), b_end):
+            return out  # 与甲、乙等10个配套项目: projects, not parties
+        for s, e in _items(text, m.end(), b_end):
+            s, e = self._trim(s, e)
+            if self._accept(s, e):
+                out.append((s, e))
+        return out
+
+    def _by(self, lo: int, sig: int) -> list[tuple[int, int]]:
+        """由甲、乙和丙共同投资建设: the items between 由 and a verb of investing."""
+        text = self.text
+        by = text.rfind("由", lo, sig)
+        if by < 0 or not self.words.boundary(by + 1):
+            return []
+        verb = _BY_VERBS.search(text, by + 1, min(sig + 8, by + 60))
+        if verb is None or any(c in "，,；;。" for c in text[by : verb.start()]):
+            return []
+        out = []
+        for s, e in _items(text, by + 1, verb.start()):
+            s, e = self._trim(s, e)
+            if self._accept(s, e):
+                out.append((s, e))
+        return out
+
+    def _subject(self, clause: int, sig: int) -> list[tuple[int, int]]:
+        """甲将投资…建设 / 甲有4个项目竣工: the clause's subject, when the article names it
+        again or it carries a firm word."""
+        text = self.text
+        start = _lead_in_end(text, clause, sig)
+        m = _SUBJECT_END.search(text, start, sig)
+        if m is None or m.start() == start or text[m.start()] in "与同":
+            return []
+        s, e = self._trim(start, m.start())
+        product = _PRODUCT_END.search(text, s, e)
+        if product is not None and product.start() - s >= 2:
+            e = product.start()  # 甲锂能新能源电池: the firm before its product
+        name = text[s:e]
+        if not (self.article.repeated(name) or _FIRM_END.search(name)):
+            return []
+        return [(s, e)] if self._accept(s, e) else []
+
+    def _visited(self, end: int, hi: int) -> list[tuple[int, int]]:
+        """走访了甲科技研发总部、乙集团华南基地和丙公司等企业: the firms visited."""
+        text = self.text
+        start = _VISIT_SKIP.match(text, end, hi).end()
+        stop = _VISIT_END.search(text, start, hi)
+        last = stop.start() if stop is not None else hi
+        closed = _CLOSED.search(text, start, last)
+        if closed is not None:
+            last = closed.start()
+        out = []
+        for s, e in _items(text, start, last):
+            s, e = self._trim(s, e)
+            facility = _FACILITY.search(text, s, e)
+            if facility is not None and facility.start() > s + 1:
+                e = facility.start()
+            if self._accept(s, e, evidence=closed is not None or facility is not None):
+                out.append((s, e))
+        return out
