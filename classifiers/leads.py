@@ -58,7 +58,7 @@ from .orgs import (
     more_orgs,
     titles_pattern,
 )
-from .parties import ArticleText, Slots, plausible
+from .parties import PLACE_PREFIX, ArticleText, Slots, plausible
 from .partners import PartnerHit
 from .schema import EVENTS, EventConfig, LeadsConfig, PlaceConfig
 
@@ -74,6 +74,10 @@ _PROJECT_SUBJECTS = ("项目", "产业园", "基地", "中心", "工程", "园�
 _SERVICES = ("规划设计", "设计", "代建", "承建", "施工", "监理", "咨询")
 _INVESTS = ("投资", "出资", "投建", "全资")
 _FUTURE = ("将", "计划", "预计", "拟")
+# Collective subjects of a round-up: 各地通过以商招商等方式，引进…项目.
+_ROUNDUPS = ("各地", "各市", "各县", "各区", "各板块", "各园区", "全省各地", "全市各地", "各级")
+# Background words that name a period: what follows them in the sentence is a recap.
+_PERIODS = ("过去的一年", "过去一年", "一年来", "近年来", "多年来", "近些年", "近几年", "近两年")
 _TALKS = ("洽谈", "交流", "座谈", "探讨", "磋商", "商谈", "会谈", "对接", "共识")
 SENTENCE_LIMIT = 500
 PLAN_REACH = 40  # characters before an amount searched for the period of a plan
@@ -264,6 +268,8 @@ _CLAUSE_END = frozenset("，,；;：:")
 _COUNT = re.compile(
     r"(?:项目|企业)\s*[\d一二三四五六七八九十百千两]+\s*[个家项只]"
     r"|[\d一二三四五六七八九十百千两]+\s*[个家项只][^，。；,;]{0,12}?(?:项目|企业)"
+    # 16个总投资亿元、5亿元、10亿元项目: a count over a list of size classes
+    r"|[\d一二三四五六七八九十百千两]+\s*[个家项只](?:[^，。；,;、]{0,10}?亿元、)+[^，。；,;]{0,12}?项目"
 )
 _PROJECT_COUNT = re.compile(
     r"项目\s*[\d一二三四五六七八九十百千两]+\s*[个项只](?!部分|方面|阶段|板块)"
@@ -366,6 +372,9 @@ class LeadFinder:
         self._article_text: ArticleText | None = None
         self._amounts: dict[tuple[Key, bool, bool], list[Amount]] = {}
         self.lead_sentences: set[Key] = set()  # the sentences of the leads found
+        # lead sentence -> the sentences that gave it its terms (根据协议，…投资300亿元):
+        # they tell what the lead is about, as its own sentence does
+        self._terms: dict[Key, set[Key]] = {}
         self._usable_cache: dict[Key, list[_Signal]] = {}
         self._batches: dict[Key, bool] = {}
         self._titles = titles_pattern(tuple(cfg.person_titles))
@@ -639,8 +648,13 @@ class LeadFinder:
                 clause <= g < sig.start and text[g + 2 : g + 3] not in ("的", "会") for g in goals
             ):
                 continue
-            if any(b == facts.lo or clause <= b < sig.start for b in background):
-                continue
+            if any(
+                b == facts.lo
+                or clause <= b < sig.start
+                or (b < sig.start and text.startswith(_PERIODS, b))
+                for b in background
+            ):
+                continue  # (a period, 过去的一年 / 近年来, covers the rest of its sentence)
             if _attributive(text, sig.end, facts.hi) and not _this_occasion(
                 text, clause, sig.start
             ):
@@ -649,6 +663,8 @@ class LeadFinder:
                 by = text.rfind(_BY, clause, sig.start)
                 if by > clause and text[clause:by].endswith(_PROJECT_SUBJECTS):
                     continue  # 某产业园项目由某公司投资建设: who builds it, not an event
+            if text.startswith(_ROUNDUPS, facts.lo) or text.startswith(_ROUNDUPS, clause):
+                continue  # 各地通过…引进…, 与某集团签署…: a round-up of many places, no event
             if text[sig.start - 1 : sig.start] == "其" and sig.start > facts.lo:
                 continue  # 其落地标志着…: the project's event told again, not a new one
             if self._timeline_start(facts, text, sig):
@@ -786,6 +802,8 @@ class LeadFinder:
                 continue
             kept.append((score, key, lead))
         kept = self._drop_title_echoes(kept)
+        for _, _, lead in kept:
+            self._add_full_names(lead)
         kept.sort(key=lambda t: (-t[0], t[1]))
         # One lead per event and counterparts: a sentence retelling an event (从开工到投运
         # 历时…) adds nothing to the lead that reports it.
@@ -802,6 +820,7 @@ class LeadFinder:
             seen_parties.setdefault(parties, set()).update(figures)
             out.append(lead)
             self.lead_sentences.add(key)
+            self.lead_sentences.update(self._terms.get(key, ()))
         return out
 
     def _merge_continuations(
@@ -936,6 +955,7 @@ class LeadFinder:
         if rebuilt is None:
             return item
         self._made[id(rebuilt)] = (orgs, amounts + new, scored, owned and not investors)
+        self._terms.setdefault(lkey, set()).add(key)
         return (rebuilt.score, lkey, rebuilt, True)
 
     def _members(
@@ -1160,6 +1180,23 @@ class LeadFinder:
             for sig in usable
         )
 
+    def _add_full_names(self, lead: Lead) -> None:
+        """Add the registered name the article gives a short counterpart elsewhere: 生合万物
+        项目 … 生合万物(苏州)生物科技有限公司董事长; only industry words and a bracketed
+        place may stand between the short name and the legal ending (中国电子 is not
+        中国电子工程设计院股份有限公司)."""
+        for name in list(lead.counterparts):
+            short = fold(strip_pinyin(name))
+            if len(short) < 2 or short.endswith(_LEGAL_ENDINGS):
+                continue
+            for part in self.doc.parts:
+                full = _full_name(part.text, short)
+                if full is not None:
+                    spelled = part.source[full[0] : full[1]]
+                    if spelled not in lead.counterparts:
+                        lead.counterparts.append(spelled)
+                    break
+
     def _drop_title_echoes(
         self, leads: list[tuple[float, Key, Lead]]
     ) -> list[tuple[float, Key, Lead]]:
@@ -1188,9 +1225,12 @@ class LeadFinder:
 
     def _first_body_sentence(self) -> Key | None:
         """The body's first sentence when it reports no event of its own."""
-        if len(self.doc.parts) < 2 or not len(self.doc.parts[1].sentences):
+        if len(self.doc.parts) < 2:
             return None
-        key = (1, 0)
+        first = self.doc.parts[1].sentences.neighbour(-1, 1)
+        if first is None:
+            return None  # no body, or a blank one
+        key = (1, first)
         return None if self._reports(key) else key
 
     def _names(self, key: Key, org: OrgMention) -> list[str]:
@@ -1226,6 +1266,22 @@ class LeadFinder:
             party = text.find("一行", clause, sig.start)
             if party >= 0 and any(w in text[party : sig.start] for w in _COMING):
                 return any(clause <= o.start < party for o in self.orgs(key))
+        return False
+
+    def _meeting(self, key: Key) -> bool:
+        """Whether a talk word (座谈, 交流 …) follows 与/同 and a named organisation in its
+        clause (甲集团与乙公司开展交流座谈): a meeting with that organisation is a visit even
+        when the sentence names no cooperation word."""
+        text = self.doc.parts[key[0]].text
+        facts = self.facts(key)
+        orgs = self.orgs(key)
+        for sig in facts.signals:
+            if sig.event != "visit" or not text.startswith(_TALKS, sig.start):
+                continue
+            clause = _clause_start(text, facts.lo, sig.start)
+            for o in orgs:
+                if clause < o.start and o.end <= sig.start and text[o.start - 1] in "与同":
+                    return True
         return False
 
     def _not_serving(self, key: Key) -> list[OrgMention]:
@@ -1303,7 +1359,12 @@ class LeadFinder:
                 own_orgs = self._visited(key, own_orgs)
             if (ev.needs_org or not strong) and not own_orgs:
                 continue  # a visit counts only with the organisation in its own sentence
-            if not strong and CONTEXT not in facts.marks and not self._delegation(key, event):
+            if (
+                not strong
+                and CONTEXT not in facts.marks
+                and not self._delegation(key, event)
+                and not self._meeting(key)
+            ):
                 continue  # 调研 of a firm's production is no cooperation visit
             amounts = self.amounts(key, event, labelled_only=False)
             orgs = own_orgs
@@ -1322,10 +1383,18 @@ class LeadFinder:
                 orgs = self._lent(prev, batch)
                 if not orgs and nxt is not None:
                     orgs = self._lent(nxt, batch)
-            if key[0] == 0 and nxt is None and event != "visit":
+            if (
+                key[0] == 0
+                and event != "visit"
+                and (
+                    nxt is None
+                    or not (self._raw_amounts(nxt, self.facts(nxt)) or self._investors(nxt))
+                )
+            ):
                 # A headline tells what the lead paragraph says: 测试场拟落户高塍 is the
-                # project that the body's first sentence names with its company.
-                nxt = self._first_body_sentence()
+                # project that the body's first sentence names with its company (the
+                # title's own next sentence, 市领导出席, may tell nothing of it).
+                nxt = self._first_body_sentence() or nxt
                 if not orgs and nxt is not None:
                     orgs = self._lent(nxt, batch)
             own = bool(own_orgs or amounts)
@@ -1344,11 +1413,19 @@ class LeadFinder:
                     amounts = self.amounts(before, event, labelled_only=True)
             if not amounts and event != "visit" and nxt is not None:
                 amounts = self.amounts(nxt, event, labelled_only=True)
-                after = self._neighbour(nxt, 1) if nxt[0] == key[0] else None
+                if amounts:
+                    self._terms.setdefault(key, set()).add(nxt)
+                after = (
+                    self._neighbour(nxt, 1)
+                    if nxt[0] == key[0] or nxt == self._first_body_sentence()
+                    else None
+                )
                 if not amounts and after is not None and not self._reports(after):
                     # 从签约到投产历时10个月。该项目总投资12亿元: the figures may follow
                     # one sentence of colour, as long as no other event comes between.
                     amounts = self.amounts(after, event, labelled_only=True)
+                    if amounts:
+                        self._terms.setdefault(key, set()).add(after)
                     if amounts and self._lent(after, batch):
                         orgs = orgs + [o for o in self._investors(after) if o not in orgs]
             if nxt is not None and event != "visit" and self._lent(nxt, batch):
@@ -1418,6 +1495,27 @@ class LeadFinder:
             score=round(score, 2),
             amounts=_distinct(listed),
         )
+
+
+_LEGAL_ENDINGS = ("股份有限公司", "有限责任公司", "有限公司", "集团", "株式会社")
+_FULL_NAME_TAIL = re.compile(
+    r"((?:[(（][\u4e00-\u9fff]{2,4}[)）])?)([\u4e00-\u9fff]{0,12}?)"
+    r"(?:集团)?(?:股份有限公司|有限责任公司|有限公司|集团|株式会社)"
+)
+
+
+def _full_name(text: str, short: str) -> tuple[int, int] | None:
+    """The span of a registered name in ``text`` that starts with ``short`` and goes on
+    with industry words only (and a bracketed place) to its legal ending."""
+    start = text.find(short)
+    while start >= 0:
+        m = _FULL_NAME_TAIL.match(text, start + len(short))
+        if m is not None and m.end() > start + len(short):
+            middle = m.group(2)
+            if not middle or industry_only(middle, 0, len(middle)):
+                return start, m.end()
+        start = text.find(short, start + 1)
+    return None
 
 
 def _distinct(amounts: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -1518,11 +1616,6 @@ def _owners(names: list[tuple[int, int, str]]) -> list[OrgMention]:
     return out
 
 
-# 上海化学工业区生合万物项目, 武汉经开区新能源汽车…项目: a place before the firm's name.
-_PLACE_PREFIX = re.compile(
-    r"[\u4e00-\u9fff]{2,10}?(?:经济技术开发区|经开区|高新区|开发区|工业区|工业园区|新区|市|县|区|镇)"
-    r"(?=[\u4e00-\u9fffA-Za-z]{2})"
-)
 # A product or a phase, not a firm: 年产30万辆…, 新建…, 二期….
 _NOT_OWNER = re.compile(r"^(?:年产|年处理|年加工|新建|扩建|建设|总投资|投资|首期|[一二三四]期)|\d")
 
@@ -1537,7 +1630,7 @@ def _owner(project: str) -> str:
     bracket = min((i for i in (folded.find("("), folded.find("（")) if i >= 2), default=-1)
     if bracket >= 2:
         return project[:bracket]
-    place = _PLACE_PREFIX.match(folded)
+    place = PLACE_PREFIX.match(folded)
     if place is not None:
         project, folded = project[place.end() :], folded[place.end() :]
     m = _FIRM_WORD_RE.search(folded, 2)

@@ -25,6 +25,11 @@ from .orgs import GENERIC_HEADS, OrgMention, StopWords
 from .words import JiebaWords, TextWords
 
 MAX_PARTY = 20  # characters of a name known only from its slot
+# 上海化学工业区生合万物项目, 武汉经开区新能源汽车…项目: a place before the firm's name.
+PLACE_PREFIX = re.compile(
+    r"[\u4e00-\u9fffA-Za-z?;]{2,10}?(?:经济技术开发区|经开区|高新区|开发区|工业区|工业园区|新区|市|县|区|镇)"
+    r"(?=[\u4e00-\u9fffA-Za-z]{2})"
+)
 # Time and lead-in words a clause may open on before its subject.
 _LEAD_IN = re.compile(
     r"\s*(?:(?:[\d一二三四五六七八九十〇]{1,4}\s*年\s*)?(?:[\d一二三四五六七八九十]{1,2}\s*月\s*)?"
@@ -216,6 +221,12 @@ _BAD_STARTS = (
     "受",
     "团",
     "组",
+    "全球",
+    "全国",
+    "国内",
+    "首个",
+    "首批",
+    "第一",
 )
 # Function words and verbs that do not occur in a short name: a slot holding one is a clause.
 _CLAUSE_CHARS = frozenset("并也还都就要被让把着过得")
@@ -453,6 +464,9 @@ class Slots:
         if m is None or m.start() == start or text[m.start()] in "与同":
             return []
         s, e = self._trim(start, m.start())
+        place = PLACE_PREFIX.match(text, s, e)
+        if place is not None:
+            s = place.end()  # 上海化学工业区生合万物项目: the firm after its place
         product = _PRODUCT_END.search(text, s, e)
         if product is not None and product.start() - s >= 2:
             e = product.start()  # 甲锂能新能源电池: the firm before its product

@@ -137,7 +137,12 @@ def _lead_subjects(
     for idx, hits in per.items():
         for pi, si, start, end, _, weight, keyword in hits:
             key = (pi, si)
-            if keyword and key in lead_sentences and doc.accepts(pi, start, end):
+            if (
+                keyword
+                and key in lead_sentences
+                and doc.accepts(pi, start, end)
+                and not _ancillary(doc.parts[pi].text, start)
+            ):
                 by_sector = weights.setdefault(key, {})
                 by_sector[idx] = by_sector.get(idx, 0.0) + weight
     owned: dict[int, set[tuple[int, int]]] = {}
@@ -183,6 +188,18 @@ def _minor_item(text: str, start: int, end: int, own: Iterable[int]) -> bool:
     items = len(cuts) - 1
     mine = sum(1 for a, b in zip(cuts, cuts[1:], strict=False) if any(a <= s < b - 1 for s in own))
     return items >= 3 and mine * 3 <= items
+
+
+_ANCILLARY_REACH = 12  # characters before a term searched for 配套建设 in its clause
+_ANCILLARY = re.compile("配套建设|配套建|同步建设|同步配套")
+
+
+def _ancillary(text: str, start: int) -> bool:
+    """Whether the term at ``start`` is an ancillary facility of the subject: 配套建设
+    before it in its clause (数据中心…，配套建设光伏发电和储能设施 is no new-energy
+    project; 医学影像设备零部件配套 is a supply, not an annex)."""
+    found = list(_ANCILLARY.finditer(text, max(0, start - _ANCILLARY_REACH), start))
+    return bool(found) and _CLAUSE_END_RE.search(text, found[-1].start(), start) is None
 
 
 def _body_sentences(doc: Doc) -> int:
@@ -253,7 +270,7 @@ def _score(
             listing[pi]
             and (pi, si) not in told
             and _minor_item(doc.parts[pi].text, start, end, own.get(pi, ()))
-        )
+        ) or _ancillary(doc.parts[pi].text, start)
         if pi == 0:
             title_hits[entry] = title_hits.get(entry, 0) + 1
             factor = matching.list_damping if minor else 1.0

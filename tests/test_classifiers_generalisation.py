@@ -329,3 +329,129 @@ def test_the_firms_a_visit_word_names_are_its_counterparts(
     for firm in firms:
         assert found(result, firm), firm
     assert not any(n.endswith(("基地", "中心", "企业")) for n in counterparts(result))
+
+
+# ------------------------------------------------------------------ full names, meetings
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "full"),
+    [
+        (
+            "化工区禾元万物项目启动建设",
+            "1月17日，上海化学工业区禾元万物项目举行奠基仪式。项目建成后将年产生物基材料5万吨。"
+            "禾元万物(苏州)生物科技有限公司成立于2019年，专注合成生物。",
+            "禾元万物(苏州)生物科技有限公司",
+        ),
+        (
+            "",
+            "2月28日，滁州德润新能源汽车项目签约仪式举行。项目总投资约100亿元。"
+            "滁州德润新能源汽车股份有限公司由德润控股发起设立。",
+            "滁州德润新能源汽车股份有限公司",
+        ),
+    ],
+)
+def test_a_short_counterpart_gets_the_registered_name_the_article_gives(
+    clf: Classifier, title: str, body: str, full: str
+) -> None:
+    assert full in counterparts(clf.classify(title, body))
+
+
+def test_a_longer_name_with_more_than_industry_words_is_another_organisation(
+    clf: Classifier,
+) -> None:
+    body = "3月2日，中国电子与经开区签署合作协议。中国电子工程设计院股份有限公司是国内领先的工程设计企业。"
+    names = counterparts(clf.classify("", body))
+    assert "中国电子" in names or "中国电子科技集团" in names
+    assert "中国电子工程设计院股份有限公司" not in names
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "2月3日，省民航机场集团与航天翼龙低空公司开展交流座谈。",
+        "3月9日，市城投集团同华电新能源公司举行座谈交流。",
+        "昨天，长江产业投资集团与中科星图公司进行了交流。",
+    ],
+)
+def test_talks_between_two_named_organisations_are_a_visit(clf: Classifier, body: str) -> None:
+    assert [lead.event for lead in clf.classify("", body).leads] == ["visit"]
+
+
+def test_a_headline_paragraph_takes_the_investors_and_amount_of_the_body_after_its_own_colour(
+    clf: Classifier,
+) -> None:
+    title = "8月12日，襄阳扬帆新能源发展有限公司新能源产业园项目落户签约仪式举行。市领导出席。"
+    body = (
+        "该项目由湖北国通青山新能源高科技有限公司与东风江城汽车(武汉)有限公司合资兴建。\n"
+        "项目由新能源客车、动力电池和零部件三个部分组成，总投资42.9亿元。"
+    )
+    result = clf.classify(title, body)
+    assert amounts(result) == {4_290_000_000}
+    assert found(result, "湖北国通青山新能源高科技有限公司")
+    assert found(result, "东风江城汽车(武汉)有限公司")
+
+
+# ------------------------------------------------------------------ sectors
+
+
+def test_the_sentence_that_gives_a_leads_terms_tells_its_sector(clf: Classifier) -> None:
+    title = "11月7日，华能集团蒙西公司与阿拉善盟行政公署签订战略合作协议。"
+    body = (
+        "根据协议，蒙西公司将在阿拉善盟投资300亿元，建设风光储一体化新能源基地。"
+        "同时，公司将加大民生供热和生产用煤供应力度。"
+    )
+    result = clf.classify(title, body)
+    assert {s.id for s in result.sectors} == {"new_energy"}
+    assert amounts(result) == {30_000_000_000}
+
+
+def test_an_ancillary_facility_is_no_sector_of_the_article(clf: Classifier) -> None:
+    title = "绿色算力中心项目签约落户"
+    body = (
+        "6月18日，经开区与江苏云港数据有限公司签署绿色算力中心项目投资协议。\n"
+        "项目总投资约18亿元，规划建设5000个标准机柜，配套建设光伏发电和储能设施。"
+    )
+    sectors = {s.id for s in clf.classify(title, body).sectors}
+    assert sectors == {"new_infra"}
+
+
+@pytest.mark.parametrize(
+    ("title", "sector"),
+    [
+        ("联通IDC五期项目签约", "new_infra"),
+        ("源网荷储一体化项目签约 抽水蓄能电站同步推进", "new_energy"),
+        ("年产5万吨磷酸铁锂正极材料项目开工", "new_energy"),
+    ],
+)
+def test_data_centre_and_energy_base_vocabulary(clf: Classifier, title: str, sector: str) -> None:
+    body = "9月12日，宏远集团与当地签订投资协议。" + title + "。"
+    assert sector in {s.id for s in clf.classify(title, body).sectors}
+
+
+def test_pension_pillars_are_social_insurance_not_silver_economy(clf: Classifier) -> None:
+    body = (
+        "个人养老金是养老第三支柱的重要组成部分。\n在养老第一支柱资金缺口大、养老第二支柱覆盖面窄的"
+        "情况下，发展养老第三支柱十分必要，以应对老龄化。"
+    )
+    assert clf.classify("个人养老金制度研究", body).sectors == []
+
+
+# ------------------------------------------------------------------ recaps and round-ups
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "过去的一年，中国电子院精心服务设计，保障雄安输变电项目顺利如期完工。",
+        "近年来，该镇积极招商，华新材料、世达科技等一批项目相继落户并建成投产。",
+        "各地通过以商招商、基金招商等方式，引进亿翔华东总部等一批项目，与中国电科签署战略合作协议。",
+    ],
+)
+def test_a_recap_of_a_period_or_a_round_up_of_places_is_no_lead(clf: Classifier, body: str) -> None:
+    assert clf.classify("", body).leads == []
+
+
+def test_a_count_over_size_classes_is_a_tally(clf: Classifier) -> None:
+    body = "16个总投资亿元、5亿元、10亿元、20亿元项目落地开工建设、投产运行。"
+    assert clf.classify("", body).leads == []
