@@ -38,6 +38,7 @@ LABELLED = ROOT / "tests" / "data" / "labelled"
 HELDOUT = LABELLED / "heldout"
 HELDOUT2 = LABELLED / "heldout2"
 HELDOUT3 = LABELLED / "heldout3"
+HELDOUT4 = LABELLED / "heldout4"
 DEMO_TRUTH = ROOT / "tests" / "data" / "demo_truth.json"
 DEMO = ROOT / "demo" / "site"
 SEED = Path(os.environ.get("LEADWATCH_SEED_ARTICLE", ROOT.parent / "shared" / "seed-article.txt"))
@@ -175,6 +176,7 @@ def quality() -> None:
         ("heldout", str(HELDOUT.relative_to(ROOT)), load_labelled(HELDOUT)),
         ("heldout2", str(HELDOUT2.relative_to(ROOT)), load_labelled(HELDOUT2)),
         ("heldout3", str(HELDOUT3.relative_to(ROOT)), load_labelled(HELDOUT3)),
+        ("heldout4", str(HELDOUT4.relative_to(ROOT)), load_labelled(HELDOUT4)),
     ]
     if DEMO_TRUTH.is_file():
         sets.append(("demo site", "the team's tests/data/demo_truth.json", demo_truth()))
