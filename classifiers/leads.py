@@ -74,6 +74,13 @@ _PROJECT_SUBJECTS = ("项目", "产业园", "基地", "中心", "工程", "园�
 _SERVICES = ("规划设计", "设计", "代建", "承建", "施工", "监理", "咨询")
 _INVESTS = ("投资", "出资", "投建", "全资")
 _FUTURE = ("将", "计划", "预计", "拟")
+# What a sentence on a signed project's schedule may open on before 项目/该项目.
+_SCHEDULE_LEAD = re.compile(
+    r"(?:按照计划|根据计划|根据协议|按照协议|据悉|据了解|预计|目前)[，,]?\s*"
+)
+# 出席/参加…签约仪式: attending the ceremony of an event told elsewhere.
+_CEREMONY = ("仪式", "活动", "现场")
+_ATTENDS = ("出席", "参加", "参与", "主持", "列席")
 # Collective subjects of a round-up: 各地通过以商招商等方式，引进…项目.
 _ROUNDUPS = ("各地", "各市", "各县", "各区", "各板块", "各园区", "全省各地", "全市各地", "各级")
 # Background words that name a period: what follows them in the sentence is a recap.
@@ -142,6 +149,9 @@ _HEADLINE_INVEST = ("投资", "建", "投建", "打造")
 _CN_NUMERALS = "一二三四五六七八九十两"
 # Words a project's kind starts with (新型储能项目, 高端装备项目): no firm's name.
 _KIND_WORDS = (
+    "配套",
+    "最大",
+    "最",
     "新型",
     "高端",
     "智能",
@@ -202,6 +212,19 @@ _INDUSTRY_ITEMS = (
 _LIST_JOIN = re.compile(
     r"\s*(?:[、和及与,，]|以及)\s*(?:(?:总投资|投资|计划投资)[约超近逾]?[\d.]+[万亿]*元的)?"
 )
+# Words that qualify an industry in a list (生命健康、新一代信息技术等项目).
+_INDUSTRY_MODIFIERS = (
+    "生命",
+    "新一代",
+    "未来",
+    "前沿",
+    "战略性",
+    "新兴",
+    "传统",
+    "高新",
+    "大健康",
+    "特色",
+)
 _NAME_OPENERS = (
     "标志着",
     "举行",
@@ -238,6 +261,12 @@ _GENERIC_NAMES = (
     "多个",
     "首个",
     "首批",
+    "季度",
+    "年度",
+    "全市",
+    "全区",
+    "全县",
+    "全省",
 )
 # Words that end a firm's name inside a project's name (…科技, …生物, …药业).
 _FIRM_WORDS = (
@@ -270,6 +299,11 @@ _COUNT = re.compile(
     r"|[\d一二三四五六七八九十百千两]+\s*[个家项只][^，。；,;]{0,12}?(?:项目|企业)"
     # 16个总投资亿元、5亿元、10亿元项目: a count over a list of size classes
     r"|[\d一二三四五六七八九十百千两]+\s*[个家项只](?:[^，。；,;、]{0,10}?亿元、)+[^，。；,;]{0,12}?项目"
+)
+# A sentence opening on a count of projects and their total continues the event before it.
+_COUNT_OPENS = re.compile(
+    r"(?:其中|据悉|据了解)?[，,]?\s*(?:这|上述|以上|此|该)?\s*[\d两二三四五六七八九十]+\s*[个项]\s*项目\s*"
+    r"(?:总投资|合计|共计|计划总投资|投资|总额)"
 )
 _PROJECT_COUNT = re.compile(
     r"项目\s*[\d一二三四五六七八九十百千两]+\s*[个项只](?!部分|方面|阶段|板块)"
@@ -439,6 +473,12 @@ class LeadFinder:
                 part.words,
                 self.stops,
             )
+            if any(m.partner is None for m in found):
+                article = self._article()
+                # (书记张某，区长李某与某公司…: a list's first names may be people's)
+                found = [
+                    m for m in found if m.partner or not article.person(part.text[m.start : m.end])
+                ]
             if facts.signals:
                 slots = Slots(
                     part.text,
@@ -665,6 +705,10 @@ class LeadFinder:
                     continue  # 某产业园项目由某公司投资建设: who builds it, not an event
             if text.startswith(_ROUNDUPS, facts.lo) or text.startswith(_ROUNDUPS, clause):
                 continue  # 各地通过…引进…, 与某集团签署…: a round-up of many places, no event
+            if text.startswith(_CEREMONY, sig.end) and any(
+                w in text[clause : sig.start] for w in _ATTENDS
+            ):
+                continue  # 某公司负责人出席签约仪式: who attended, the signing is told elsewhere
             if text[sig.start - 1 : sig.start] == "其" and sig.start > facts.lo:
                 continue  # 其落地标志着…: the project's event told again, not a new one
             if self._timeline_start(facts, text, sig):
@@ -707,6 +751,8 @@ class LeadFinder:
         sentence = self.doc.parts[key[0]].text[facts.lo : facts.hi]
         if _MONTHS.search(sentence):
             return True
+        if _COUNT_OPENS.match(sentence):
+            return False  # 两个项目总投资120亿元: the projects the sentence before named
         return bool(_PROJECT_COUNT.search(sentence)) and not self._occasion(key, sentence)
 
     def _occasion(self, key: Key, sentence: str) -> bool:
@@ -774,7 +820,12 @@ class LeadFinder:
             seen.add(dedupe)
             found.append((lead.score, key, lead, own))
         signed = {key for _, key, lead, _ in found if lead.event == "signing"}
-        found = [item for item in found if not self._terms_of_signing(item[1], item[2], signed)]
+        keys = sorted(key for _, key, _, _ in found)
+        found = [
+            self._as_member(item, signed)
+            for item in found
+            if not self._terms_of_signing(item[1], item[2], signed, keys)
+        ]
         found = self._merge_continuations(found)
         found += self._members(found)
         found = self._late_figures(found)
@@ -893,11 +944,14 @@ class LeadFinder:
         taken = {key for _, key, _, _ in out}
         if len(self.doc.parts) > 1:
             body = self.doc.parts[1]
+            known = self._known_projects(out)
             for si in _within_reach([(item[1], item[2]) for item in out], len(body.sentences)):
                 key = (1, si)
                 lo, hi = body.sentences.span(si)
-                if hi <= lo or key in taken or not _anaphoric(body.text, lo):
+                if hi <= lo or key in taken:
                     continue
+                if not _anaphoric(body.text, lo) and not body.text.startswith(known, lo):
+                    continue  # (中联…产业园项目作为…: the lead's project named again)
                 before = [i for i, item in enumerate(out) if item[1] < key]
                 if not before:
                     continue
@@ -914,6 +968,24 @@ class LeadFinder:
                     out[0] = self._with_figures(out[0], key)
                     break
         return out
+
+    def _continues(self, key: Key) -> bool:
+        """Whether sentence ``key`` goes on about the subject of the one before: it opens,
+        after a lead-in (据悉，…), on 该公司/该项目/项目/其."""
+        text = self.doc.parts[key[0]].text
+        lo = self.facts(key).lo
+        opener = _SCHEDULE_LEAD.match(text, lo)
+        return _anaphoric(text, opener.end() if opener is not None else lo)
+
+    def _known_projects(self, leads: list[tuple[float, Key, Lead, bool]]) -> tuple[str, ...]:
+        """The names (with 项目) of the projects the leads' sentences name: a later sentence
+        opening on one goes on about that project."""
+        names = []
+        for _, key, _, _ in leads:
+            text = self.doc.parts[key[0]].text
+            for s, e, _ in self._project_names(key):
+                names.append(text[s : e + 2])
+        return tuple(names) or ("\x00",)
 
     def _headline_figure(self, key: Key) -> bool:
         """Whether a headline sentence states an investment: a labelled amount, or one
@@ -943,9 +1015,9 @@ class LeadFinder:
         new = self.amounts(key, lead.event, labelled_only=True)
         if not new and key[0] == 0:
             new = [a for a in self._raw_amounts(key, self.facts(key)) if a.currency == "CNY"][:1]
-        if not new:
-            return item
         investors = [o for o in self._investors(key) if o.name not in {x.name for x in orgs}]
+        if not new and not (investors and (owned or not orgs)):
+            return item  # (项目作为某集团…布局的一环: the firm behind a lead that had none)
         if owned and investors:
             orgs = []
         orgs = orgs + investors
@@ -986,8 +1058,9 @@ class LeadFinder:
             if anchor is None:
                 continue
             akey, alead = anchor
-            self._add_listed(key, alead)
             facts = self.facts(key)
+            if BACKGROUND not in facts.marks and STATISTIC not in facts.marks:
+                self._add_listed(key, alead)  # (近年来，甲、乙等一批项目相继落户: a recap)
             if self._reports(key):
                 continue  # an event of its own: it is a lead or was judged not to be one
             names = self._project_names(key)
@@ -1032,26 +1105,33 @@ class LeadFinder:
                 return akey, alead
             if distance <= 2:
                 if opens is None:
-                    lo = self.doc.parts[1].sentences.span(key[1])[0]
-                    opens = self.doc.parts[1].text.startswith(_CONTINUATIONS, lo)
+                    body = self.doc.parts[1]
+                    lo = body.sentences.span(key[1])[0]
+                    # …其中整车项目总投资85亿元；动力电池项目总投资35亿元: a part after a
+                    # semicolon goes on with the sentence it ends
+                    opens = body.text.startswith(_CONTINUATIONS, lo) or body.text[
+                        max(0, lo - 2) : lo
+                    ].rstrip().endswith(("；", ";"))
                 if opens:
                     return akey, alead
         return None
 
     def _add_listed(self, key: Key, lead: Lead) -> None:
         """Add the firms a sentence lists before 等…项目/企业 to ``lead``'s counterparts."""
-        for name in self._listed_firms(key):
+        for name in (o.name for o in self._listed_firms(key)):
             if name not in lead.counterparts:
                 lead.counterparts.append(name)
 
-    def _listed_firms(self, key: Key) -> list[str]:
+    def _listed_firms(self, key: Key) -> list[OrgMention]:
         """Names listed before 等 and a count or kind of projects or firms (甲、乙等16个项目;
         有甲、乙等战略性新兴产业项目): the firms behind a batch."""
         part = self.doc.parts[key[0]]
         facts = self.facts(key)
         text = part.text
-        out: list[str] = []
+        out: list[OrgMention] = []
         for m in _LISTED.finditer(text, facts.lo, facts.hi):
+            if not part.words.boundary(m.start()):
+                continue  # 长三角药物高等研究院: 等 inside a word
             start = _clause_start(text, facts.lo, m.start())
             items = list(re.finditer("[^、和及与]+", text[start : m.start()]))
             if not text.startswith("等", m.start()) and len(items) < 2:
@@ -1069,9 +1149,17 @@ class LeadFinder:
                     continue  # 人工智能、机器人等新赛道项目: industries, not firms
                 if text.endswith(_PRODUCTS, lo, hi):
                     continue  # 汽车轮毂、车用座椅等10个配套项目: products, not firms
-                name = _owner(part.source[lo:hi])
-                if plausible(fold(strip_pinyin(name))):
-                    out.append(name)
+                # 甲物流等8家企业: a firm's name as it stands; 甲生物疫苗等6个项目: the firm
+                # is the head of the project's name
+                firms = text.find("家", m.start(), m.end()) >= 0 or text.endswith(
+                    "企业", m.start(), m.end()
+                )
+                if firms:
+                    name = part.source[lo:hi]
+                    if plausible(fold(strip_pinyin(name))):
+                        out.append(OrgMention(lo, hi, name, None))
+                else:
+                    out += self._owners(key, [(lo, hi, part.source[lo:hi])])
         return out
 
     def _industry(self, key: Key, lo: int, hi: int) -> bool:
@@ -1079,12 +1167,25 @@ class LeadFinder:
         holds a sector term or an industry word, or is one dictionary word."""
         part = self.doc.parts[key[0]]
         text = part.text
-        for s, e, entry in part.sentence_hits(key[1]):
-            if lo <= s and e <= hi and any(keyword for _, _, keyword in entry.sectors):
-                return True
-        if any(w in text[lo:hi] for w in _INDUSTRY_ITEMS):
+        if industry_only(text, lo, hi):
             return True
-        return industry_only(text, lo, hi)
+        # A firm's name opens on its own trade name (百川医疗, 中翼无人机): the item is an
+        # industry when its first two characters are an industry's words.
+        covered = [False] * (hi - lo)
+        spans = [
+            (s, e)
+            for s, e, entry in part.sentence_hits(key[1])
+            if lo <= s and e <= hi and any(keyword for _, _, keyword in entry.sectors)
+        ]
+        for word in (*_INDUSTRY_ITEMS, *INDUSTRY_WORDS, *_KIND_WORDS, *_INDUSTRY_MODIFIERS):
+            j = text.find(word, lo, hi)
+            while j >= 0:
+                spans.append((j, j + len(word)))
+                j = text.find(word, j + 1, hi)
+        for s, e in spans:
+            for i in range(max(s, lo), min(e, hi)):
+                covered[i - lo] = True
+        return all(covered[:2])
 
     def _project_names(self, key: Key) -> list[tuple[int, int, str]]:
         """Projects the sentence names (…储能电池项目), as ``(start, end, name)`` with the
@@ -1107,7 +1208,9 @@ class LeadFinder:
                     start = max(start, j + len(word))
             if text.startswith("了", start):
                 start += 1  # 举行了…项目的奠基仪式
-            counted = start < s and (text[start].isdigit() or text[start] in _CN_NUMERALS)
+            counted = start < s and (
+                text[start].isdigit() or _COUNT_AFTER.match(text, start, s) is not None
+            )  # 2个战略合作项目, 三个项目: a count (一体化压铸件项目 is a name)
             while start < s and (text[start].isdigit() or text[start] in "的个只家项"):
                 start += 1
             if counted or any(start <= m < s for m in facts.marks.get(ASPIRATION, ())):
@@ -1157,14 +1260,51 @@ class LeadFinder:
             if not any(fold(o.name) in fold(x.name) or fold(x.name) in fold(o.name) for x in orgs)
         ]
 
-    def _terms_of_signing(self, key: Key, lead: Lead, signed: set[Key]) -> bool:
+    def _as_member(
+        self, item: tuple[float, Key, Lead, bool], signed: set[Key]
+    ) -> tuple[float, Key, Lead, bool]:
+        """A planned landing right after a batch signing (…42个项目现场签约。其中，甲公司…
+        项目总投资52亿元，将落户…) is one of the batch's projects: it takes the signing's
+        event."""
+        _, key, lead, own = item
+        prev = self._neighbour(key, -1)
+        made = self._made.get(id(lead))
+        if (
+            lead.event != "landing"
+            or prev not in signed
+            or made is None
+            or not self._batch(prev)
+            or not self._planned_landing(key)
+        ):
+            return item
+        orgs, amounts, scored, owned = made
+        rebuilt = self._build(key, "signing", self.configs["signing"], orgs, amounts, scored)
+        if rebuilt is None:
+            return item
+        self._made[id(rebuilt)] = made
+        return (rebuilt.score, key, rebuilt, own)
+
+    def _terms_of_signing(self, key: Key, lead: Lead, signed: set[Key], leads: list[Key]) -> bool:
         """Whether a landing is what the signing just before it agreed: 签署…协议。项目将
         落户…园 / 根据协议，…计划明年开工 (planned, right after the signing sentence)."""
-        return (
-            lead.event == "landing"
-            and self._neighbour(key, -1) in signed
-            and self._planned_landing(key)
-        )
+        if lead.event != "landing" or not self._planned_landing(key):
+            return False
+        prev = self._neighbour(key, -1)
+        if prev in signed:
+            # …等42个项目现场签约。其中，甲公司…项目总投资52亿元，将落户…: a member of the
+            # batch with its own project and amount, not the batch's terms
+            return not (
+                self._batch(prev)
+                and self._project_names(key)
+                and self.amounts(key, "signing", True)
+            )
+        # 按照计划，项目一期将于三季度开工: the signed project's schedule, told later
+        text = self.doc.parts[key[0]].text
+        lo = self.facts(key).lo
+        opener = _SCHEDULE_LEAD.match(text, lo)
+        start = opener.end() if opener is not None else lo
+        before = [k for k in leads if k < key]
+        return bool(before) and before[-1] in signed and _anaphoric(text, start)
 
     def _planned_landing(self, key: Key) -> bool:
         """Whether sentence ``key`` tells only of landings still to come (将/计划/拟 …
@@ -1206,10 +1346,17 @@ class LeadFinder:
         dropped title names join the strongest body lead of its event: a lead paragraph
         read as the title (某集团子公司与某总公司签署框架协议) names them in full."""
         body = [(score, lead) for score, key, lead in leads if key[0] != 0]
+        # A body sentence that tells a signing and the landing it agrees on (签约仪式，…项目
+        # 正式落户) tells both events: a headline's 落户 echoes it.
+        told_events = {
+            id(lead): {lead.event} | {sig.event for sig in self._usable(key, self.facts(key))}
+            for _, key, lead in leads
+            if key[0] != 0
+        }
         told = [a for _, lead in body for a in lead.amounts]
         out = []
         for item in leads:
-            same = [b for b in body if b[1].event == item[2].event]
+            same = [b for b in body if item[2].event in told_events[id(b[1])]]
             if (
                 item[1][0] != 0
                 or not same
@@ -1330,6 +1477,8 @@ class LeadFinder:
             if (
                 _BY in text[_clause_start(text, lo, o.start) : o.start]
                 or text.startswith(_INVESTS, o.end)  # 某公司投资的 / 为某公司投资
+                # 项目作为某集团在华东布局的关键一环: the project is the firm's
+                or text[_clause_start(text, lo, o.start) : o.start].endswith("项目作为")
             )
             and not _serves(text, o.end)  # 由某设计院参与规划设计: it designs, not invests
         ]
@@ -1397,6 +1546,9 @@ class LeadFinder:
                 nxt = self._first_body_sentence() or nxt
                 if not orgs and nxt is not None:
                     orgs = self._lent(nxt, batch)
+            if not own_orgs and event != "visit" and self._batch(key):
+                # 甲、乙等12家企业正式入驻: the firms a batch lists are its parties
+                orgs = orgs + [o for o in self._listed_firms(key) if o not in orgs]
             own = bool(own_orgs or amounts)
             last = max(sig.end for sig in usable if sig.event == event)
             project = self.named_project(key, _clause_end(text, facts.hi, last))
@@ -1430,6 +1582,10 @@ class LeadFinder:
                         orgs = orgs + [o for o in self._investors(after) if o not in orgs]
             if nxt is not None and event != "visit" and self._lent(nxt, batch):
                 orgs = orgs + [o for o in self._investors(nxt) if o not in orgs]
+                after = self._neighbour(nxt, 1)
+                if after is not None and not self._reports(after) and self._continues(after):
+                    # 据悉，该公司由某集团全资设立: who stands behind it, one sentence on
+                    orgs = orgs + [o for o in self._investors(after) if o not in orgs]
             owned = False
             if not orgs and event != "visit":
                 # 远拓科技智能传感器项目开工: the firm is the head of its project's name.

@@ -167,7 +167,12 @@ def find_orgs(
         start = ws
         for s, e in reversed(stops.scan(text, ws, first[0])):
             if words.boundary(s) and words.boundary(e):
-                if text[s:e] in NAME_CONJUNCTIONS and s > ws and industry_only(text, e, first[0]):
+                if (
+                    text[s:e] in NAME_CONJUNCTIONS
+                    and s > ws
+                    and industry_only(text, e, first[0])
+                    and not text.startswith(("中国", "国家", "国际"), e)
+                ):
                     continue  # 瑞和制药股份有限公司: 和 belongs to the trade name 瑞和
                 start = e
                 break
@@ -252,6 +257,11 @@ _NOT_IN_NAMES = (
     "同志",
     "领导",
 )
+# A firm's site after its name in a list (甲科技研发总部、乙集团华南基地).
+_FACILITY_END = re.compile(
+    r"(?:华东|华南|华北|华中|西南|西北|东北|全球|亚太|区域)*"
+    r"(?:运营|制造|生产|研发|产业|总装)?(?:总部|基地|工厂|运营中心|研发中心|展厅)$"
+)
 MAX_LISTED = 16  # characters of a name known only from its place in a list or before a title
 
 
@@ -280,6 +290,9 @@ def more_orgs(
     taken = [(m.start, m.end) for m in mentions]
 
     def add(start: int, end: int) -> bool:
+        facility = _FACILITY_END.search(text, start, end)
+        if facility is not None and facility.start() - start >= 2:
+            end = facility.start()  # 甲科技研发总部、乙集团: the firm, not its site
         name = text[start:end]
         if not 2 <= end - start <= MAX_LISTED or name.endswith(_HOST_ENDINGS):
             return False

@@ -42,6 +42,11 @@ _LEAD_IN = re.compile(
 _AMOUNT_OF = re.compile(r"(?:总投资|计划总投资|计划投资|投资)[约超近逾达]?[\d.,]+\s*[万亿]*元的")
 _WITH = re.compile("[与同和跟]")
 _TOPIC = re.compile("就|围绕|关于|针对")
+# The firm a sentence's 公司 refers to: the one that announces (甲发布公告称，公司拟与…).
+_ANAPHORS = frozenset(("公司", "该公司", "企业", "该企业", "集团", "该集团", "其"))
+_ADVERB_END = re.compile(r"(?:拟|将|计划|正式|已经|已|再次|也|还|均|首次)$")
+_JOINTLY = re.compile("共同|合资|合作|联合|携手")
+_ANNOUNCES = re.compile(r"发布|公告|宣布|披露|称|表示|[（(]|\d")
 _PROJECTS_LISTED = re.compile(r"等\s*[\d一二三四五六七八九十两]*\s*[个项家]?[^、，,]{0,6}项目")
 # Where a party after 与 ends: the verb phrase or a place starts.
 _PARTY_END = re.compile(
@@ -147,6 +152,10 @@ _NOT_NAMES = (
     "招商团",
     "小分队",
     "员",
+    "一期",
+    "二期",
+    "三期",
+    "首期",
     "双方",
     "三方",
     "各方",
@@ -237,7 +246,7 @@ _CLAUSE_WORDS = re.compile(
 )
 # Words of firms' names (甲科技, 乙生物): a subject with one is a firm's short name.
 _FIRM_WORD = re.compile(
-    "科技|生物|药业|医药|医疗|新材料|新能源|能源|电子|汽车|集团|股份|控股|实业|智能|电气|数据|信息"
+    "科技|生物|药业|医药|医疗|新材料|新材|新能源|能源|电子|汽车|集团|股份|控股|实业|智能|电气|数据|信息"
     "|机械|装备|航空|动力|半导体|材料|云|网络|互联|通信|物流|置业|地产|投资|资本|基金|制造|化学|化工"
 )
 # What a subject may end on that is its product, not its name (甲锂能新能源电池…开工).
@@ -271,19 +280,28 @@ class ArticleText:
 
     def person(self, name: str) -> bool:
         """Whether ``name`` is a person's: a post stands right before it somewhere (市长王翔),
-        or it speaks (秦强说)."""
+        or it speaks (秦强说); a slot that opens on a person's name (书记张某，区长李某 read as
+        张某李某) is a person's too."""
         found = self._persons.get(name)
         if found is None:
-            found = False
-            start = self.text.find(name)
-            while start >= 0 and not found:
-                after = self.text[start + len(name) : start + len(name) + 2]
-                found = bool(_POSTS.search(self.text, max(0, start - 4), start)) or any(
-                    after.startswith(w) for w in _SAYS
-                )
-                start = self.text.find(name, start + 1)
+            found = any(
+                self._titled(head, speaks=head == name)
+                for head in {name, name[:2], name[:3]}
+                if len(head) >= 2
+            )
             self._persons[name] = found
         return found
+
+    def _titled(self, name: str, speaks: bool) -> bool:
+        start = self.text.find(name)
+        while start >= 0:
+            if _POSTS.search(self.text, max(0, start - 4), start):
+                return True
+            after = self.text[start + len(name) : start + len(name) + 2]
+            if speaks and any(after.startswith(w) for w in _SAYS):
+                return True
+            start = self.text.find(name, start + 1)
+        return False
 
 
 def plausible(name: str) -> bool:
@@ -292,6 +310,8 @@ def plausible(name: str) -> bool:
         return False
     if not all(ch.isalnum() or ch in "()（）·&-" for ch in name) or name[0].isdigit():
         return False
+    if name.count("(") + name.count("（") != name.count(")") + name.count("）"):
+        return False  # 无菌制剂): a cut through a bracket
     if name.endswith(_HOST_ENDINGS) or name.endswith(_MEETINGS) or name.startswith(_HOST_STARTS):
         return False
     if name.startswith(GENERIC_HEADS) or name.startswith(_BAD_STARTS) or _CLAUSE_WORDS.search(name):
@@ -365,7 +385,9 @@ class Slots:
         for start, end, event in signals:
             clause = _clause_start(self.text, lo, start)
             if event == "signing" or (event == "visit" and cooperation):
-                spans += self._with(clause, start)
+                spans += self._with(clause, start, lo)
+            elif event == "landing":
+                spans += self._with(lo, start, lo, jointly=True)
             if event in ("signing", "landing"):
                 spans += self._by(lo, start)
                 spans += self._subject(clause, start)
@@ -411,8 +433,9 @@ class Slots:
             e -= 1
         return s, e
 
-    def _with(self, clause: int, sig: int) -> list[tuple[int, int]]:
-        """甲与乙签署… / 甲与乙开展交流座谈: the two sides of 与 before the signal."""
+    def _with(self, clause: int, sig: int, lo: int, jointly: bool = False) -> list[tuple[int, int]]:
+        """甲与乙签署… / 甲与乙开展交流座谈: the two sides of 与 before the signal; 公司
+        on the first side is the firm that opens the sentence (甲发布公告称，公司拟与乙签署…)."""
         text = self.text
         start = _lead_in_end(text, clause, sig)
         m = _WITH.search(text, start, sig)
@@ -422,10 +445,18 @@ class Slots:
             m = _WITH.search(text, m.end(), sig)
         if m is None or _TOPIC.search(text, start, m.start()):
             return []  # 双方就经贸往来和教育合作进行交流: 和 joins topics, not parties
+        if jointly and not _JOINTLY.search(text, m.end(), sig):
+            return []  # a landing's 与 counts only for partners who build together
         out = []
+        start = max(start, _clause_start(text, lo, m.start()))
         for s, e in _items(text, start, m.start()):
             s, e = self._trim(s, e)
-            if self._accept(s, e):
+            adverb = _ADVERB_END.search(text, s, e)
+            if adverb is not None:
+                e = adverb.start()  # 公司拟与…: the adverb belongs to the verb
+            if text[s:e] in _ANAPHORS:
+                out += self._announcer(lo, s)
+            elif self._accept(s, e):
                 out.append((s, e))
         end = _PARTY_END.search(text, m.end(), sig)
         b_end = end.start() if end is not None else sig
@@ -438,6 +469,20 @@ class Slots:
             if self._accept(s, e):
                 out.append((s, e))
         return out
+
+    def _announcer(self, lo: int, end: int) -> list[tuple[int, int]]:
+        """The firm that opens the sentence before a verb of announcing (甲发布公告称，…;
+        甲2月26日晚间公告，…), when the article names it again or it ends on a firm word."""
+        text = self.text
+        start = _lead_in_end(text, lo, end)
+        m = _ANNOUNCES.search(text, start, end)
+        if m is None or m.start() == start:
+            return []
+        s, e = self._trim(start, m.start())
+        name = text[s:e]
+        if not (self.article.repeated(name) or _FIRM_END.search(name)):
+            return []
+        return [(s, e)] if self._accept(s, e) else []
 
     def _by(self, lo: int, sig: int) -> list[tuple[int, int]]:
         """由甲、乙和丙共同投资建设: the items between 由 and a verb of investing."""

@@ -455,3 +455,128 @@ def test_a_recap_of_a_period_or_a_round_up_of_places_is_no_lead(clf: Classifier,
 def test_a_count_over_size_classes_is_a_tally(clf: Classifier) -> None:
     body = "16个总投资亿元、5亿元、10亿元、20亿元项目落地开工建设、投产运行。"
     assert clf.classify("", body).leads == []
+
+
+# ------------------------------------------------------------------ after heldout4's first contact
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "凯迪生物2月26日晚间发布公告称，公司拟与重庆国际生物城开发投资有限公司签署项目投资协议，总投资15亿元。",
+        "10月11日晚，凯瑞生物发布对外投资公告称，公司拟与综改区管理委员会合作，共同投资打造合成生物产业园。凯瑞生物是科创板企业。",
+        "华辰新材3月2日公告，公司将与溧阳经开区签订投资协议，建设负极材料项目。",
+    ],
+)
+def test_gongsi_before_yu_is_the_firm_that_announces(clf: Classifier, body: str) -> None:
+    result = clf.classify("", body)
+    assert any(found(result, firm) for firm in ("凯迪生物", "凯瑞生物", "华辰新材"))
+
+
+@pytest.mark.parametrize(
+    ("body", "firm"),
+    [
+        ("当天，华澜科技、鼎晟智能、百川医疗等12家企业与各县区签订了投资协议。", "百川医疗"),
+        ("10月9日，凌云智航、中翼无人机等12家企业正式入驻低空产业园。", "中翼无人机"),
+        ("当天，恒远物流、安达健康等8家企业集中签约。", "恒远物流"),
+    ],
+)
+def test_a_listed_firm_whose_name_holds_an_industry_word_is_a_firm(
+    clf: Classifier, body: str, firm: str
+) -> None:
+    assert firm in counterparts(clf.classify("", body))
+
+
+def test_a_list_of_industries_gives_no_firm(clf: Classifier) -> None:
+    body = "5月9日，人工智能、生命健康、新一代信息技术等16个项目集中签约，总投资80亿元。"
+    assert counterparts(clf.classify("", body)) == set()
+
+
+def test_a_firms_site_in_a_list_is_cut_off(clf: Classifier) -> None:
+    body = "考察团走访了星翼科技研发总部、云鹏飞行器集团华南基地，就无人机项目合作进行洽谈。"
+    names = counterparts(clf.classify("", body))
+    assert "星翼科技" in names
+    assert not any(n.endswith(("总部", "基地")) for n in names)
+
+
+def test_yu_before_zhongguo_splits_two_names(clf: Classifier) -> None:
+    body = "11月21日，常州市人民政府与中国电力建设集团有限公司在北京签署战略合作协议。"
+    names = counterparts(clf.classify("", body))
+    assert "中国电力建设集团有限公司" in names
+    assert not any(n.startswith("常州") for n in names)
+
+
+def test_before_the_signing_and_attending_it_are_no_signing(clf: Classifier) -> None:
+    body = "签约前，市委书记与中国电建董事长举行会谈。"
+    assert [lead.event for lead in clf.classify("", body).leads] == ["visit"]
+    body = "奇瑞新能源公司负责同志及经开区有关部门负责同志出席签约仪式。"
+    assert clf.classify("", body).leads == []
+
+
+def test_the_projects_name_opening_a_later_sentence_gives_its_firm_and_amount(
+    clf: Classifier,
+) -> None:
+    body = (
+        "10月12日，中联芜湖新型算力产业园项目在三山经济开发区开工建设。\n"
+        "三山经开区有关部门负责人参加了开工仪式。\n"
+        "中联芜湖新型算力产业园项目作为中联数据集团在华东地区布局的关键一环，将建设高标准算力中心。"
+        "该项目总投资额约72亿元人民币。"
+    )
+    result = clf.classify("中联芜湖新型算力产业园项目开工", body)
+    assert found(result, "中联数据集团")
+    assert 7_200_000_000 in amounts(result)
+
+
+def test_a_part_after_a_semicolon_is_a_member_of_the_lead_before(clf: Classifier) -> None:
+    body = (
+        "9月3日，浙江启明汽车集团与三江新区签约，年产20万辆整车项目和配套电池包项目落户三江新区。\n"
+        "两个项目总投资120亿元，其中整车项目总投资85亿元；动力电池包项目总投资35亿元，建设年产15GWh生产线。"
+    )
+    assert amounts(clf.classify("", body)) == {12_000_000_000, 8_500_000_000, 3_500_000_000}
+
+
+def test_a_headline_landing_echoes_a_body_signing_that_agrees_on_it(clf: Classifier) -> None:
+    title = "总投资120亿元 启明新能源整车项目落户宜宾"
+    body = "9月3日，三江新区与浙江启明汽车集团举行项目签约仪式，启明年产20万辆整车项目正式落户三江新区，总投资120亿元。"
+    assert [lead.event for lead in clf.classify(title, body).leads] == ["signing"]
+
+
+def test_a_signed_projects_schedule_told_later_is_no_lead_of_its_own(clf: Classifier) -> None:
+    body = (
+        "6月5日，宜兴市人民政府与北京首发集团签署交通科技产业园项目合作协议，总投资50亿元。\n"
+        "首发集团负责同志表示，集团将把产业园作为重要支点。\n"
+        "按照计划，项目一期将于今年三季度开工建设。"
+    )
+    assert [lead.event for lead in clf.classify("", body).leads] == ["signing"]
+
+
+def test_a_named_project_of_a_batch_with_its_amount_keeps_the_batchs_event(
+    clf: Classifier,
+) -> None:
+    body = (
+        "开幕式上，42个项目现场签约，总投资386.5亿元。\n"
+        "其中，苏州恒远新能源科技有限公司储能电池项目总投资52亿元，将落户淮安经开区。"
+    )
+    result = clf.classify("", body)
+    assert {lead.event for lead in result.leads} == {"signing"}
+    assert amounts(result) == {38_650_000_000, 5_200_000_000}
+    assert "苏州恒远新能源科技有限公司" in counterparts(result)
+
+
+def test_the_parent_that_set_up_a_new_company_is_its_counterpart(clf: Classifier) -> None:
+    title = "国储能源华东总部在苏州完成注册"
+    body = (
+        "近日，国储能源科技（苏州）有限公司在苏州工业园区完成工商注册，注册资本5亿元。\n"
+        "据悉，该公司由中国国储能源集团有限公司全资设立，首批将布局独立储能电站。"
+    )
+    result = clf.classify(title, body)
+    assert "中国国储能源集团有限公司" in counterparts(result)
+    assert amounts(result) == {500_000_000}
+
+
+def test_a_project_name_opening_on_a_numeral_word_is_a_name(clf: Classifier) -> None:
+    body = (
+        "5月20日，经开区三个零部件项目同时开工，三个项目总投资41.6亿元。\n"
+        "其中，线控底盘项目总投资22亿元；一体化压铸件项目总投资11.5亿元。"
+    )
+    assert amounts(clf.classify("", body)) == {4_160_000_000, 2_200_000_000, 1_150_000_000}
