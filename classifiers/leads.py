@@ -404,6 +404,8 @@ class LeadFinder:
         self._facts: dict[Key, _Facts] = {}
         self._orgs: dict[Key, list[OrgMention]] = {}
         self._article_text: ArticleText | None = None
+        self._projects: dict[Key, list[tuple[int, int, str]]] = {}
+        self._first_body: tuple[Key | None] | None = None
         self._amounts: dict[tuple[Key, bool, bool], list[Amount]] = {}
         self.lead_sentences: set[Key] = set()  # the sentences of the leads found
         # lead sentence -> the sentences that gave it its terms (根据协议，…投资300亿元):
@@ -473,13 +475,18 @@ class LeadFinder:
                 part.words,
                 self.stops,
             )
-            if any(m.partner is None for m in found):
+            ends = {hit[1] for hit in facts.suffixes}
+            if any(m.partner is None and m.end not in ends for m in found):
                 article = self._article()
-                # (书记张某，区长李某与某公司…: a list's first names may be people's)
+                # (书记张某，区长李某与某公司…: a list's first names may be people's; a name
+                # with an organisation's ending is none)
                 found = [
-                    m for m in found if m.partner or not article.person(part.text[m.start : m.end])
+                    m
+                    for m in found
+                    if m.partner or m.end in ends or not article.person(part.text[m.start : m.end])
                 ]
-            if facts.signals:
+            usable = self._usable(key, facts) if facts.signals else []
+            if usable:
                 slots = Slots(
                     part.text,
                     part.source,
@@ -488,7 +495,7 @@ class LeadFinder:
                     self._article(),
                     tuple(self.cfg.public_works),
                 )
-                signals = [(sig.start, sig.end, sig.event) for sig in facts.signals]
+                signals = [(sig.start, sig.end, sig.event) for sig in usable]
                 more = slots.parties(facts.lo, facts.hi, signals, found, CONTEXT in facts.marks)
                 if more:
                     found = sorted(found + more, key=lambda m: m.start)
@@ -1189,7 +1196,13 @@ class LeadFinder:
 
     def _project_names(self, key: Key) -> list[tuple[int, int, str]]:
         """Projects the sentence names (…储能电池项目), as ``(start, end, name)`` with the
-        name read back from the page, without 项目 and the words before the name."""
+        name read back from the page, without 项目 and the words before the name (cached)."""
+        found = self._projects.get(key)
+        if found is None:
+            found = self._projects[key] = self._find_project_names(key)
+        return found
+
+    def _find_project_names(self, key: Key) -> list[tuple[int, int, str]]:
         facts = self.facts(key)
         part = self.doc.parts[key[0]]
         text = part.text
@@ -1371,7 +1384,12 @@ class LeadFinder:
         return out
 
     def _first_body_sentence(self) -> Key | None:
-        """The body's first sentence when it reports no event of its own."""
+        """The body's first sentence when it reports no event of its own (cached)."""
+        if self._first_body is None:
+            self._first_body = (self._find_first_body_sentence(),)
+        return self._first_body[0]
+
+    def _find_first_body_sentence(self) -> Key | None:
         if len(self.doc.parts) < 2:
             return None
         first = self.doc.parts[1].sentences.neighbour(-1, 1)

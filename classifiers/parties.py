@@ -20,6 +20,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+import ahocorasick
+
 from .normalize import Source
 from .orgs import GENERIC_HEADS, OrgMention, StopWords
 from .words import JiebaWords, TextWords
@@ -253,11 +255,48 @@ _FIRM_WORD = re.compile(
 _PRODUCT_END = re.compile(r"(?:电池|电芯|材料|芯片|整车|汽车|装备|设备|产品|基地|工厂|项目|工程)$")
 # A firm word the name ends on: a firm's short name (华熙生物, 湖北某某新能源).
 _FIRM_END = re.compile("(?:" + _FIRM_WORD.pattern + ")$")
-_POSTS = re.compile(
-    r"(?:书记|市长|区长|县长|镇长|省长|主任|局长|部长|主席|会长|组长|经理|总监|处长|科长|厅长|司长"
-    r"|行长|所长|院长|校长|董事长|总裁|委员|院士|教授|记者|秘书长|负责人|同志)$"
+_POST_WORDS = (
+    "书记",
+    "市长",
+    "区长",
+    "县长",
+    "镇长",
+    "省长",
+    "主任",
+    "局长",
+    "部长",
+    "主席",
+    "会长",
+    "组长",
+    "经理",
+    "总监",
+    "处长",
+    "科长",
+    "厅长",
+    "司长",
+    "行长",
+    "所长",
+    "院长",
+    "校长",
+    "董事长",
+    "总裁",
+    "委员",
+    "院士",
+    "教授",
+    "记者",
+    "秘书长",
+    "负责人",
+    "同志",
 )
+# The posts written before people's names (市长王翔): every place the article has one.
+_POST_AUTOMATON = ahocorasick.Automaton()
+for _post in _POST_WORDS:
+    _POST_AUTOMATON.add_word(_post, _post)
+_POST_AUTOMATON.make_automaton()
 _SAYS = ("说", "表示", "指出", "介绍", "强调", "致辞", "认为")
+
+
+_ADMIN_ENDINGS = frozenset("省市县区州盟镇乡村")
 
 
 class ArticleText:
@@ -267,11 +306,18 @@ class ArticleText:
     def __init__(self, texts: Iterable[str]) -> None:
         self.text = "\n".join(texts)
         self._persons: dict[str, bool] = {}
+        self._titled: frozenset[str] | None = None
 
     def place(self, name: str) -> bool:
         """Whether ``name`` is a place: the article writes it with an administrative
         ending somewhere (四川省, 无锡市, 乌兰察布市政府, 高新区)."""
-        return re.search(re.escape(name) + "[省市县区州盟镇乡村]", self.text) is not None
+        text = self.text
+        start = text.find(name)
+        while start >= 0:
+            if text[start + len(name) : start + len(name) + 1] in _ADMIN_ENDINGS:
+                return True
+            start = text.find(name, start + 1)
+        return False
 
     def repeated(self, name: str) -> bool:
         """Whether ``name`` occurs at least twice in the article."""
@@ -284,24 +330,38 @@ class ArticleText:
         张某李某) is a person's too."""
         found = self._persons.get(name)
         if found is None:
-            found = any(
-                self._titled(head, speaks=head == name)
-                for head in {name, name[:2], name[:3]}
-                if len(head) >= 2
-            )
+            titled = self._titled_heads()
+            found = any(name[:k] in titled for k in (2, 3, 4) if k <= len(name))
+            if not found and len(name) <= 4:
+                start = self.text.find(name)
+                while start >= 0 and not found:
+                    after = self.text[start + len(name) : start + len(name) + 2]
+                    found = any(after.startswith(w) for w in _SAYS)
+                    start = self.text.find(name, start + 1)
             self._persons[name] = found
         return found
 
-    def _titled(self, name: str, speaks: bool) -> bool:
-        start = self.text.find(name)
-        while start >= 0:
-            if _POSTS.search(self.text, max(0, start - 4), start):
-                return True
-            after = self.text[start + len(name) : start + len(name) + 2]
-            if speaks and any(after.startswith(w) for w in _SAYS):
-                return True
-            start = self.text.find(name, start + 1)
-        return False
+    def _titled_heads(self) -> frozenset[str]:
+        """The two to four characters after every post in the article (市长王翔表示 ->
+        王翔, 王翔表, 王翔表示): the heads of people's names (one scan, once)."""
+        if self._titled is None:
+            text = self.text
+            heads = set()
+            for end, _ in _POST_AUTOMATON.iter_long(text):
+                for k in (2, 3, 4):
+                    heads.add(text[end + 1 : end + 1 + k])
+            self._titled = frozenset(heads)
+        return self._titled
+
+
+# Posts, projects, function words, verbs: what no short name holds (one scan).
+_NOT_IN_NAME = re.compile(
+    "|".join(re.escape(w) for w in _NOT_NAMES)
+    + "|["
+    + "".join(sorted(_CLAUSE_CHARS))
+    + "]|"
+    + _CLAUSE_WORDS.pattern
+)
 
 
 def plausible(name: str) -> bool:
@@ -314,11 +374,9 @@ def plausible(name: str) -> bool:
         return False  # 无菌制剂): a cut through a bracket
     if name.endswith(_HOST_ENDINGS) or name.endswith(_MEETINGS) or name.startswith(_HOST_STARTS):
         return False
-    if name.startswith(GENERIC_HEADS) or name.startswith(_BAD_STARTS) or _CLAUSE_WORDS.search(name):
+    if name.startswith(GENERIC_HEADS) or name.startswith(_BAD_STARTS):
         return False
-    if any(ch in _CLAUSE_CHARS for ch in name):
-        return False
-    return not any(w in name for w in _NOT_NAMES)
+    return _NOT_IN_NAME.search(name) is None
 
 
 def _lead_in_end(text: str, start: int, end: int) -> int:
@@ -382,8 +440,12 @@ class Slots:
         (会谈, 交流 …) gives the sides of its 与 only in a sentence about ``cooperation``
         (合作, 投资, 项目 …: 天宫一号与神舟九号对接 is no meeting)."""
         spans: list[tuple[int, int]] = []
+        done: set[tuple[int, str]] = set()  # (clause, event): two signals of one clause look once
         for start, end, event in signals:
             clause = _clause_start(self.text, lo, start)
+            if (clause, event) in done and event != "visit":
+                continue
+            done.add((clause, event))
             if event == "signing" or (event == "visit" and cooperation):
                 spans += self._with(clause, start, lo)
             elif event == "landing":
@@ -408,16 +470,16 @@ class Slots:
 
     def _accept(self, s: int, e: int, evidence: bool = True) -> bool:
         name = self.text[s:e]
-        if not plausible(name) or self.article.person(name) or self.article.place(name):
+        if not plausible(name) or any(w in name for w in self.public_works):
             return False
-        if any(w in name for w in self.public_works):
+        if not (evidence or self.article.repeated(name) or _FIRM_WORD.search(name)):
             return False
-        if any(
+        if self.article.place(name) or self.article.person(name):
+            return False
+        return not any(
             self.words.boundary(a) and self.words.boundary(b)
             for a, b in self.stops.scan(self.text, s, e)
-        ):
-            return False  # 开工, 签约: a verb standing as a word, no name
-        return evidence or self.article.repeated(name) or _FIRM_WORD.search(name) is not None
+        )  # 开工, 签约: a verb standing as a word, no name
 
     def _trim(self, s: int, e: int) -> tuple[int, int]:
         """A slot's span after the last stop word that stands as a word in it (来自甲 ->

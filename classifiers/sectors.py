@@ -134,6 +134,7 @@ def _lead_subjects(
     keywords weigh most in the sentence (ties share it). A 新基建 project's sentence that
     also names its 储能电池 test lab is a 新基建 lead, not a 新能源 one."""
     weights: dict[tuple[int, int], dict[int, float]] = {}
+    annexes = [_ANCILLARY.search(p.text) is not None for p in doc.parts]
     for idx, hits in per.items():
         for pi, si, start, end, _, weight, keyword in hits:
             key = (pi, si)
@@ -141,7 +142,7 @@ def _lead_subjects(
                 keyword
                 and key in lead_sentences
                 and doc.accepts(pi, start, end)
-                and not _ancillary(doc.parts[pi].text, start)
+                and not (annexes[pi] and _ancillary(doc.parts[pi].text, start))
             ):
                 by_sector = weights.setdefault(key, {})
                 by_sector[idx] = by_sector.get(idx, 0.0) + weight
@@ -255,6 +256,7 @@ def _score(
     used = keywords + [h for h in hits if not h[6] and accepts(h[0], h[2], h[3])]
     own: dict[int, list[int]] = {}  # part -> starts of the sector's keywords
     listing = [p.text.find("、") >= 0 for p in doc.parts]  # no 、 in a part: no list there
+    annexes = [_ANCILLARY.search(p.text) is not None for p in doc.parts]
     if any(listing):
         for h in keywords:
             own.setdefault(h[0], []).append(h[2])
@@ -270,7 +272,7 @@ def _score(
             listing[pi]
             and (pi, si) not in told
             and _minor_item(doc.parts[pi].text, start, end, own.get(pi, ()))
-        ) or _ancillary(doc.parts[pi].text, start)
+        ) or (annexes[pi] and _ancillary(doc.parts[pi].text, start))
         if pi == 0:
             title_hits[entry] = title_hits.get(entry, 0) + 1
             factor = matching.list_damping if minor else 1.0
