@@ -951,14 +951,17 @@ class LeadFinder:
         taken = {key for _, key, _, _ in out}
         if len(self.doc.parts) > 1:
             body = self.doc.parts[1]
-            known = self._known_projects(out)
+            known: tuple[str, ...] | None = None
             for si in _within_reach([(item[1], item[2]) for item in out], len(body.sentences)):
                 key = (1, si)
                 lo, hi = body.sentences.span(si)
                 if hi <= lo or key in taken:
                     continue
-                if not _anaphoric(body.text, lo) and not body.text.startswith(known, lo):
-                    continue  # (中联…产业园项目作为…: the lead's project named again)
+                if not _anaphoric(body.text, lo):
+                    if known is None:
+                        known = self._known_projects(out)
+                    if not body.text.startswith(known, lo):
+                        continue  # (中联…产业园项目作为…: the lead's project named again)
                 before = [i for i, item in enumerate(out) if item[1] < key]
                 if not before:
                     continue
@@ -1256,6 +1259,8 @@ class LeadFinder:
         """The firms behind the projects a sentence lists (甲生物…项目、乙生物…项目和丙科技
         …项目签约): projects named back to back, split only by a list mark, whose firms no
         organisation of the lead already names."""
+        if len(self.facts(key).marks.get(PROJECT, ())) < 2:
+            return []  # one project named at most: no list
         text = self.doc.parts[key[0]].text
         names = self._project_names(key)
         listed = [
@@ -1872,7 +1877,6 @@ def _talked_about(text: str, lo: int, hi: int, sig: _Signal) -> bool:
 
 
 _NEXT_CLAUSE_MARK = re.compile("[，,；;：:]")
-_LAST_CLAUSE_MARK = re.compile("[，,；;：:](?=[^，,；;：:]*$)")
 
 
 def _clause_end(text: str, hi: int, pos: int) -> int:
@@ -1885,5 +1889,12 @@ def _clause_start(text: str, lo: int, pos: int) -> int:
     """Start of the clause (after the last ，；： before ``pos``) within the sentence."""
     if pos <= lo:
         return pos
-    m = _LAST_CLAUSE_MARK.search(text, lo, pos)
-    return m.end() if m else lo
+    cut = max(
+        text.rfind("，", lo, pos),
+        text.rfind(",", lo, pos),
+        text.rfind("；", lo, pos),
+        text.rfind(";", lo, pos),
+        text.rfind("：", lo, pos),
+        text.rfind(":", lo, pos),
+    )
+    return cut + 1 if cut >= 0 else lo

@@ -391,10 +391,15 @@ def _lead_in_end(text: str, start: int, end: int) -> int:
 
 
 def _clause_start(text: str, lo: int, pos: int) -> int:
-    i = pos
-    while i > lo and text[i - 1] not in "，,；;：:":
-        i -= 1
-    return i
+    cut = max(
+        text.rfind("，", lo, pos),
+        text.rfind(",", lo, pos),
+        text.rfind("；", lo, pos),
+        text.rfind(";", lo, pos),
+        text.rfind("：", lo, pos),
+        text.rfind(":", lo, pos),
+    )
+    return cut + 1 if cut >= 0 else lo
 
 
 def _items(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -440,18 +445,22 @@ class Slots:
         (会谈, 交流 …) gives the sides of its 与 only in a sentence about ``cooperation``
         (合作, 投资, 项目 …: 天宫一号与神舟九号对接 is no meeting)."""
         spans: list[tuple[int, int]] = []
+        sentence = self.text[lo:hi]
+        withs = any(w in sentence for w in "与同和跟")  # no 与: no sides to look at
+        by = "由" in sentence
         done: set[tuple[int, str]] = set()  # (clause, event): two signals of one clause look once
         for start, end, event in signals:
             clause = _clause_start(self.text, lo, start)
             if (clause, event) in done and event != "visit":
                 continue
             done.add((clause, event))
-            if event == "signing" or (event == "visit" and cooperation):
+            if withs and (event == "signing" or (event == "visit" and cooperation)):
                 spans += self._with(clause, start, lo)
-            elif event == "landing":
+            elif withs and event == "landing":
                 spans += self._with(lo, start, lo, jointly=True)
             if event in ("signing", "landing"):
-                spans += self._by(lo, start)
+                if by:
+                    spans += self._by(lo, start)
                 spans += self._subject(clause, start)
             if (
                 event == "visit"
