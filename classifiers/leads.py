@@ -406,6 +406,7 @@ class LeadFinder:
         self._article_text: ArticleText | None = None
         self._projects: dict[Key, list[tuple[int, int, str]]] = {}
         self._first_body: tuple[Key | None] | None = None
+        self._main: list[str] | None = None  # the story's company (see _protagonist)
         self._amounts: dict[tuple[Key, bool, bool], list[Amount]] = {}
         self.lead_sentences: set[Key] = set()  # the sentences of the leads found
         # lead sentence -> the sentences that gave it its terms (根据协议，…投资300亿元):
@@ -861,6 +862,13 @@ class LeadFinder:
             kept.append((score, key, lead))
         kept = self._drop_title_echoes(kept)
         for _, _, lead in kept:
+            made = self._made.get(id(lead))
+            owned = made is not None and made[3]
+            if (owned or not lead.counterparts) and lead.event != "visit":
+                # (a project's head, 拱墅起降场, is no firm: the story's company may be)
+                for name in self._protagonist():
+                    if name not in lead.counterparts:
+                        lead.counterparts.append(name)
             self._add_full_names(lead)
         kept.sort(key=lambda t: (-t[0], t[1]))
         # One lead per event and counterparts: a sentence retelling an event (从开工到投运
@@ -1338,6 +1346,42 @@ class LeadFinder:
             for sig in usable
         )
 
+    def _protagonist(self) -> list[str]:
+        """The firm a story is about, for a lead that names none (拱墅起降场项目启动建设;
+        the builder, 杭州某产业发展有限公司（以下简称“某公司”）, is named around it): the
+        one company the body names twice or more, by its registered or declared short
+        name. None when two companies are (a round-up), or only hosts and public bodies."""
+        if self._main is None:
+            self._main = []
+            if len(self.doc.parts) > 1:
+                body = self.doc.parts[1]
+                seen: dict[str, int] = {}
+                shorts: dict[str, str] = {}
+                for si in range(len(body.sentences)):
+                    key = (1, si)
+                    lo, hi = body.sentences.span(si)
+                    if hi <= lo:
+                        continue
+                    orgs = self.orgs(key)
+                    for i, o in enumerate(orgs):
+                        name = body.text[o.start : o.end]
+                        if o.partner or not name.endswith(_COMPANY):
+                            continue
+                        seen.setdefault(name, 0)
+                        nxt = orgs[i + 1] if i + 1 < len(orgs) else None
+                        if nxt is not None and _SHORT_FOR.match(body.text, o.end, nxt.start):
+                            shorts[name] = body.text[nxt.start : nxt.end]
+                counts = {
+                    name: body.text.count(name)
+                    + (body.text.count(shorts[name]) - 1 if name in shorts else 0)
+                    for name in seen
+                }
+                main = [name for name, n in counts.items() if n >= 2]
+                if len(main) == 1:
+                    start = body.text.find(main[0])
+                    self._main = [body.source[start : start + len(main[0])]]
+        return list(self._main)
+
     def _add_full_names(self, lead: Lead) -> None:
         """Add the registered name the article gives a short counterpart elsewhere: 生合万物
         项目 … 生合万物(苏州)生物科技有限公司董事长; only industry words and a bracketed
@@ -1676,6 +1720,9 @@ class LeadFinder:
         )
 
 
+# The endings of a company's registered name, and what declares its short name after it.
+_COMPANY = ("有限公司", "有限责任公司", "股份有限公司", "集团", "株式会社")
+_SHORT_FOR = re.compile(r"\s*[(（]\s*(?:以下)?(?:简称|下称)\s*[“\"「]?\s*$")
 _LEGAL_ENDINGS = ("股份有限公司", "有限责任公司", "有限公司", "集团", "株式会社")
 _FULL_NAME_TAIL = re.compile(
     r"((?:[(（][\u4e00-\u9fff]{2,4}[)）])?)([\u4e00-\u9fff]{0,12}?)"

@@ -580,3 +580,34 @@ def test_a_project_name_opening_on_a_numeral_word_is_a_name(clf: Classifier) -> 
         "其中，线控底盘项目总投资22亿元；一体化压铸件项目总投资11.5亿元。"
     )
     assert amounts(clf.classify("", body)) == {4_160_000_000, 2_200_000_000, 1_150_000_000}
+
+
+def test_ageing_as_context_does_not_make_a_silver_article(clf: Classifier) -> None:
+    title = "个人养老金政策执行研究：应对老龄化的制度选择"
+    body = (
+        "随着老龄化不断加深，个人养老金制度的执行效果受到关注。\n"
+        "研究发现，公众对个人养老金的认同不足，应对老龄化需要完善制度设计。"
+    )
+    assert clf.classify(title, body).sectors == []
+    body2 = "该区养老服务中心今日开业，为应对老龄化提供居家养老和社区养老服务。\n中心设有床位80张。"
+    assert {s.id for s in clf.classify("养老服务中心开业", body2).sectors} == {"silver"}
+
+
+def test_the_company_a_story_is_about_is_the_counterpart_of_its_unowned_project(
+    clf: Classifier,
+) -> None:
+    title = "城北又一无人机起降场启动建设"
+    body = (
+        "近日，拱宸起降场项目正式启动建设。\n"
+        "“这里将建成城北区域低空运输的重要枢纽。”杭城低空产业发展有限公司（以下简称“杭城低空公司”）"
+        "建设负责人介绍。\n杭城低空公司是市属国企的全资子公司。杭城低空公司承担起降场等基础设施建设。"
+    )
+    assert "杭城低空产业发展有限公司" in counterparts(clf.classify(title, body))
+
+
+def test_a_round_up_of_two_companies_lends_no_protagonist(clf: Classifier) -> None:
+    body = (
+        "近日，城北起降场项目正式启动建设。项目占地20亩。\n甲翼航空有限公司和乙鹰科技有限公司都在园区布局。"
+        "甲翼航空有限公司去年营收增长，乙鹰科技有限公司获得融资。"
+    )
+    assert counterparts(clf.classify("", body)) <= {"城北起降场"}
