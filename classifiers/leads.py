@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .amounts import Amount, parse_amounts
-from .document import Doc, Key
+from .document import Doc, Key, Part
 from .matcher import (
     ASPIRATION,
     BACKGROUND,
@@ -143,7 +143,20 @@ _PRODUCTS = (
     "模具",
     "显示屏",
 )
-_LIST_HEADS = ("也有", "以及", "包括", "其中", "涵盖", "涉及", "有", "如", "是", "为")
+_LIST_HEADS = (
+    "既有",
+    "既包括",
+    "也有",
+    "以及",
+    "包括",
+    "其中",
+    "涵盖",
+    "涉及",
+    "有",
+    "如",
+    "是",
+    "为",
+)
 _FUND = ("基金", "基金会")
 _HEADLINE_INVEST = ("投资", "建", "投建", "打造")
 _CN_NUMERALS = "一二三四五六七八九十两"
@@ -224,6 +237,10 @@ _INDUSTRY_MODIFIERS = (
     "高新",
     "大健康",
     "特色",
+    "海洋",
+    "航天",
+    "节能",
+    "环保",
 )
 _NAME_OPENERS = (
     "标志着",
@@ -479,13 +496,13 @@ class LeadFinder:
             ends = {hit[1] for hit in facts.suffixes}
             if any(m.partner is None and m.end not in ends for m in found):
                 article = self._article()
-                # (书记张某，区长李某与某公司…: a list's first names may be people's; a name
-                # with an organisation's ending is none)
-                found = [
-                    m
-                    for m in found
-                    if m.partner or m.end in ends or not article.person(part.text[m.start : m.end])
+                # A name known only from its place in a list or before a post: not a
+                # person's (书记张某，区长李某与某公司…), a place (高新 of 高新区) or a phrase
+                # (华东区域总经理); a name with an organisation's ending is none of these.
+                cleaned = [
+                    m if m.partner or m.end in ends else _named(part, m, article) for m in found
                 ]
+                found = [m for m in cleaned if m is not None]
             usable = self._usable(key, facts) if facts.signals else []
             if usable:
                 slots = Slots(
@@ -1742,6 +1759,24 @@ def _full_name(text: str, short: str) -> tuple[int, int] | None:
                 return start, m.end()
         start = text.find(short, start + 1)
     return None
+
+
+def _named(part: Part, mention: OrgMention, article: ArticleText) -> OrgMention | None:
+    """A mention found without an ending, without a verb it ran into (阿里巴巴合作共建 ->
+    阿里巴巴), or None when it is no organisation's name."""
+    end = mention.end
+    verb = _TRAILING_VERB.search(part.text, mention.start, end)
+    if verb is not None and verb.start() - mention.start >= 2:
+        end = verb.start()
+    name = part.text[mention.start : end]
+    if not plausible(name) or article.person(name) or article.place(name):
+        return None
+    if end == mention.end:
+        return mention
+    return OrgMention(mention.start, end, part.source[mention.start : end], None)
+
+
+_TRAILING_VERB = re.compile("(?:合作|共建|合资|签约|签署|投资|建设)$")
 
 
 def _distinct(amounts: list[dict[str, Any]]) -> list[dict[str, Any]]:

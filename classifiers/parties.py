@@ -176,7 +176,8 @@ _MEETINGS = (
     "大会",
     "峰会",
     "活动",
-    "展",
+    "展会",
+    "车展",
     "周",
     "队",
     "俱乐部",
@@ -243,7 +244,7 @@ _BAD_STARTS = (
 _CLAUSE_CHARS = frozenset("并也还都就要被让把着过得")
 _CLAUSE_WORDS = re.compile(
     "必须|接受|愿意|提供|已经|正在|能够|可以|需要|表示|认为|希望|致辞|时间|发现|看中|选择|来到|前往"
-    "|及时|帮助|解决|围绕|位于|不含|创造|完成|发展|季度|区域|地区|片区|的|级|合作|往来|交流|新建|改扩建"
+    "|及时|帮助|解决|围绕|位于|不含|创造|完成|季度|区域|地区|片区|的|级|合作|往来|交流|新建|改扩建"
     r"|\d+\s*[个月年天日周项家名位只亿万]"
 )
 # Words of firms' names (甲科技, 乙生物): a subject with one is a firm's short name.
@@ -461,7 +462,7 @@ class Slots:
             if event in ("signing", "landing"):
                 if by:
                     spans += self._by(lo, start)
-                spans += self._subject(clause, start)
+                spans += self._subject(clause, start, taken)
             if (
                 event == "visit"
                 and self.text.startswith(_VISIT_WORDS, start)
@@ -571,10 +572,12 @@ class Slots:
                 out.append((s, e))
         return out
 
-    def _subject(self, clause: int, sig: int) -> list[tuple[int, int]]:
+    def _subject(self, clause: int, sig: int, taken: list[OrgMention]) -> list[tuple[int, int]]:
         """甲将投资…建设 / 甲有4个项目竣工: the clause's subject, when the article names it
-        again or it carries a firm word."""
+        again or it carries a firm word (and no organisation found already stands there)."""
         text = self.text
+        if any(clause <= m.start < sig for m in taken):
+            return []  # 某某有限公司在…开工: the subject is named already
         start = _lead_in_end(text, clause, sig)
         m = _SUBJECT_END.search(text, start, sig)
         if m is None or m.start() == start or text[m.start()] in "与同":

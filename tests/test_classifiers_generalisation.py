@@ -611,3 +611,17 @@ def test_a_round_up_of_two_companies_lends_no_protagonist(clf: Classifier) -> No
         "甲翼航空有限公司去年营收增长，乙鹰科技有限公司获得融资。"
     )
     assert counterparts(clf.classify("", body)) <= {"城北起降场"}
+
+
+def test_names_found_by_their_place_are_cleaned(clf: Classifier) -> None:
+    body = "4月2日，海港区委书记张明辉，区长李勃与翼航智能设备(广州)有限公司副总裁、华东区域总经理王丽一行举行座谈，双方围绕无人机合作进行探讨。"
+    names = counterparts(clf.classify("", body))
+    assert "翼航智能设备(广州)有限公司" in names
+    assert not any(n.startswith(("张明辉", "华东区域")) for n in names)
+    body = "该项目由杭钢集团与阿里云合作共建，总投资158亿元，7月10日正式开工。"
+    names = counterparts(clf.classify("", body))
+    assert "阿里云" in names and not any(n.endswith("合作") for n in names)
+    body = (
+        "3月5日，副市长带队赴京，先后与中煤科工集团总经理、海油发展党委副书记座谈，就合作进行交流。"
+    )
+    assert "海油发展" in counterparts(clf.classify("", body))
