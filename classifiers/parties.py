@@ -403,6 +403,14 @@ def _clause_start(text: str, lo: int, pos: int) -> int:
     return cut + 1 if cut >= 0 else lo
 
 
+def _covered(taken: list[OrgMention], start: int, end: int) -> bool:
+    """Whether an organisation already found lies inside ``[start, end)`` and fills most
+    of it: the slot holds a name found by its ending."""
+    return any(
+        start <= m.start and m.end <= end and (m.end - m.start) * 2 > end - start for m in taken
+    )
+
+
 def _items(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """The spans of a list's items in ``text[start:end]`` (split on 、 和 及 与 以及)."""
     out = []
@@ -456,9 +464,9 @@ class Slots:
                 continue
             done.add((clause, event))
             if withs and (event == "signing" or (event == "visit" and cooperation)):
-                spans += self._with(clause, start, lo)
+                spans += self._with(clause, start, lo, taken)
             elif withs and event == "landing":
-                spans += self._with(lo, start, lo, jointly=True)
+                spans += self._with(lo, start, lo, taken, jointly=True)
             if event in ("signing", "landing"):
                 if by:
                     spans += self._by(lo, start)
@@ -468,7 +476,7 @@ class Slots:
                 and self.text.startswith(_VISIT_WORDS, start)
                 and self.text[end : end + 1] not in ("团", "组", "队")  # 考察团: a noun
             ):
-                spans += self._visited(end, hi)
+                spans += self._visited(end, hi, taken)
         out: list[OrgMention] = []
         seen: list[tuple[int, int]] = [(m.start, m.end) for m in taken]
         for s, e in spans:
@@ -505,7 +513,9 @@ class Slots:
             e -= 1
         return s, e
 
-    def _with(self, clause: int, sig: int, lo: int, jointly: bool = False) -> list[tuple[int, int]]:
+    def _with(
+        self, clause: int, sig: int, lo: int, taken: list[OrgMention], jointly: bool = False
+    ) -> list[tuple[int, int]]:
         """甲与乙签署… / 甲与乙开展交流座谈: the two sides of 与 before the signal; 公司
         on the first side is the firm that opens the sentence (甲发布公告称，公司拟与乙签署…)."""
         text = self.text
@@ -522,6 +532,8 @@ class Slots:
         out = []
         start = max(start, _clause_start(text, lo, m.start()))
         for s, e in _items(text, start, m.start()):
+            if _covered(taken, s, e):
+                continue  # named already (甲有限公司与…)
             s, e = self._trim(s, e)
             adverb = _ADVERB_END.search(text, s, e)
             if adverb is not None:
@@ -537,6 +549,8 @@ class Slots:
         if _PROJECTS_LISTED.search(text, m.end(), b_end):
             return out  # 与甲、乙等10个配套项目: projects, not parties
         for s, e in _items(text, m.end(), b_end):
+            if _covered(taken, s, e):
+                continue
             s, e = self._trim(s, e)
             if self._accept(s, e):
                 out.append((s, e))
@@ -594,7 +608,7 @@ class Slots:
             return []
         return [(s, e)] if self._accept(s, e) else []
 
-    def _visited(self, end: int, hi: int) -> list[tuple[int, int]]:
+    def _visited(self, end: int, hi: int, taken: list[OrgMention]) -> list[tuple[int, int]]:
         """走访了甲科技研发总部、乙集团华南基地和丙公司等企业: the firms visited."""
         text = self.text
         start = _VISIT_SKIP.match(text, end, hi).end()
@@ -605,6 +619,8 @@ class Slots:
             last = closed.start()
         out = []
         for s, e in _items(text, start, last):
+            if _covered(taken, s, e):
+                continue
             s, e = self._trim(s, e)
             facility = _FACILITY.search(text, s, e)
             if facility is not None and facility.start() > s + 1:
