@@ -423,6 +423,7 @@ class LeadFinder:
         self._article_text: ArticleText | None = None
         self._projects: dict[Key, list[tuple[int, int, str]]] = {}
         self._first_body: tuple[Key | None] | None = None
+        self._statistics: dict[Key, bool] = {}
         self._main: list[str] | None = None  # the story's company (see _protagonist)
         self._amounts: dict[tuple[Key, bool, bool], list[Amount]] = {}
         self.lead_sentences: set[Key] = set()  # the sentences of the leads found
@@ -678,6 +679,13 @@ class LeadFinder:
         return False
 
     def _is_statistic(self, key: Key, facts: _Facts) -> bool:
+        """Whether sentence ``key`` is a statistic, not an event (cached)."""
+        found = self._statistics.get(key)
+        if found is None:
+            found = self._statistics[key] = self._find_statistic(key, facts)
+        return found
+
+    def _find_statistic(self, key: Key, facts: _Facts) -> bool:
         if STATISTIC in facts.marks:
             return True
         sentence = self.doc.parts[key[0]].text[facts.lo : facts.hi]
