@@ -72,14 +72,17 @@ def score_sectors(
                 for idx, weight, keyword in roles:
                     per.setdefault(idx, []).append((pi, si, start, end, entry, weight, keyword))
     listy = _enumerations(doc, per, matching.list_min_sectors)
-    owned = _lead_subjects(doc, per, lead_sentences) if lead_sentences else {}
+    annexes = [_ANCILLARY.search(p.text) is not None for p in doc.parts]  # 配套建设 anywhere
+    owned = _lead_subjects(doc, per, lead_sentences, annexes) if lead_sentences else {}
     # A lead's sentence and the two after it (根据协议，双方将在…等领域合作) tell what it is
     # about: a list there is the lead's subject, not a passing mention.
     told = {(pi, si + n) for pi, si in lead_sentences for n in range(3)}
     tags: list[SectorTag] = []
     for idx in candidates:
         sid = sector_ids[idx]
-        tag = _score(doc, sid, sectors[sid], per[idx], listy, matching, owned.get(idx, set()), told)
+        tag = _score(
+            doc, sid, sectors[sid], per[idx], listy, matching, owned.get(idx, set()), told, annexes
+        )
         if tag is not None:
             tags.append(tag)
     tags = _drop_subsumed(tags, sectors)
@@ -128,13 +131,15 @@ def _enumerations(doc: Doc, per: dict[int, list[_SectorHit]], minimum: int) -> s
 
 
 def _lead_subjects(
-    doc: Doc, per: dict[int, list[_SectorHit]], lead_sentences: set[tuple[int, int]]
+    doc: Doc,
+    per: dict[int, list[_SectorHit]],
+    lead_sentences: set[tuple[int, int]],
+    annexes: list[bool],
 ) -> dict[int, set[tuple[int, int]]]:
     """For each sector, the lead sentences it is the subject of: the sector whose accepted
     keywords weigh most in the sentence (ties share it). A 新基建 project's sentence that
     also names its 储能电池 test lab is a 新基建 lead, not a 新能源 one."""
     weights: dict[tuple[int, int], dict[int, float]] = {}
-    annexes = [_ANCILLARY.search(p.text) is not None for p in doc.parts]
     for idx, hits in per.items():
         for pi, si, start, end, _, weight, keyword in hits:
             key = (pi, si)
@@ -236,6 +241,7 @@ def _score(
     matching: MatchingConfig,
     lead_sentences: set[tuple[int, int]],
     told: set[tuple[int, int]],
+    annexes: list[bool],
 ) -> SectorTag | None:
     if not any(h[6] for h in hits):
         return None  # weak terms never count alone
@@ -256,7 +262,6 @@ def _score(
     used = keywords + [h for h in hits if not h[6] and accepts(h[0], h[2], h[3])]
     own: dict[int, list[int]] = {}  # part -> starts of the sector's keywords
     listing = [p.text.find("、") >= 0 for p in doc.parts]  # no 、 in a part: no list there
-    annexes = [_ANCILLARY.search(p.text) is not None for p in doc.parts]
     if any(listing):
         for h in keywords:
             own.setdefault(h[0], []).append(h[2])
