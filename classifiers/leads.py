@@ -287,6 +287,7 @@ _GENERIC_NAMES = (
 )
 # Words that end a firm's name inside a project's name (…科技, …生物, …药业).
 _FIRM_WORDS = (
+    "资本",
     "科技",
     "生物",
     "药业",
@@ -365,6 +366,10 @@ _NAME_KINDS = frozenset((LABEL, PHASE, PLACE))
 _EARLIER_YEAR = re.compile(r"于\s*\d{4}\s*年|\d{4}\s*年\s*(?:就|即|便|曾)")
 
 
+# How a lead was made: organisations, amounts, scored organisations, owners only.
+_Made = tuple[list[OrgMention], list[Amount], list[OrgMention], bool]
+
+
 @dataclass(frozen=True)
 class _Signal:
     start: int
@@ -434,9 +439,20 @@ class LeadFinder:
         self._batches: dict[Key, bool] = {}
         self._titles = titles_pattern(tuple(cfg.person_titles))
         # id(lead) -> (orgs, amounts, scored orgs, whether the orgs are only project owners)
-        self._made: dict[int, tuple[list[OrgMention], list[Amount], list[OrgMention], bool]] = {}
+        self._made: dict[int, tuple[Lead, _Made]] = {}
         # (start, end, text) of an amount -> (label, qualifier, plan): what the text says
         self._amount_info: dict[tuple[int, int, str], tuple[str | None, str | None, bool]] = {}
+
+    def _note(self, lead: Lead, made: _Made) -> None:
+        """Remember how ``lead`` was made (its organisations, amounts, scored organisations
+        and whether they are only its project's owner)."""
+        self._made[id(lead)] = (lead, made)
+
+    def _info(self, lead: Lead) -> _Made | None:
+        """How ``lead`` was made; None for a lead made elsewhere (the lead is kept with its
+        id, so a freed lead's id reused by another never answers for it)."""
+        found = self._made.get(id(lead))
+        return found[1] if found is not None and found[0] is lead else None
 
     # ------------------------------------------------------------ per sentence facts
 
@@ -867,7 +883,7 @@ class LeadFinder:
                 self._add_listed(key, lead)
         kept = []
         for score, key, lead, own in found:
-            made = self._made.get(id(lead))
+            made = self._info(lead)
             owned = made is not None and made[3]
             parties = set() if owned else set(lead.counterparts)
             covering = [
@@ -887,7 +903,7 @@ class LeadFinder:
             kept.append((score, key, lead))
         kept = self._drop_title_echoes(kept)
         for _, _, lead in kept:
-            made = self._made.get(id(lead))
+            made = self._info(lead)
             owned = made is not None and made[3]
             if (owned or not lead.counterparts) and lead.event != "visit":
                 # (a project's head, 拱墅起降场, is no firm: the story's company may be)
@@ -933,7 +949,7 @@ class LeadFinder:
             text = self.doc.parts[key[0]].text
             if first.event != lead.event or not _anaphoric(text, self.facts(key).lo):
                 continue
-            made_i, made_j = self._made.get(id(first)), self._made.get(id(lead))
+            made_i, made_j = self._info(first), self._info(lead)
             if made_i is None or made_j is None:
                 continue
             orgs_i, amounts_i, scored_i, owned_i = made_i
@@ -946,7 +962,7 @@ class LeadFinder:
             lead_i = self._build(prev, first.event, ev, orgs, amounts, scored_i + scored_j)
             if lead_i is None:
                 continue
-            self._made[id(lead_i)] = (orgs, amounts, scored_i + scored_j, False)
+            self._note(lead_i, (orgs, amounts, scored_i + scored_j, False))
             out[i] = (lead_i.score, prev, lead_i, True)
             merged.add(j)
         return [item for k, item in enumerate(out) if k not in merged]
@@ -1051,7 +1067,7 @@ class LeadFinder:
     ) -> tuple[float, Key, Lead, bool]:
         """``item`` rebuilt with the amounts of sentence ``key`` and the investors it names."""
         _, lkey, lead, _ = item
-        made = self._made.get(id(lead))
+        made = self._info(lead)
         if made is None:
             return item
         orgs, amounts, scored, owned = made
@@ -1069,7 +1085,7 @@ class LeadFinder:
         )
         if rebuilt is None:
             return item
-        self._made[id(rebuilt)] = (orgs, amounts + new, scored, owned and not investors)
+        self._note(rebuilt, (orgs, amounts + new, scored, owned and not investors))
         self._terms.setdefault(lkey, set()).add(key)
         return (rebuilt.score, lkey, rebuilt, True)
 
@@ -1319,7 +1335,7 @@ class LeadFinder:
         event."""
         _, key, lead, own = item
         prev = self._neighbour(key, -1)
-        made = self._made.get(id(lead))
+        made = self._info(lead)
         if (
             lead.event != "landing"
             or prev not in signed
@@ -1332,7 +1348,7 @@ class LeadFinder:
         rebuilt = self._build(key, "signing", self.configs["signing"], orgs, amounts, scored)
         if rebuilt is None:
             return item
-        self._made[id(rebuilt)] = made
+        self._note(rebuilt, made)
         return (rebuilt.score, key, rebuilt, own)
 
     def _terms_of_signing(self, key: Key, lead: Lead, signed: set[Key], leads: list[Key]) -> bool:
@@ -1687,7 +1703,7 @@ class LeadFinder:
                 orgs = orgs + self._listed_owners(key, orgs)
             lead = self._build(key, event, ev, orgs, amounts, own_orgs)
             if lead is not None:
-                self._made[id(lead)] = (orgs, amounts, own_orgs, owned)
+                self._note(lead, (orgs, amounts, own_orgs, owned))
             return (lead, own) if lead is not None else None
         return None
 
