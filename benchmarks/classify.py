@@ -10,8 +10,9 @@ and `leadwatch reclassify` on a generated store of 100,000 articles.
    no pass profits from the one before.
 2. Per-sector precision/recall, sector micro-F1, lead F1, event F1, amount exact-match
    and counterpart recall on ``tests/data/labelled`` (the set the rules were written
-   against), ``tests/data/labelled/heldout`` and ``heldout2`` (written after the rules,
-   without reading them, as a check on overfitting) and the demo site against the team's ``tests/data/demo_truth.json``.
+   against), ``tests/data/labelled/heldout``, ``heldout2``, ``heldout3`` and ``heldout4``
+   (written after the rules, as checks on overfitting) and the demo site against the
+   team's ``tests/data/demo_truth.json``.
 3. Seconds to re-tag a generated store of LEADWATCH_BENCH_ARTICLES (default 100,000)
    articles with ``crawler.reclassify`` (2 worker processes), in a temp dir.
 
@@ -38,6 +39,7 @@ LABELLED = ROOT / "tests" / "data" / "labelled"
 HELDOUT = LABELLED / "heldout"
 HELDOUT2 = LABELLED / "heldout2"
 HELDOUT3 = LABELLED / "heldout3"
+HELDOUT4 = LABELLED / "heldout4"
 DEMO_TRUTH = ROOT / "tests" / "data" / "demo_truth.json"
 DEMO = ROOT / "demo" / "site"
 SEED = Path(os.environ.get("LEADWATCH_SEED_ARTICLE", ROOT.parent / "shared" / "seed-article.txt"))
@@ -175,6 +177,7 @@ def quality() -> None:
         ("heldout", str(HELDOUT.relative_to(ROOT)), load_labelled(HELDOUT)),
         ("heldout2", str(HELDOUT2.relative_to(ROOT)), load_labelled(HELDOUT2)),
         ("heldout3", str(HELDOUT3.relative_to(ROOT)), load_labelled(HELDOUT3)),
+        ("heldout4", str(HELDOUT4.relative_to(ROOT)), load_labelled(HELDOUT4)),
     ]
     if DEMO_TRUTH.is_file():
         sets.append(("demo site", "the team's tests/data/demo_truth.json", demo_truth()))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .dictionary import Dictionary
 from .document import Doc, Part
-from .leads import LeadFinder
+from .leads import COUNTED_EVENTS, LeadFinder
 from .matcher import Vocabulary
 from .models import Classification
 from .normalize import Folder, Source, build_fold_table
@@ -65,7 +65,7 @@ class Classifier:
         partners = score_partners(doc, cfg.partners, partners_found, cfg.partner_scoring)
         leads = []
         lead_sentences: set[tuple[int, int]] = set()
-        if any(e.signal for part in doc.parts for _, _, e in part.hits):
+        if any(e.signal or e.term in COUNTED_EVENTS for part in doc.parts for _, _, e in part.hits):
             finder = LeadFinder(
                 doc,
                 cfg.leads,

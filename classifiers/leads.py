@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .amounts import Amount, parse_amounts
-from .document import Doc, Key
+from .document import Doc, Key, Part
 from .matcher import (
     ASPIRATION,
     BACKGROUND,
@@ -48,7 +48,7 @@ from .matcher import (
     Hit,
 )
 from .models import Lead
-from .normalize import fold
+from .normalize import fold, strip_pinyin
 from .orgs import (
     INDUSTRY_WORDS,
     OrgMention,
@@ -58,6 +58,7 @@ from .orgs import (
     more_orgs,
     titles_pattern,
 )
+from .parties import PLACE_PREFIX, ArticleText, Slots, plausible
 from .partners import PartnerHit
 from .schema import EVENTS, EventConfig, LeadsConfig, PlaceConfig
 
@@ -73,7 +74,18 @@ _PROJECT_SUBJECTS = ("项目", "产业园", "基地", "中心", "工程", "园�
 _SERVICES = ("规划设计", "设计", "代建", "承建", "施工", "监理", "咨询")
 _INVESTS = ("投资", "出资", "投建", "全资")
 _FUTURE = ("将", "计划", "预计", "拟")
-_TALKS = ("洽谈", "交流", "座谈", "探讨", "磋商", "商谈", "会谈", "对接")
+# What a sentence on a signed project's schedule may open on before 项目/该项目.
+_SCHEDULE_LEAD = re.compile(
+    r"(?:按照计划|根据计划|根据协议|按照协议|据悉|据了解|预计|目前)[，,]?\s*"
+)
+# 出席/参加…签约仪式: attending the ceremony of an event told elsewhere.
+_CEREMONY = ("仪式", "活动", "现场")
+_ATTENDS = ("出席", "参加", "参与", "主持", "列席")
+# Collective subjects of a round-up: 各地通过以商招商等方式，引进…项目.
+_ROUNDUPS = ("各地", "各市", "各县", "各区", "各板块", "各园区", "全省各地", "全市各地", "各级")
+# Background words that name a period: what follows them in the sentence is a recap.
+_PERIODS = ("过去的一年", "过去一年", "一年来", "近年来", "多年来", "近些年", "近几年", "近两年")
+_TALKS = ("洽谈", "交流", "座谈", "探讨", "磋商", "商谈", "会谈", "对接", "共识")
 SENTENCE_LIMIT = 500
 PLAN_REACH = 40  # characters before an amount searched for the period of a plan
 # A hedged label: 计划总投资, 拟投资, 预计投资.
@@ -103,12 +115,56 @@ _LISTED = re.compile(
     r"(?:等\s*(?:[\d一二三四五六七八九十两]+\s*[个家只项])?|(?<=[^\d一二三四五六七八九十两])"
     r"[\d一二三四五六七八九十两]+\s*[个家只项])[^，。；,;、]{0,10}?(?:项目|企业)"
 )
-_LIST_HEADS = ("也有", "以及", "包括", "其中", "涵盖", "涉及", "有", "如", "是", "为")
+# Products a list of projects may name instead of firms (汽车玻璃、车用座椅等配套项目).
+_PRODUCTS = (
+    "发动机",
+    "轮毂",
+    "玻璃",
+    "座椅",
+    "电池",
+    "电芯",
+    "芯片",
+    "薄膜",
+    "零部件",
+    "配件",
+    "部件",
+    "组件",
+    "模组",
+    "系统",
+    "生产",
+    "加工",
+    "生产线",
+    "装置",
+    "总成",
+    "门窗",
+    "特种门",
+    "电机",
+    "轮胎",
+    "模具",
+    "显示屏",
+)
+_LIST_HEADS = (
+    "既有",
+    "既包括",
+    "也有",
+    "以及",
+    "包括",
+    "其中",
+    "涵盖",
+    "涉及",
+    "有",
+    "如",
+    "是",
+    "为",
+)
 _FUND = ("基金", "基金会")
 _HEADLINE_INVEST = ("投资", "建", "投建", "打造")
 _CN_NUMERALS = "一二三四五六七八九十两"
 # Words a project's kind starts with (新型储能项目, 高端装备项目): no firm's name.
 _KIND_WORDS = (
+    "配套",
+    "最大",
+    "最",
     "新型",
     "高端",
     "智能",
@@ -164,7 +220,36 @@ _INDUSTRY_ITEMS = (
     "商贸",
     "金融",
 )
+# What stands between two projects of a list: 甲项目、乙项目 / 甲项目和乙项目 / 甲项目、
+# 投资75亿元的乙项目.
+_LIST_JOIN = re.compile(
+    r"\s*(?:[、和及与,，]|以及)\s*(?:(?:总投资|投资|计划投资)[约超近逾]?[\d.]+[万亿]*元的)?"
+)
+# Words that qualify an industry in a list (生命健康、新一代信息技术等项目).
+_INDUSTRY_MODIFIERS = (
+    "生命",
+    "新一代",
+    "未来",
+    "前沿",
+    "战略性",
+    "新兴",
+    "传统",
+    "高新",
+    "大健康",
+    "特色",
+    "海洋",
+    "航天",
+    "节能",
+    "环保",
+)
 _NAME_OPENERS = (
+    "标志着",
+    "举行",
+    "举办",
+    "开展",
+    "召开",
+    "实施",
+    "完成",
     "的",
     "是",
     "为",
@@ -180,9 +265,29 @@ _NAME_OPENERS = (
     "项目和",
     "项目",
 )
-_GENERIC_NAMES = ("重大", "重点", "签约", "开工", "产业化项", "这些", "该", "此次", "本次", "多个")
+_GENERIC_NAMES = (
+    "重大",
+    "重点",
+    "签约",
+    "开工",
+    "产业化项",
+    "这些",
+    "该",
+    "此次",
+    "本次",
+    "多个",
+    "首个",
+    "首批",
+    "季度",
+    "年度",
+    "全市",
+    "全区",
+    "全县",
+    "全省",
+)
 # Words that end a firm's name inside a project's name (…科技, …生物, …药业).
 _FIRM_WORDS = (
+    "资本",
     "科技",
     "生物",
     "药业",
@@ -210,6 +315,13 @@ _CLAUSE_END = frozenset("，,；;：:")
 _COUNT = re.compile(
     r"(?:项目|企业)\s*[\d一二三四五六七八九十百千两]+\s*[个家项只]"
     r"|[\d一二三四五六七八九十百千两]+\s*[个家项只][^，。；,;]{0,12}?(?:项目|企业)"
+    # 16个总投资亿元、5亿元、10亿元项目: a count over a list of size classes
+    r"|[\d一二三四五六七八九十百千两]+\s*[个家项只](?:[^，。；,;、]{0,10}?亿元、)+[^，。；,;]{0,12}?项目"
+)
+# A sentence opening on a count of projects and their total continues the event before it.
+_COUNT_OPENS = re.compile(
+    r"(?:其中|据悉|据了解)?[，,]?\s*(?:这|上述|以上|此|该)?\s*[\d两二三四五六七八九十]+\s*[个项]\s*项目\s*"
+    r"(?:总投资|合计|共计|计划总投资|投资|总额)"
 )
 _PROJECT_COUNT = re.compile(
     r"项目\s*[\d一二三四五六七八九十百千两]+\s*[个项只](?!部分|方面|阶段|板块)"
@@ -219,9 +331,12 @@ _PROJECT_COUNT = re.compile(
 # (此次集中开工的13个项目), not a tally (全市新签约项目35个).
 _DAY = re.compile(
     r"\d{1,2}\s*月\s*\d{1,2}\s*日|[（(]\s*\d{1,2}\s*日\s*[)）]|于\s*\d{1,2}\s*日"
-    r"|日前|近日|当天|当日|昨日|今日|昨天|今天|现场|台上|会上|会期间|活动中|仪式|集中"
-    r"|此次|本次|这次"
+    r"|日前|近日|当天|当日|同日|当晚|昨日|今日|昨天|今天|现场|台上|会上|会期间|活动中|仪式|集中"
+    r"|此次|本次|这次|本届"
 )
+# 签约项目91个 / 集中开工项目17个: a count of the projects of an event (a tally without an
+# occasion, an event at one); the plain term (签约项目涵盖…) is only a kind of project.
+COUNTED_EVENTS = {"签约项目": "signing", "开工项目": "landing", "竣工项目": "landing"}
 # Just before a signal followed by 的, these make it this event (此次开工的…项目), not a
 # kind of project (新落户的…项目).
 _OCCASION_BEFORE = ("此次", "本次", "这次", "当天", "今天", "现场", "台上", "集中", "同步")
@@ -239,10 +354,20 @@ _COUNT_ANY = re.compile(r"[\d一二三四五六七八九十两]+\s*[个项只家
 _YEAR_BEFORE = re.compile(r"20\d\d\s*年\s*(?:度)?\s*$")
 _AMOUNT_CHAIN = re.compile(r"(?:\s*、\s*(?:超|逾)?[\d.]+\s*(?:万亿|亿|万)元)*")
 _CLASS_HEAD = re.compile(r"\s*(?:以上|级)?\s*的?\s*(?:重大|重点|产业)?项目")
+# 投资额2000万元以上的正式合同项目: projects above a size, whatever their kind.
+_ABOVE_HEAD = re.compile(r"\s*的?\s*[^，。；,;、\d]{0,6}?项目")
+# 平均单个项目投资超16亿元: an average, not an investment.
+_AVERAGE = ("平均", "单个项目", "每个项目")
+# 其中…项目: a part of the sentence's total names a project of its own (其中整车项目总投资85亿元).
+_NAMED_PART = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]{2,}项目")
 _SIZE_CLASS_BEFORE = re.compile(r"[\d一二三四五六七八九十两]+\s*[个家项只]\s*(?:超|逾|超过)?$")
 _MONTHS = re.compile(r"\d{1,2}\s*[-—~至到]\s*\d{1,2}\s*月")
 _NAME_KINDS = frozenset((LABEL, PHASE, PLACE))
 _EARLIER_YEAR = re.compile(r"于\s*\d{4}\s*年|\d{4}\s*年\s*(?:就|即|便|曾)")
+
+
+# How a lead was made: organisations, amounts, scored organisations, owners only.
+_Made = tuple[list[OrgMention], list[Amount], list[OrgMention], bool]
 
 
 @dataclass(frozen=True)
@@ -290,7 +415,9 @@ class LeadFinder:
         for pi, part in enumerate(doc.parts):
             index = part.sentences.index
             for start, end, entry in part.hits:
-                if entry.signal and doc.accepts(pi, start, end):
+                if (entry.signal and doc.accepts(pi, start, end)) or (
+                    entry.term in COUNTED_EVENTS and _COUNT_AFTER.match(part.text, end)
+                ):
                     self.signals.add((pi, index(start)))
         self.partners: dict[Key, list[tuple[int, int, str]]] = {}
         for pi, hit, idx in partners:
@@ -298,15 +425,34 @@ class LeadFinder:
             self.partners.setdefault(key, []).append((hit[0], hit[1], partner_names[idx]))
         self._facts: dict[Key, _Facts] = {}
         self._orgs: dict[Key, list[OrgMention]] = {}
+        self._article_text: ArticleText | None = None
+        self._projects: dict[Key, list[tuple[int, int, str]]] = {}
+        self._first_body: tuple[Key | None] | None = None
+        self._statistics: dict[Key, bool] = {}
+        self._main: list[str] | None = None  # the story's company (see _protagonist)
         self._amounts: dict[tuple[Key, bool, bool], list[Amount]] = {}
         self.lead_sentences: set[Key] = set()  # the sentences of the leads found
+        # lead sentence -> the sentences that gave it its terms (根据协议，…投资300亿元):
+        # they tell what the lead is about, as its own sentence does
+        self._terms: dict[Key, set[Key]] = {}
         self._usable_cache: dict[Key, list[_Signal]] = {}
         self._batches: dict[Key, bool] = {}
         self._titles = titles_pattern(tuple(cfg.person_titles))
         # id(lead) -> (orgs, amounts, scored orgs, whether the orgs are only project owners)
-        self._made: dict[int, tuple[list[OrgMention], list[Amount], list[OrgMention], bool]] = {}
+        self._made: dict[int, tuple[Lead, _Made]] = {}
         # (start, end, text) of an amount -> (label, qualifier, plan): what the text says
         self._amount_info: dict[tuple[int, int, str], tuple[str | None, str | None, bool]] = {}
+
+    def _note(self, lead: Lead, made: _Made) -> None:
+        """Remember how ``lead`` was made (its organisations, amounts, scored organisations
+        and whether they are only its project's owner)."""
+        self._made[id(lead)] = (lead, made)
+
+    def _info(self, lead: Lead) -> _Made | None:
+        """How ``lead`` was made; None for a lead made elsewhere (the lead is kept with its
+        id, so a freed lead's id reused by another never answers for it)."""
+        found = self._made.get(id(lead))
+        return found[1] if found is not None and found[0] is lead else None
 
     # ------------------------------------------------------------ per sentence facts
 
@@ -332,6 +478,9 @@ class LeadFinder:
                     facts.names.setdefault(kind, []).append((start, end, ref))
                 else:
                     facts.marks.setdefault(kind, []).append(start)
+            event = COUNTED_EVENTS.get(entry.term)
+            if event is not None and _COUNT_AFTER.match(part.text, end):
+                facts.signals.append(_Signal(start, end - 2, event, False))  # 签约项目91个
         return facts
 
     def orgs(self, key: Key) -> list[OrgMention]:
@@ -351,7 +500,7 @@ class LeadFinder:
                 self.legal,
                 self.stops,
             )
-            found = self._orgs[key] = more_orgs(
+            found = more_orgs(
                 part.text,
                 part.source,
                 facts.lo,
@@ -361,7 +510,38 @@ class LeadFinder:
                 part.words,
                 self.stops,
             )
+            ends = {hit[1] for hit in facts.suffixes}
+            if any(m.partner is None and m.end not in ends for m in found):
+                article = self._article()
+                # A name known only from its place in a list or before a post: not a
+                # person's (书记张某，区长李某与某公司…), a place (高新 of 高新区) or a phrase
+                # (华东区域总经理); a name with an organisation's ending is none of these.
+                cleaned = [
+                    m if m.partner or m.end in ends else _named(part, m, article) for m in found
+                ]
+                found = [m for m in cleaned if m is not None]
+            usable = self._usable(key, facts) if facts.signals else []
+            if usable:
+                slots = Slots(
+                    part.text,
+                    part.source,
+                    part.words,
+                    self.stops,
+                    self._article(),
+                    tuple(self.cfg.public_works),
+                )
+                signals = [(sig.start, sig.end, sig.event) for sig in usable]
+                more = slots.parties(facts.lo, facts.hi, signals, found, CONTEXT in facts.marks)
+                if more:
+                    found = sorted(found + more, key=lambda m: m.start)
+            self._orgs[key] = found
         return found
+
+    def _article(self) -> ArticleText:
+        """The article's folded text, for the parties' tests (built once)."""
+        if self._article_text is None:
+            self._article_text = ArticleText(part.text for part in self.doc.parts)
+        return self._article_text
 
     def amounts(self, key: Key, event: str, labelled_only: bool) -> list[Amount]:
         """Investment amounts of sentence ``key`` (offsets into the part's text).
@@ -415,6 +595,12 @@ class LeadFinder:
                 continue
             if kept and _sub_total(text, kept[0].end, a.start):
                 continue  # 总投资173.9亿元，其中，先进制造业项目17个，总投资144.4亿元: a part
+            if kept or phased:
+                prior = max(kept + phased, key=lambda x: x.start)
+                if _part_of(text, prior.end, a.start, prior in phased):
+                    continue  # 总投资18亿元，其中固定资产投资12亿元: a part of the total
+            if any(w in text[_clause_start(text, facts.lo, a.start) : a.start] for w in _AVERAGE):
+                continue  # 平均单个项目投资超16亿元
             if any(
                 not inv
                 and a.end <= s <= a.end + POST_LABEL_WINDOW
@@ -509,13 +695,20 @@ class LeadFinder:
         return False
 
     def _is_statistic(self, key: Key, facts: _Facts) -> bool:
+        """Whether sentence ``key`` is a statistic, not an event (cached)."""
+        found = self._statistics.get(key)
+        if found is None:
+            found = self._statistics[key] = self._find_statistic(key, facts)
+        return found
+
+    def _find_statistic(self, key: Key, facts: _Facts) -> bool:
         if STATISTIC in facts.marks:
             return True
         sentence = self.doc.parts[key[0]].text[facts.lo : facts.hi]
         if _MONTHS.search(sentence):
             return True
         count = _COUNT.search(sentence)
-        if count is None or _DAY.search(sentence):
+        if count is None or self._occasion(key, sentence):
             return False
         # A headline is the day's news: 两个项目落户开发区 (a count right before its event).
         return not (
@@ -544,8 +737,13 @@ class LeadFinder:
                 clause <= g < sig.start and text[g + 2 : g + 3] not in ("的", "会") for g in goals
             ):
                 continue
-            if any(b == facts.lo or clause <= b < sig.start for b in background):
-                continue
+            if any(
+                b == facts.lo
+                or clause <= b < sig.start
+                or (b < sig.start and text.startswith(_PERIODS, b))
+                for b in background
+            ):
+                continue  # (a period, 过去的一年 / 近年来, covers the rest of its sentence)
             if _attributive(text, sig.end, facts.hi) and not _this_occasion(
                 text, clause, sig.start
             ):
@@ -554,6 +752,12 @@ class LeadFinder:
                 by = text.rfind(_BY, clause, sig.start)
                 if by > clause and text[clause:by].endswith(_PROJECT_SUBJECTS):
                     continue  # 某产业园项目由某公司投资建设: who builds it, not an event
+            if text.startswith(_ROUNDUPS, facts.lo) or text.startswith(_ROUNDUPS, clause):
+                continue  # 各地通过…引进…, 与某集团签署…: a round-up of many places, no event
+            if text.startswith(_CEREMONY, sig.end) and any(
+                w in text[clause : sig.start] for w in _ATTENDS
+            ):
+                continue  # 某公司负责人出席签约仪式: who attended, the signing is told elsewhere
             if text[sig.start - 1 : sig.start] == "其" and sig.start > facts.lo:
                 continue  # 其落地标志着…: the project's event told again, not a new one
             if self._timeline_start(facts, text, sig):
@@ -596,7 +800,25 @@ class LeadFinder:
         sentence = self.doc.parts[key[0]].text[facts.lo : facts.hi]
         if _MONTHS.search(sentence):
             return True
-        return bool(_PROJECT_COUNT.search(sentence)) and not _DAY.search(sentence)
+        if _COUNT_OPENS.match(sentence):
+            return False  # 两个项目总投资120亿元: the projects the sentence before named
+        return bool(_PROJECT_COUNT.search(sentence)) and not self._occasion(key, sentence)
+
+    def _occasion(self, key: Key, sentence: str) -> bool:
+        """Whether sentence ``key`` tells of a day or an occasion (此次, 现场, 10月13日 …),
+        or the sentence before it in its paragraph does (记者当日获悉，本届大会…。共签订合同
+        项目692个，投资总额…: the count is the event's)."""
+        if _DAY.search(sentence):
+            return True
+        prev = self._neighbour(key, -1)
+        if prev is None:
+            return False
+        part = self.doc.parts[key[0]]
+        plo, phi = part.sentences.span(prev[1])
+        if "\n" in part.text[phi : self.facts(key).lo]:
+            return False  # another paragraph
+        pfacts = self.facts(prev)
+        return STATISTIC not in pfacts.marks and _DAY.search(part.text, plo, phi) is not None
 
     def _batch(self, key: Key) -> bool:
         """Whether sentence ``key`` tells of a batch: it counts projects or firms (13个项目,
@@ -647,7 +869,12 @@ class LeadFinder:
             seen.add(dedupe)
             found.append((lead.score, key, lead, own))
         signed = {key for _, key, lead, _ in found if lead.event == "signing"}
-        found = [item for item in found if not self._terms_of_signing(item[1], item[2], signed)]
+        keys = sorted(key for _, key, _, _ in found)
+        found = [
+            self._as_member(item, signed)
+            for item in found
+            if not self._terms_of_signing(item[1], item[2], signed, keys)
+        ]
         found = self._merge_continuations(found)
         found += self._members(found)
         found = self._late_figures(found)
@@ -656,27 +883,51 @@ class LeadFinder:
                 self._add_listed(key, lead)
         kept = []
         for score, key, lead, own in found:
-            made = self._made.get(id(lead))
-            parties = set() if made is not None and made[3] else set(lead.counterparts)
-            if not own and any(
-                other is not lead and other_score >= score and parties <= set(other.counterparts)
+            made = self._info(lead)
+            owned = made is not None and made[3]
+            parties = set() if owned else set(lead.counterparts)
+            covering = [
+                other
                 for other_score, _, other, _ in found
-            ):
-                continue  # (a project owner read from its name is no organisation of its own)
+                if other is not lead and other_score >= score and parties <= set(other.counterparts)
+            ]
+            if not own and covering:
+                # (a project owner read from its name is no organisation of its own, but the
+                # firm it names joins the lead of its event: 这次集中开工的还有甲生物…项目)
+                same = [o for o in covering if o.event == lead.event]
+                if owned and same:
+                    for name in lead.counterparts:
+                        if name not in same[0].counterparts:
+                            same[0].counterparts.append(name)
+                continue
             kept.append((score, key, lead))
         kept = self._drop_title_echoes(kept)
+        for _, _, lead in kept:
+            made = self._info(lead)
+            owned = made is not None and made[3]
+            if (owned or not lead.counterparts) and lead.event != "visit":
+                # (a project's head, 拱墅起降场, is no firm: the story's company may be)
+                for name in self._protagonist():
+                    if name not in lead.counterparts:
+                        lead.counterparts.append(name)
+            self._add_full_names(lead)
         kept.sort(key=lambda t: (-t[0], t[1]))
         # One lead per event and counterparts: a sentence retelling an event (从开工到投运
         # 历时…) adds nothing to the lead that reports it.
+        # A lead with an amount of its own is another event of the same parties (a batch's
+        # total and a named project's): it stays.
         out: list[Lead] = []
-        seen_parties: set[tuple[str, frozenset[str]]] = set()
+        seen_parties: dict[tuple[str, frozenset[str]], set[tuple[str, int]]] = {}
         for _, key, lead in kept:
             parties = (lead.event, frozenset(lead.counterparts))
-            if lead.counterparts and parties in seen_parties:
+            figures = {(a["currency"], a["value"]) for a in lead.amounts}
+            told = seen_parties.get(parties)
+            if lead.counterparts and told is not None and figures <= told:
                 continue
-            seen_parties.add(parties)
+            seen_parties.setdefault(parties, set()).update(figures)
             out.append(lead)
             self.lead_sentences.add(key)
+            self.lead_sentences.update(self._terms.get(key, ()))
         return out
 
     def _merge_continuations(
@@ -698,7 +949,7 @@ class LeadFinder:
             text = self.doc.parts[key[0]].text
             if first.event != lead.event or not _anaphoric(text, self.facts(key).lo):
                 continue
-            made_i, made_j = self._made.get(id(first)), self._made.get(id(lead))
+            made_i, made_j = self._info(first), self._info(lead)
             if made_i is None or made_j is None:
                 continue
             orgs_i, amounts_i, scored_i, owned_i = made_i
@@ -711,7 +962,7 @@ class LeadFinder:
             lead_i = self._build(prev, first.event, ev, orgs, amounts, scored_i + scored_j)
             if lead_i is None:
                 continue
-            self._made[id(lead_i)] = (orgs, amounts, scored_i + scored_j, False)
+            self._note(lead_i, (orgs, amounts, scored_i + scored_j, False))
             out[i] = (lead_i.score, prev, lead_i, True)
             merged.add(j)
         return [item for k, item in enumerate(out) if k not in merged]
@@ -749,11 +1000,17 @@ class LeadFinder:
         taken = {key for _, key, _, _ in out}
         if len(self.doc.parts) > 1:
             body = self.doc.parts[1]
+            known: tuple[str, ...] | None = None
             for si in _within_reach([(item[1], item[2]) for item in out], len(body.sentences)):
                 key = (1, si)
                 lo, hi = body.sentences.span(si)
-                if hi <= lo or key in taken or not _anaphoric(body.text, lo):
+                if hi <= lo or key in taken:
                     continue
+                if not _anaphoric(body.text, lo):
+                    if known is None:
+                        known = self._known_projects(out)
+                    if not body.text.startswith(known, lo):
+                        continue  # (中联…产业园项目作为…: the lead's project named again)
                 before = [i for i, item in enumerate(out) if item[1] < key]
                 if not before:
                     continue
@@ -770,6 +1027,24 @@ class LeadFinder:
                     out[0] = self._with_figures(out[0], key)
                     break
         return out
+
+    def _continues(self, key: Key) -> bool:
+        """Whether sentence ``key`` goes on about the subject of the one before: it opens,
+        after a lead-in (据悉，…), on 该公司/该项目/项目/其."""
+        text = self.doc.parts[key[0]].text
+        lo = self.facts(key).lo
+        opener = _SCHEDULE_LEAD.match(text, lo)
+        return _anaphoric(text, opener.end() if opener is not None else lo)
+
+    def _known_projects(self, leads: list[tuple[float, Key, Lead, bool]]) -> tuple[str, ...]:
+        """The names (with 项目) of the projects the leads' sentences name: a later sentence
+        opening on one goes on about that project."""
+        names = []
+        for _, key, _, _ in leads:
+            text = self.doc.parts[key[0]].text
+            for s, e, _ in self._project_names(key):
+                names.append(text[s : e + 2])
+        return tuple(names) or ("\x00",)
 
     def _headline_figure(self, key: Key) -> bool:
         """Whether a headline sentence states an investment: a labelled amount, or one
@@ -792,16 +1067,16 @@ class LeadFinder:
     ) -> tuple[float, Key, Lead, bool]:
         """``item`` rebuilt with the amounts of sentence ``key`` and the investors it names."""
         _, lkey, lead, _ = item
-        made = self._made.get(id(lead))
+        made = self._info(lead)
         if made is None:
             return item
         orgs, amounts, scored, owned = made
         new = self.amounts(key, lead.event, labelled_only=True)
         if not new and key[0] == 0:
             new = [a for a in self._raw_amounts(key, self.facts(key)) if a.currency == "CNY"][:1]
-        if not new:
-            return item
         investors = [o for o in self._investors(key) if o.name not in {x.name for x in orgs}]
+        if not new and not (investors and (owned or not orgs)):
+            return item  # (项目作为某集团…布局的一环: the firm behind a lead that had none)
         if owned and investors:
             orgs = []
         orgs = orgs + investors
@@ -810,7 +1085,8 @@ class LeadFinder:
         )
         if rebuilt is None:
             return item
-        self._made[id(rebuilt)] = (orgs, amounts + new, scored, owned and not investors)
+        self._note(rebuilt, (orgs, amounts + new, scored, owned and not investors))
+        self._terms.setdefault(lkey, set()).add(key)
         return (rebuilt.score, lkey, rebuilt, True)
 
     def _members(
@@ -841,8 +1117,9 @@ class LeadFinder:
             if anchor is None:
                 continue
             akey, alead = anchor
-            self._add_listed(key, alead)
             facts = self.facts(key)
+            if BACKGROUND not in facts.marks and STATISTIC not in facts.marks:
+                self._add_listed(key, alead)  # (近年来，甲、乙等一批项目相继落户: a recap)
             if self._reports(key):
                 continue  # an event of its own: it is a lead or was judged not to be one
             names = self._project_names(key)
@@ -857,7 +1134,7 @@ class LeadFinder:
                 m < first for kind in (STATISTIC, BACKGROUND) for m in facts.marks.get(kind, ())
             ):
                 continue
-            orgs = self.orgs(key) or _owners(names)
+            orgs = self.orgs(key) or self._owners(key, names)
             if any(fold(name).endswith(_FUND) for _, _, name in names):
                 amounts = []  # 鼎晖…投资基金项目，总投资20亿元: a fund's size
             if not amounts:
@@ -887,26 +1164,33 @@ class LeadFinder:
                 return akey, alead
             if distance <= 2:
                 if opens is None:
-                    lo = self.doc.parts[1].sentences.span(key[1])[0]
-                    opens = self.doc.parts[1].text.startswith(_CONTINUATIONS, lo)
+                    body = self.doc.parts[1]
+                    lo = body.sentences.span(key[1])[0]
+                    # …其中整车项目总投资85亿元；动力电池项目总投资35亿元: a part after a
+                    # semicolon goes on with the sentence it ends
+                    opens = body.text.startswith(_CONTINUATIONS, lo) or body.text[
+                        max(0, lo - 2) : lo
+                    ].rstrip().endswith(("；", ";"))
                 if opens:
                     return akey, alead
         return None
 
     def _add_listed(self, key: Key, lead: Lead) -> None:
         """Add the firms a sentence lists before 等…项目/企业 to ``lead``'s counterparts."""
-        for name in self._listed_firms(key):
+        for name in (o.name for o in self._listed_firms(key)):
             if name not in lead.counterparts:
                 lead.counterparts.append(name)
 
-    def _listed_firms(self, key: Key) -> list[str]:
+    def _listed_firms(self, key: Key) -> list[OrgMention]:
         """Names listed before 等 and a count or kind of projects or firms (甲、乙等16个项目;
         有甲、乙等战略性新兴产业项目): the firms behind a batch."""
         part = self.doc.parts[key[0]]
         facts = self.facts(key)
         text = part.text
-        out: list[str] = []
+        out: list[OrgMention] = []
         for m in _LISTED.finditer(text, facts.lo, facts.hi):
+            if not part.words.boundary(m.start()):
+                continue  # 长三角药物高等研究院: 等 inside a word
             start = _clause_start(text, facts.lo, m.start())
             items = list(re.finditer("[^、和及与]+", text[start : m.start()]))
             if not text.startswith("等", m.start()) and len(items) < 2:
@@ -919,9 +1203,22 @@ class LeadFinder:
                     if text.startswith(head, lo) and hi - lo - len(head) >= 2:
                         lo += len(head)
                         break
+                lo = max(lo, text.rfind("的", lo, hi) + 1)  # 开工的泰应生物等16个项目
                 if not 2 <= hi - lo <= 16 or text[lo].isdigit() or self._industry(key, lo, hi):
                     continue  # 人工智能、机器人等新赛道项目: industries, not firms
-                out.append(_owner(part.source[lo:hi]))
+                if text.endswith(_PRODUCTS, lo, hi):
+                    continue  # 汽车轮毂、车用座椅等10个配套项目: products, not firms
+                # 甲物流等8家企业: a firm's name as it stands; 甲生物疫苗等6个项目: the firm
+                # is the head of the project's name
+                firms = text.find("家", m.start(), m.end()) >= 0 or text.endswith(
+                    "企业", m.start(), m.end()
+                )
+                if firms:
+                    name = part.source[lo:hi]
+                    if plausible(fold(strip_pinyin(name))):
+                        out.append(OrgMention(lo, hi, name, None))
+                else:
+                    out += self._owners(key, [(lo, hi, part.source[lo:hi])])
         return out
 
     def _industry(self, key: Key, lo: int, hi: int) -> bool:
@@ -929,16 +1226,35 @@ class LeadFinder:
         holds a sector term or an industry word, or is one dictionary word."""
         part = self.doc.parts[key[0]]
         text = part.text
-        for s, e, entry in part.sentence_hits(key[1]):
-            if lo <= s and e <= hi and any(keyword for _, _, keyword in entry.sectors):
-                return True
-        if any(w in text[lo:hi] for w in _INDUSTRY_ITEMS):
+        if industry_only(text, lo, hi):
             return True
-        return industry_only(text, lo, hi)
+        # A firm's name opens on its own trade name (百川医疗, 中翼无人机): the item is an
+        # industry when its first two characters are an industry's words.
+        covered = [False] * (hi - lo)
+        spans = [
+            (s, e)
+            for s, e, entry in part.sentence_hits(key[1])
+            if lo <= s and e <= hi and any(keyword for _, _, keyword in entry.sectors)
+        ]
+        for word in (*_INDUSTRY_ITEMS, *INDUSTRY_WORDS, *_KIND_WORDS, *_INDUSTRY_MODIFIERS):
+            j = text.find(word, lo, hi)
+            while j >= 0:
+                spans.append((j, j + len(word)))
+                j = text.find(word, j + 1, hi)
+        for s, e in spans:
+            for i in range(max(s, lo), min(e, hi)):
+                covered[i - lo] = True
+        return all(covered[:2])
 
     def _project_names(self, key: Key) -> list[tuple[int, int, str]]:
         """Projects the sentence names (…储能电池项目), as ``(start, end, name)`` with the
-        name read back from the page, without 项目 and the words before the name."""
+        name read back from the page, without 项目 and the words before the name (cached)."""
+        found = self._projects.get(key)
+        if found is None:
+            found = self._projects[key] = self._find_project_names(key)
+        return found
+
+    def _find_project_names(self, key: Key) -> list[tuple[int, int, str]]:
         facts = self.facts(key)
         part = self.doc.parts[key[0]]
         text = part.text
@@ -947,14 +1263,19 @@ class LeadFinder:
             if not text.startswith("项目", s) or _COUNT_AFTER.match(text, s + 2):
                 continue  # 数字工厂, 生产基地: words; 制造业项目69个: a category of a tally
             i = s
-            while i > facts.lo and s - PROJECT_NAME_LONG < i and text[i - 1].isalnum():
+            while i > facts.lo and s - PROJECT_NAME_LONG < i and _project_char(text[i - 1]):
                 i -= 1
+            i = _balanced_from(text, i, s)
             start = i
             for word in _NAME_OPENERS:  # 位于南渡镇的天星锂电池…项目: the name follows 的
                 j = text.rfind(word, i, s)
                 if j >= 0:
                     start = max(start, j + len(word))
-            counted = start < s and (text[start].isdigit() or text[start] in _CN_NUMERALS)
+            if text.startswith("了", start):
+                start += 1  # 举行了…项目的奠基仪式
+            counted = start < s and (
+                text[start].isdigit() or _COUNT_AFTER.match(text, start, s) is not None
+            )  # 2个战略合作项目, 三个项目: a count (一体化压铸件项目 is a name)
             while start < s and (text[start].isdigit() or text[start] in "的个只家项"):
                 start += 1
             if counted or any(start <= m < s for m in facts.marks.get(ASPIRATION, ())):
@@ -970,14 +1291,87 @@ class LeadFinder:
                 out.append((start, s, part.source[start:s]))
         return out
 
-    def _terms_of_signing(self, key: Key, lead: Lead, signed: set[Key]) -> bool:
+    def _owners(self, key: Key, names: list[tuple[int, int, str]]) -> list[OrgMention]:
+        """The firms behind the named projects of sentence ``key`` (see :func:`_owners`),
+        less a head that opens on a sector's term (合成生物项目落户…, 固态电池正极材料项目:
+        a kind or a product, no firm)."""
+        hits = [
+            (s, e)
+            for s, e, entry in self.doc.parts[key[0]].sentence_hits(key[1])
+            if any(keyword for _, _, keyword in entry.sectors)
+        ]
+        return [
+            o for o in _owners(names) if not any(s == o.start or (s < o.start < e) for s, e in hits)
+        ]
+
+    def _listed_owners(self, key: Key, orgs: list[OrgMention]) -> list[OrgMention]:
+        """The firms behind the projects a sentence lists (甲生物…项目、乙生物…项目和丙科技
+        …项目签约): projects named back to back, split only by a list mark, whose firms no
+        organisation of the lead already names."""
+        if len(self.facts(key).marks.get(PROJECT, ())) < 2:
+            return []  # one project named at most: no list
+        text = self.doc.parts[key[0]].text
+        names = self._project_names(key)
+        listed = [
+            n
+            for i, n in enumerate(names)
+            if any(
+                _LIST_JOIN.fullmatch(text, a[1] + 2, b[0]) is not None
+                for a, b in ((names[i - 1], n), (n, names[(i + 1) % len(names)]))
+                if a[0] < b[0]
+            )
+        ]
+        return [
+            o
+            for o in self._owners(key, listed)
+            if not any(fold(o.name) in fold(x.name) or fold(x.name) in fold(o.name) for x in orgs)
+        ]
+
+    def _as_member(
+        self, item: tuple[float, Key, Lead, bool], signed: set[Key]
+    ) -> tuple[float, Key, Lead, bool]:
+        """A planned landing right after a batch signing (…42个项目现场签约。其中，甲公司…
+        项目总投资52亿元，将落户…) is one of the batch's projects: it takes the signing's
+        event."""
+        _, key, lead, own = item
+        prev = self._neighbour(key, -1)
+        made = self._info(lead)
+        if (
+            lead.event != "landing"
+            or prev not in signed
+            or made is None
+            or not self._batch(prev)
+            or not self._planned_landing(key)
+        ):
+            return item
+        orgs, amounts, scored, owned = made
+        rebuilt = self._build(key, "signing", self.configs["signing"], orgs, amounts, scored)
+        if rebuilt is None:
+            return item
+        self._note(rebuilt, made)
+        return (rebuilt.score, key, rebuilt, own)
+
+    def _terms_of_signing(self, key: Key, lead: Lead, signed: set[Key], leads: list[Key]) -> bool:
         """Whether a landing is what the signing just before it agreed: 签署…协议。项目将
         落户…园 / 根据协议，…计划明年开工 (planned, right after the signing sentence)."""
-        return (
-            lead.event == "landing"
-            and self._neighbour(key, -1) in signed
-            and self._planned_landing(key)
-        )
+        if lead.event != "landing" or not self._planned_landing(key):
+            return False
+        prev = self._neighbour(key, -1)
+        if prev in signed:
+            # …等42个项目现场签约。其中，甲公司…项目总投资52亿元，将落户…: a member of the
+            # batch with its own project and amount, not the batch's terms
+            return not (
+                self._batch(prev)
+                and self._project_names(key)
+                and self.amounts(key, "signing", True)
+            )
+        # 按照计划，项目一期将于三季度开工: the signed project's schedule, told later
+        text = self.doc.parts[key[0]].text
+        lo = self.facts(key).lo
+        opener = _SCHEDULE_LEAD.match(text, lo)
+        start = opener.end() if opener is not None else lo
+        before = [k for k in leads if k < key]
+        return bool(before) and before[-1] in signed and _anaphoric(text, start)
 
     def _planned_landing(self, key: Key) -> bool:
         """Whether sentence ``key`` tells only of landings still to come (将/计划/拟 …
@@ -993,27 +1387,105 @@ class LeadFinder:
             for sig in usable
         )
 
+    def _protagonist(self) -> list[str]:
+        """The firm a story is about, for a lead that names none (拱墅起降场项目启动建设;
+        the builder, 杭州某产业发展有限公司（以下简称“某公司”）, is named around it): the
+        one company the body names twice or more, by its registered or declared short
+        name. None when two companies are (a round-up), or only hosts and public bodies."""
+        if self._main is None:
+            self._main = []
+            if len(self.doc.parts) > 1:
+                body = self.doc.parts[1]
+                seen: dict[str, int] = {}
+                shorts: dict[str, str] = {}
+                for si in range(len(body.sentences)):
+                    key = (1, si)
+                    lo, hi = body.sentences.span(si)
+                    if hi <= lo:
+                        continue
+                    orgs = self.orgs(key)
+                    for i, o in enumerate(orgs):
+                        name = body.text[o.start : o.end]
+                        if o.partner or not name.endswith(_COMPANY):
+                            continue
+                        seen.setdefault(name, 0)
+                        nxt = orgs[i + 1] if i + 1 < len(orgs) else None
+                        if nxt is not None and _SHORT_FOR.match(body.text, o.end, nxt.start):
+                            shorts[name] = body.text[nxt.start : nxt.end]
+                counts = {
+                    name: body.text.count(name)
+                    + (body.text.count(shorts[name]) - 1 if name in shorts else 0)
+                    for name in seen
+                }
+                main = [name for name, n in counts.items() if n >= 2]
+                if len(main) == 1:
+                    start = body.text.find(main[0])
+                    self._main = [body.source[start : start + len(main[0])]]
+        return list(self._main)
+
+    def _add_full_names(self, lead: Lead) -> None:
+        """Add the registered name the article gives a short counterpart elsewhere: 生合万物
+        项目 … 生合万物(苏州)生物科技有限公司董事长; only industry words and a bracketed
+        place may stand between the short name and the legal ending (中国电子 is not
+        中国电子工程设计院股份有限公司)."""
+        for name in list(lead.counterparts):
+            short = fold(strip_pinyin(name))
+            if len(short) < 2 or short.endswith(_LEGAL_ENDINGS):
+                continue
+            for part in self.doc.parts:
+                full = _full_name(part.text, short)
+                if full is not None:
+                    spelled = part.source[full[0] : full[1]]
+                    if spelled not in lead.counterparts:
+                        lead.counterparts.append(spelled)
+                    break
+
     def _drop_title_echoes(
         self, leads: list[tuple[float, Key, Lead]]
     ) -> list[tuple[float, Key, Lead]]:
         """Drop a title lead that repeats a body lead of the same event (headlines announce
         what the body tells in detail), unless the title gives an amount no body lead has
-        (26个项目开工总投资118亿元 over the body's one project of 11.78亿元)."""
-        body = [lead for _, key, lead in leads if key[0] != 0]
-        told = [a for lead in body for a in lead.amounts]
-        return [
-            item
-            for item in leads
-            if item[1][0] != 0
-            or not any(b.event == item[2].event for b in body)
-            or any(not any(_echoes(a, b) for b in told) for a in item[2].amounts)
-        ]
+        (26个项目开工总投资118亿元 over the body's one project of 11.78亿元). The parties a
+        dropped title names join the strongest body lead of its event: a lead paragraph
+        read as the title (某集团子公司与某总公司签署框架协议) names them in full."""
+        body = [(score, lead) for score, key, lead in leads if key[0] != 0]
+        # A body sentence that tells a signing and the landing it agrees on (签约仪式，…项目
+        # 正式落户) tells both events: a headline's 落户 echoes it.
+        told_events = {
+            id(lead): {lead.event} | {sig.event for sig in self._usable(key, self.facts(key))}
+            for _, key, lead in leads
+            if key[0] != 0
+        }
+        told = [a for _, lead in body for a in lead.amounts]
+        out = []
+        for item in leads:
+            same = [b for b in body if item[2].event in told_events[id(b[1])]]
+            if (
+                item[1][0] != 0
+                or not same
+                or any(not any(_echoes(a, b) for b in told) for a in item[2].amounts)
+            ):
+                out.append(item)
+                continue
+            best = max(same, key=lambda b: b[0])[1]
+            for name in item[2].counterparts:
+                if name not in best.counterparts:
+                    best.counterparts.append(name)
+        return out
 
     def _first_body_sentence(self) -> Key | None:
-        """The body's first sentence when it reports no event of its own."""
-        if len(self.doc.parts) < 2 or not len(self.doc.parts[1].sentences):
+        """The body's first sentence when it reports no event of its own (cached)."""
+        if self._first_body is None:
+            self._first_body = (self._find_first_body_sentence(),)
+        return self._first_body[0]
+
+    def _find_first_body_sentence(self) -> Key | None:
+        if len(self.doc.parts) < 2:
             return None
-        key = (1, 0)
+        first = self.doc.parts[1].sentences.neighbour(-1, 1)
+        if first is None:
+            return None  # no body, or a blank one
+        key = (1, first)
         return None if self._reports(key) else key
 
     def _names(self, key: Key, org: OrgMention) -> list[str]:
@@ -1049,6 +1521,22 @@ class LeadFinder:
             party = text.find("一行", clause, sig.start)
             if party >= 0 and any(w in text[party : sig.start] for w in _COMING):
                 return any(clause <= o.start < party for o in self.orgs(key))
+        return False
+
+    def _meeting(self, key: Key) -> bool:
+        """Whether a talk word (座谈, 交流 …) follows 与/同 and a named organisation in its
+        clause (甲集团与乙公司开展交流座谈): a meeting with that organisation is a visit even
+        when the sentence names no cooperation word."""
+        text = self.doc.parts[key[0]].text
+        facts = self.facts(key)
+        orgs = self.orgs(key)
+        for sig in facts.signals:
+            if sig.event != "visit" or not text.startswith(_TALKS, sig.start):
+                continue
+            clause = _clause_start(text, facts.lo, sig.start)
+            for o in orgs:
+                if clause < o.start and o.end <= sig.start and text[o.start - 1] in "与同":
+                    return True
         return False
 
     def _not_serving(self, key: Key) -> list[OrgMention]:
@@ -1097,6 +1585,8 @@ class LeadFinder:
             if (
                 _BY in text[_clause_start(text, lo, o.start) : o.start]
                 or text.startswith(_INVESTS, o.end)  # 某公司投资的 / 为某公司投资
+                # 项目作为某集团在华东布局的关键一环: the project is the firm's
+                or text[_clause_start(text, lo, o.start) : o.start].endswith("项目作为")
             )
             and not _serves(text, o.end)  # 由某设计院参与规划设计: it designs, not invests
         ]
@@ -1126,7 +1616,12 @@ class LeadFinder:
                 own_orgs = self._visited(key, own_orgs)
             if (ev.needs_org or not strong) and not own_orgs:
                 continue  # a visit counts only with the organisation in its own sentence
-            if not strong and CONTEXT not in facts.marks and not self._delegation(key, event):
+            if (
+                not strong
+                and CONTEXT not in facts.marks
+                and not self._delegation(key, event)
+                and not self._meeting(key)
+            ):
                 continue  # 调研 of a firm's production is no cooperation visit
             amounts = self.amounts(key, event, labelled_only=False)
             orgs = own_orgs
@@ -1145,12 +1640,23 @@ class LeadFinder:
                 orgs = self._lent(prev, batch)
                 if not orgs and nxt is not None:
                     orgs = self._lent(nxt, batch)
-            if key[0] == 0 and nxt is None and event != "visit":
+            if (
+                key[0] == 0
+                and event != "visit"
+                and (
+                    nxt is None
+                    or not (self._raw_amounts(nxt, self.facts(nxt)) or self._investors(nxt))
+                )
+            ):
                 # A headline tells what the lead paragraph says: 测试场拟落户高塍 is the
-                # project that the body's first sentence names with its company.
-                nxt = self._first_body_sentence()
+                # project that the body's first sentence names with its company (the
+                # title's own next sentence, 市领导出席, may tell nothing of it).
+                nxt = self._first_body_sentence() or nxt
                 if not orgs and nxt is not None:
                     orgs = self._lent(nxt, batch)
+            if not own_orgs and event != "visit" and self._batch(key):
+                # 甲、乙等12家企业正式入驻: the firms a batch lists are its parties
+                orgs = orgs + [o for o in self._listed_firms(key) if o not in orgs]
             own = bool(own_orgs or amounts)
             last = max(sig.end for sig in usable if sig.event == event)
             project = self.named_project(key, _clause_end(text, facts.hi, last))
@@ -1167,23 +1673,37 @@ class LeadFinder:
                     amounts = self.amounts(before, event, labelled_only=True)
             if not amounts and event != "visit" and nxt is not None:
                 amounts = self.amounts(nxt, event, labelled_only=True)
-                after = self._neighbour(nxt, 1) if nxt[0] == key[0] else None
+                if amounts:
+                    self._terms.setdefault(key, set()).add(nxt)
+                after = (
+                    self._neighbour(nxt, 1)
+                    if nxt[0] == key[0] or nxt == self._first_body_sentence()
+                    else None
+                )
                 if not amounts and after is not None and not self._reports(after):
                     # 从签约到投产历时10个月。该项目总投资12亿元: the figures may follow
                     # one sentence of colour, as long as no other event comes between.
                     amounts = self.amounts(after, event, labelled_only=True)
+                    if amounts:
+                        self._terms.setdefault(key, set()).add(after)
                     if amounts and self._lent(after, batch):
                         orgs = orgs + [o for o in self._investors(after) if o not in orgs]
             if nxt is not None and event != "visit" and self._lent(nxt, batch):
                 orgs = orgs + [o for o in self._investors(nxt) if o not in orgs]
+                after = self._neighbour(nxt, 1)
+                if after is not None and not self._reports(after) and self._continues(after):
+                    # 据悉，该公司由某集团全资设立: who stands behind it, one sentence on
+                    orgs = orgs + [o for o in self._investors(after) if o not in orgs]
             owned = False
             if not orgs and event != "visit":
                 # 远拓科技智能传感器项目开工: the firm is the head of its project's name.
-                orgs = _owners(self._project_names(key))
+                orgs = self._owners(key, self._project_names(key))
                 owned = bool(orgs)
+            elif event != "visit":
+                orgs = orgs + self._listed_owners(key, orgs)
             lead = self._build(key, event, ev, orgs, amounts, own_orgs)
             if lead is not None:
-                self._made[id(lead)] = (orgs, amounts, own_orgs, owned)
+                self._note(lead, (orgs, amounts, own_orgs, owned))
             return (lead, own) if lead is not None else None
         return None
 
@@ -1239,6 +1759,48 @@ class LeadFinder:
             score=round(score, 2),
             amounts=_distinct(listed),
         )
+
+
+# The endings of a company's registered name, and what declares its short name after it.
+_COMPANY = ("有限公司", "有限责任公司", "股份有限公司", "集团", "株式会社")
+_SHORT_FOR = re.compile(r"\s*[(（]\s*(?:以下)?(?:简称|下称)\s*[“\"「]?\s*$")
+_LEGAL_ENDINGS = ("股份有限公司", "有限责任公司", "有限公司", "集团", "株式会社")
+_FULL_NAME_TAIL = re.compile(
+    r"((?:[(（][\u4e00-\u9fff]{2,4}[)）])?)([\u4e00-\u9fff]{0,12}?)"
+    r"(?:集团)?(?:股份有限公司|有限责任公司|有限公司|集团|株式会社)"
+)
+
+
+def _full_name(text: str, short: str) -> tuple[int, int] | None:
+    """The span of a registered name in ``text`` that starts with ``short`` and goes on
+    with industry words only (and a bracketed place) to its legal ending."""
+    start = text.find(short)
+    while start >= 0:
+        m = _FULL_NAME_TAIL.match(text, start + len(short))
+        if m is not None and m.end() > start + len(short):
+            middle = m.group(2)
+            if not middle or industry_only(middle, 0, len(middle)):
+                return start, m.end()
+        start = text.find(short, start + 1)
+    return None
+
+
+def _named(part: Part, mention: OrgMention, article: ArticleText) -> OrgMention | None:
+    """A mention found without an ending, without a verb it ran into (阿里巴巴合作共建 ->
+    阿里巴巴), or None when it is no organisation's name."""
+    end = mention.end
+    verb = _TRAILING_VERB.search(part.text, mention.start, end)
+    if verb is not None and verb.start() - mention.start >= 2:
+        end = verb.start()
+    name = part.text[mention.start : end]
+    if not plausible(name) or article.person(name) or article.place(name):
+        return None
+    if end == mention.end:
+        return mention
+    return OrgMention(mention.start, end, part.source[mention.start : end], None)
+
+
+_TRAILING_VERB = re.compile("(?:合作|共建|合资|签约|签署|投资|建设)$")
 
 
 def _distinct(amounts: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -1297,22 +1859,65 @@ def _anaphoric(text: str, lo: int) -> bool:
     return text.startswith(_ANAPHORS, lo) and not text.startswith(("其中", "其他", "其余"), lo)
 
 
+def _project_char(ch: str) -> bool:
+    return ch.isalnum() or ch in "()（）"
+
+
+def _balanced_from(text: str, start: int, end: int) -> int:
+    """``start`` moved past any bracket in ``text[start:end]`` that the span does not both
+    open and close (the name of 药明康德(成都)生命健康产业园 keeps its bracketed place)."""
+    depth = 0
+    cut = start
+    for i in range(start, end):
+        ch = text[i]
+        if ch in "(（":
+            depth += 1
+            if ")" not in text[i:end] and "）" not in text[i:end]:
+                cut = i + 1
+        elif ch in ")）":
+            if depth:
+                depth -= 1
+            else:
+                cut = i + 1
+    return cut
+
+
 def _owners(names: list[tuple[int, int, str]]) -> list[OrgMention]:
-    """The firms behind the named projects, as :class:`OrgMention` (see :func:`_owner`);
-    a project named by its kind only (新型储能项目) has none."""
+    """The firms behind the named projects, as :class:`OrgMention` spanning the firm's part
+    of the name (see :func:`_owner`); a project named by its kind only (新型储能项目) or by
+    its product (年产30万辆…) has none."""
     out = []
-    for s, e, name in names:
+    for s, _, name in names:
         owner = _owner(name)
-        if len(owner) >= 2 and not fold(owner).startswith(_KIND_WORDS):
-            out.append(OrgMention(s, e, owner, None))
+        folded = fold(strip_pinyin(owner))
+        if (
+            len(owner) >= 2
+            and not folded.startswith(_KIND_WORDS)
+            and not _NOT_OWNER.search(folded)
+            and plausible(folded)
+        ):
+            start = s + max(0, name.find(owner))
+            out.append(OrgMention(start, start + len(owner), owner, None))
     return out
 
 
+# A product or a phase, not a firm: 年产30万辆…, 新建…, 二期….
+_NOT_OWNER = re.compile(r"^(?:年产|年处理|年加工|新建|扩建|建设|总投资|投资|首期|[一二三四]期)|\d")
+
+
 def _owner(project: str) -> str:
-    """The firm behind a project as its name gives it: the name up to its first firm word
-    (千尧科技海上智能登乘装备基地 -> 千尧科技), else up to its first industry word
-    (励成特医食品研发 -> 励成特医), else the whole name (科瑞茉高端日化产品)."""
+    """The firm behind a project as its name gives it: the name before a bracketed place
+    (上海药明康德(成都)生命健康产业园 -> 上海药明康德), else, after a leading place
+    (上海化学工业区生合万物 -> 生合万物), up to its first firm word (千尧科技海上智能登乘
+    装备基地 -> 千尧科技), else up to its first industry word (励成特医食品研发 -> 励成特医),
+    else the whole name (科瑞茉高端日化产品)."""
     folded = fold(project)
+    bracket = min((i for i in (folded.find("("), folded.find("（")) if i >= 2), default=-1)
+    if bracket >= 2:
+        return project[:bracket]
+    place = PLACE_PREFIX.match(folded)
+    if place is not None:
+        project, folded = project[place.end() :], folded[place.end() :]
     m = _FIRM_WORD_RE.search(folded, 2)
     if m is not None:
         return project[: m.end()]
@@ -1345,12 +1950,23 @@ def _sub_total(text: str, first_end: int, start: int) -> bool:
     return j >= 0 and _COUNT_ANY.search(text, j, start) is not None
 
 
+def _part_of(text: str, prior_end: int, start: int, prior_phased: bool) -> bool:
+    """Whether the amount at ``start`` follows 其中 after an amount of the same sentence
+    and is a part of it: 总投资18亿元，其中固定资产投资12亿元 (no project named after 其中),
+    or 首期投资13亿元，其中动力电池项目投资5亿元 (a part of a phase). 其中整车项目总投资
+    85亿元 names a project of its own: its amount is that project's."""
+    j = text.find("其中", prior_end, start)
+    if j < 0:
+        return False
+    return prior_phased or _NAMED_PART.search(text, j + 2, start) is None
+
+
 def _size_class(text: str, lo: int, a: Amount) -> bool:
     """Whether amount ``a`` names a size class of projects (2个超百亿元项目, 总投资超10亿元
     项目2个), not an investment."""
     if _SIZE_CLASS_AFTER.match(text, a.end):
         return True
-    if a.qualifier == "以上" and _CLASS_HEAD.match(text, a.end):
+    if a.qualifier == "以上" and _ABOVE_HEAD.match(text, a.end):
         return True  # 投资额10亿元以上的项目占…: a class of projects
     chain = _AMOUNT_CHAIN.match(text, a.end)  # 5亿元、10亿元、20亿元项目: classes of size
     listed = chain is not None and (chain.end() > a.end or text[a.start - 1 : a.start] == "、")
@@ -1360,13 +1976,13 @@ def _size_class(text: str, lo: int, a: Amount) -> bool:
 
 
 def _talked_about(text: str, lo: int, hi: int, sig: _Signal) -> bool:
-    """Whether the signal is the topic of talks: 就…落户事宜进行洽谈 (a 就 before it in
-    its sentence, a talk word after it)."""
-    return "就" in text[lo : sig.start] and any(w in text[sig.end : hi] for w in _TALKS)
+    """Whether the signal is the topic of talks: 就…落户事宜进行洽谈, 围绕…落地等合作方向
+    进行交流 (a 就 or 围绕 before it in its sentence, a talk word after it)."""
+    before = text[lo : sig.start]
+    return ("就" in before or "围绕" in before) and any(w in text[sig.end : hi] for w in _TALKS)
 
 
 _NEXT_CLAUSE_MARK = re.compile("[，,；;：:]")
-_LAST_CLAUSE_MARK = re.compile("[，,；;：:](?=[^，,；;：:]*$)")
 
 
 def _clause_end(text: str, hi: int, pos: int) -> int:
@@ -1379,5 +1995,12 @@ def _clause_start(text: str, lo: int, pos: int) -> int:
     """Start of the clause (after the last ，；： before ``pos``) within the sentence."""
     if pos <= lo:
         return pos
-    m = _LAST_CLAUSE_MARK.search(text, lo, pos)
-    return m.end() if m else lo
+    cut = max(
+        text.rfind("，", lo, pos),
+        text.rfind(",", lo, pos),
+        text.rfind("；", lo, pos),
+        text.rfind(";", lo, pos),
+        text.rfind("：", lo, pos),
+        text.rfind(":", lo, pos),
+    )
+    return cut + 1 if cut >= 0 else lo

@@ -22,7 +22,8 @@ _STOP_TEXT = """与 和 及 以及 同 跟 在 由 向 对 为 是 了 的 到 �
     设立 位于 通过 依托 围绕 聚焦 推动 加快 打造 开展 作为 成为 走访 参观 邀请 接待 宴请
     前身 前身为 原 暨 同时 此次 这次 本次 期间 以来 今年 去年 日前 近日 目前 当天 双方 三方 多方
     签 项目 希望 表示 介绍 强调 指出 认为 说 称 落实 推进 深化 加强 支持 引导 鼓励 实施 带领 率领
-    拥有 助力 牵头 发起 筹建 搭建 建立 共建 对于 关于 根据 按照 感谢 欢迎 来自"""
+    拥有 助力 牵头 发起 筹建 搭建 建立 共建 对于 关于 根据 按照 感谢 欢迎 来自
+    子公司 全资子公司 控股子公司 标志着 意味着 下一步 结合 随着 加上 开展 进行"""
 STOP_WORDS: frozenset[str] = frozenset(_STOP_TEXT.split())
 # Leading words that make a phrase generic rather than a name (多所大学, 该研究院).
 GENERIC_HEADS: tuple[str, ...] = (
@@ -158,18 +159,28 @@ def find_orgs(
                 continue  # the known partner itself (maybe with 有限公司)
         if end < hi and not words.boundary(end):
             continue  # 大学 in 大学生: the ending is not the end of a word
+        if text[first[0] - 1 : first[0]] in ("子", "孙") and text[first[0] : end] == "公司":
+            continue  # 某集团子公司: a relation; the parent is named before it
         ws = first[0]
         while ws > lo and first[0] - ws < MAX_ORG_LEN and _name_char(text[ws - 1]):
             ws -= 1
         start = ws
         for s, e in reversed(stops.scan(text, ws, first[0])):
             if words.boundary(s) and words.boundary(e):
-                if text[s:e] in NAME_CONJUNCTIONS and s > ws and industry_only(text, e, first[0]):
+                if (
+                    text[s:e] in NAME_CONJUNCTIONS
+                    and s > ws
+                    and industry_only(text, e, first[0])
+                    and not text.startswith(("中国", "国家", "国际"), e)
+                ):
                     continue  # 瑞和制药股份有限公司: 和 belongs to the trade name 瑞和
                 start = e
                 break
         while start < first[0] and text[start].isdigit():
             start += 1  # 2025年… : a date is not part of a name
+        start = _after_unopened(text, start, first[0])  # (记者 某某)光明集团…: not the byline
+        if text[first[0] - 1 : first[0]] in ("(", "（") and text[end : end + 1] in (")", "）"):
+            end += 1  # 农工商房地产(集团): the ending in brackets belongs to the name
         name_start = _strip_generic(text, start, first[0])
         if name_start is None or end - name_start > MAX_ORG_LEN:
             continue
@@ -246,6 +257,11 @@ _NOT_IN_NAMES = (
     "同志",
     "领导",
 )
+# A firm's site after its name in a list (甲科技研发总部、乙集团华南基地).
+_FACILITY_END = re.compile(
+    r"(?:华东|华南|华北|华中|西南|西北|东北|全球|亚太|区域)*"
+    r"(?:运营|制造|生产|研发|产业|总装)?(?:总部|基地|工厂|运营中心|研发中心|展厅)$"
+)
 MAX_LISTED = 16  # characters of a name known only from its place in a list or before a title
 
 
@@ -274,6 +290,9 @@ def more_orgs(
     taken = [(m.start, m.end) for m in mentions]
 
     def add(start: int, end: int) -> bool:
+        facility = _FACILITY_END.search(text, start, end)
+        if facility is not None and facility.start() - start >= 2:
+            end = facility.start()  # 甲科技研发总部、乙集团: the firm, not its site
         name = text[start:end]
         if not 2 <= end - start <= MAX_LISTED or name.endswith(_HOST_ENDINGS):
             return False
@@ -389,6 +408,23 @@ def _weak(hit: Hit) -> bool:
 
 def _name_char(ch: str) -> bool:
     return ch.isalnum() or ch in "()（）·&-"
+
+
+def _after_unopened(text: str, start: int, end: int) -> int:
+    """``start`` moved past the last closing bracket in ``text[start:end]`` that no bracket
+    of the span opens (许超声)光明集团 -> 光明集团)."""
+    depth = 0
+    cut = start
+    for i in range(start, end):
+        ch = text[i]
+        if ch in "(（":
+            depth += 1
+        elif ch in ")）":
+            if depth:
+                depth -= 1
+            else:
+                cut = i + 1
+    return cut
 
 
 def _strip_generic(text: str, start: int, suffix_start: int) -> int | None:

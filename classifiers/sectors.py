@@ -72,14 +72,17 @@ def score_sectors(
                 for idx, weight, keyword in roles:
                     per.setdefault(idx, []).append((pi, si, start, end, entry, weight, keyword))
     listy = _enumerations(doc, per, matching.list_min_sectors)
-    owned = _lead_subjects(doc, per, lead_sentences) if lead_sentences else {}
+    annexes = [_ANCILLARY.search(p.text) is not None for p in doc.parts]  # 配套建设 anywhere
+    owned = _lead_subjects(doc, per, lead_sentences, annexes) if lead_sentences else {}
     # A lead's sentence and the two after it (根据协议，双方将在…等领域合作) tell what it is
     # about: a list there is the lead's subject, not a passing mention.
     told = {(pi, si + n) for pi, si in lead_sentences for n in range(3)}
     tags: list[SectorTag] = []
     for idx in candidates:
         sid = sector_ids[idx]
-        tag = _score(doc, sid, sectors[sid], per[idx], listy, matching, owned.get(idx, set()), told)
+        tag = _score(
+            doc, sid, sectors[sid], per[idx], listy, matching, owned.get(idx, set()), told, annexes
+        )
         if tag is not None:
             tags.append(tag)
     tags = _drop_subsumed(tags, sectors)
@@ -128,7 +131,10 @@ def _enumerations(doc: Doc, per: dict[int, list[_SectorHit]], minimum: int) -> s
 
 
 def _lead_subjects(
-    doc: Doc, per: dict[int, list[_SectorHit]], lead_sentences: set[tuple[int, int]]
+    doc: Doc,
+    per: dict[int, list[_SectorHit]],
+    lead_sentences: set[tuple[int, int]],
+    annexes: list[bool],
 ) -> dict[int, set[tuple[int, int]]]:
     """For each sector, the lead sentences it is the subject of: the sector whose accepted
     keywords weigh most in the sentence (ties share it). A 新基建 project's sentence that
@@ -137,7 +143,12 @@ def _lead_subjects(
     for idx, hits in per.items():
         for pi, si, start, end, _, weight, keyword in hits:
             key = (pi, si)
-            if keyword and key in lead_sentences and doc.accepts(pi, start, end):
+            if (
+                keyword
+                and key in lead_sentences
+                and doc.accepts(pi, start, end)
+                and not (annexes[pi] and _ancillary(doc.parts[pi].text, start))
+            ):
                 by_sector = weights.setdefault(key, {})
                 by_sector[idx] = by_sector.get(idx, 0.0) + weight
     owned: dict[int, set[tuple[int, int]]] = {}
@@ -185,6 +196,18 @@ def _minor_item(text: str, start: int, end: int, own: Iterable[int]) -> bool:
     return items >= 3 and mine * 3 <= items
 
 
+_ANCILLARY_REACH = 12  # characters before a term searched for 配套建设 in its clause
+_ANCILLARY = re.compile("配套建设|配套建|同步建设|同步配套")
+
+
+def _ancillary(text: str, start: int) -> bool:
+    """Whether the term at ``start`` is an ancillary facility of the subject: 配套建设
+    before it in its clause (数据中心…，配套建设光伏发电和储能设施 is no new-energy
+    project; 医学影像设备零部件配套 is a supply, not an annex)."""
+    found = list(_ANCILLARY.finditer(text, max(0, start - _ANCILLARY_REACH), start))
+    return bool(found) and _CLAUSE_END_RE.search(text, found[-1].start(), start) is None
+
+
 def _body_sentences(doc: Doc) -> int:
     """How many non-blank sentences the body has."""
     body = doc.parts[-1].sentences
@@ -218,6 +241,7 @@ def _score(
     matching: MatchingConfig,
     lead_sentences: set[tuple[int, int]],
     told: set[tuple[int, int]],
+    annexes: list[bool],
 ) -> SectorTag | None:
     if not any(h[6] for h in hits):
         return None  # weak terms never count alone
@@ -253,7 +277,7 @@ def _score(
             listing[pi]
             and (pi, si) not in told
             and _minor_item(doc.parts[pi].text, start, end, own.get(pi, ()))
-        )
+        ) or (annexes[pi] and _ancillary(doc.parts[pi].text, start))
         if pi == 0:
             title_hits[entry] = title_hits.get(entry, 0) + 1
             factor = matching.list_damping if minor else 1.0

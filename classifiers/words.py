@@ -44,6 +44,7 @@ class Segmenter:
         self.pairs = dictionary.pairs
         self.logtotal = log(dictionary.total)
         self.ends = lru_cache(maxsize=CHUNK_CACHE)(self._ends)
+        self._weight: dict[str, float] = {}  # word -> log(freq) - log(total), as jieba adds it
 
     def is_cut(self, text: str, pos: int) -> bool:
         """True when no dictionary word and no Latin run can cross ``pos`` in ``text``."""
@@ -64,24 +65,35 @@ class Segmenter:
         order: jieba's DAG and maximum-probability route (``get_DAG``/``calc`` written out
         the same way, so ties and rounding go the same way) and its Latin-run buffer."""
         freq = self.freq
-        logtotal = self.logtotal
+        weight = self._weight
         n = len(chunk)
         score = [0.0] * (n + 1)
         nxt = [0] * n
         for k in range(n - 1, -1, -1):
+            # (score, end) of the best word from k; a later end wins a tie, as jieba's
+            # max over (score, end) tuples does
             best = None
+            end = k
             i = k
             frag = chunk[k]
-            while i < n and frag in freq:
-                if freq[frag]:
-                    cand = (log(freq[frag] or 1) - logtotal + score[i + 1], i)
-                    if best is None or cand > best:
-                        best = cand
+            f = freq.get(frag)
+            while f is not None:
+                if f:
+                    w = weight.get(frag)
+                    if w is None:
+                        w = weight[frag] = log(f) - self.logtotal
+                    cand = w + score[i + 1]
+                    if best is None or cand >= best:
+                        best, end = cand, i
                 i += 1
+                if i >= n:
+                    break
                 frag = chunk[k : i + 1]
+                f = freq.get(frag)
             if best is None:
-                best = (log(freq.get(chunk[k]) or 1) - logtotal + score[k + 1], k)
-            score[k], nxt[k] = best
+                best, end = log(freq.get(chunk[k]) or 1) - self.logtotal + score[k + 1], k
+            score[k] = best
+            nxt[k] = end
         ends: list[int] = []
         x = 0
         single_eng = False

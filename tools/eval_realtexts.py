@@ -26,6 +26,7 @@ an investment label), so each figure reads as a ratio to it.
 Usage::
 
     python tools/eval_realtexts.py [--dir DIR] [--set a|b|all] [-v]
+    python tools/eval_realtexts.py --labelled tests/data/labelled/heldout4 [-v]
 
 The last four lines printed are the four figures (of the chosen set) — a hook reads them
 with ``tail -4``.
@@ -90,6 +91,24 @@ def load_texts(directory: Path, sets: Iterable[str] = SETS) -> list[Text]:
             label = json.loads(line)
             title, body = read_text(directory / label["file"])
             out.append(Text(name, label["file"], title, body, label))
+    return out
+
+
+def load_labelled(directory: Path) -> list[Text]:
+    """The texts of a folder of our own labelled JSON files (tests/data/labelled/…),
+    their labels mapped to the realtexts fields, to score them as the hidden sets are
+    scored (``--labelled``)."""
+    out = []
+    for path in sorted(directory.glob("*.json")):
+        sample = json.loads(path.read_text(encoding="utf-8"))
+        label = {
+            "file": path.name,
+            "sectors": sample["sectors"],
+            "lead": sample["lead"],
+            "investment_amounts_yuan": sample["amounts_yuan"],
+            "orgs": sample.get("counterparts", []),
+        }
+        out.append(Text(directory.name, path.name, sample["title"], sample["body"], label))
     return out
 
 
@@ -211,13 +230,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dir", type=Path, default=DEFAULT_DIR, help="the realtexts folder")
     parser.add_argument("--set", choices=("a", "b", "all"), default="all")
     parser.add_argument("-v", "--verbose", action="store_true", help="list every miss")
+    parser.add_argument(
+        "--labelled",
+        type=Path,
+        help="score a folder of our own labelled JSON texts instead (e.g. "
+        "tests/data/labelled/heldout4) with the same figures",
+    )
     args = parser.parse_args(argv)
-    if not args.dir.is_dir():
-        print(f"no texts at {args.dir}; pass --dir DIR", file=sys.stderr)
+    source = args.labelled or args.dir
+    if not source.is_dir():
+        print(f"no texts at {source}; pass --dir DIR or --labelled DIR", file=sys.stderr)
         return 2
-    chosen = SETS if args.set == "all" else (args.set,)
+    chosen: tuple[str, ...] = SETS if args.set == "all" else (args.set,)
     try:
-        texts = load_texts(args.dir, chosen)
+        if args.labelled:
+            texts = load_labelled(args.labelled)
+            chosen = (args.labelled.name,)
+        else:
+            texts = load_texts(args.dir, chosen)
     except (OSError, ValueError, KeyError) as exc:
         print(f"cannot read the texts: {exc}", file=sys.stderr)
         return 2
@@ -234,7 +264,7 @@ def main(argv: list[str] | None = None) -> int:
         for text in texts:
             for miss in final.misses.get(text.name, []):
                 print(f"  {text.name}: {miss}")
-    print(f"{len(texts)} real texts from {args.dir}")
+    print(f"{len(texts)} {'labelled' if args.labelled else 'real'} texts from {source}")
     print(f"  {'set':4s} {'texts':>5s} {'sector':>7s} {'lead':>6s} {'amount':>7s} {'orgs':>6s}")
     for name in (*chosen, "all") if len(chosen) > 1 else chosen:
         subset = [t for t in texts if name == "all" or t.set == name]

@@ -92,6 +92,8 @@ class Article(Base):
     run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"), nullable=True)
 
     tags: Mapped[list[Tag]] = relationship(back_populates="article", cascade="all, delete-orphan")
+    # Equal scores keep the classifier's order (rows are written in it): PostgreSQL gives
+    # ties in no set order, SQLite in row order.
     leads: Mapped[list[Lead]] = relationship(
         back_populates="article",
         cascade="all, delete-orphan",
