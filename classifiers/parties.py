@@ -46,14 +46,16 @@ _WITH = re.compile("[与同和跟]")
 _TOPIC = re.compile("就|围绕|关于|针对")
 # The firm a sentence's 公司 refers to: the one that announces (甲发布公告称，公司拟与…).
 _ANAPHORS = frozenset(("公司", "该公司", "企业", "该企业", "集团", "该集团", "其"))
-_ADVERB_END = re.compile(r"(?:拟|将|计划|正式|已经|已|再次|也|还|均|首次)$")
+_ADVERB_END = re.compile(
+    r"(?:拟|将|计划|正式|已经|已|再次|也|还|均|首次|逐一|分别|依次|一一|一同|同时)$"
+)
 _JOINTLY = re.compile("共同|合资|合作|联合|携手")
 _ANNOUNCES = re.compile(r"发布|公告|宣布|披露|称|表示|[（(]|\d")
 _PROJECTS_LISTED = re.compile(r"等\s*[\d一二三四五六七八九十两]*\s*[个项家]?[^、，,]{0,6}项目")
 # Where a party after 与 ends: the verb phrase or a place starts.
 _PARTY_END = re.compile(
     r"在|于|就|围绕|正式|共同|联合|签|举行|开展|进行|达成|召开|座谈|会谈|洽谈|交流|合作|再次|首次"
-    r"|成功|顺利|举办|[，,；;：:]"
+    r"|成功|顺利|举办|逐一|分别|依次|一一|[，,；;：:]"
 )
 # Where a subject ends: its verb phrase starts.
 _SUBJECT_END = re.compile(
@@ -228,6 +230,7 @@ _GENERIC = frozenset(
     )
 )
 _BAD_STARTS = (
+    "各",  # 各企业, 各签约单位: every one of them, none by name
     "集团",
     "公司",
     "以",
@@ -374,9 +377,13 @@ _NOT_IN_NAME = re.compile(
 )
 
 
+# A side of an agreement named by its role (各项目方, 双方, 签约方, 中方), not by its name.
+_ROLE = re.compile(r"(?:[各双多该本])?(?:项目|企业|签约|投资|合作|甲|乙|对|外|中)?方")
+
+
 def plausible(name: str) -> bool:
     """Whether a slot's text may be an organisation's name (see the module docstring)."""
-    if not 2 <= len(name) <= MAX_PARTY or name in _GENERIC:
+    if not 2 <= len(name) <= MAX_PARTY or name in _GENERIC or _ROLE.fullmatch(name):
         return False
     if not all(ch.isalnum() or ch in "()（）·&-" for ch in name) or name[0].isdigit():
         return False

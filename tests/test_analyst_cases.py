@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from crawler.present.records import fold_aliases
 from tests.helpers.instance import Instance, copy_store, demo_sources, write_instance
 
 pytestmark = pytest.mark.integration  # the session's real crawl of the demo site
@@ -39,7 +40,7 @@ def test_the_counterpart_column_shows_who_the_lead_is_with_not_who_is_mentioned(
 ):
     visit = articles["1109856.shtml"]  # 福康颐养 visits; 中国电子院 designed what they saw
     (lead,) = visit["leads"]
-    assert lead["counterparts"] == ["江苏福康颐养集团有限公司"]
+    assert fold_aliases(lead["counterparts"]) == ["江苏福康颐养集团有限公司"]
     table = store.run("items", "--leads", "--limit", "0").stdout
     row = next(line for line in table.splitlines() if "福康颐养集团来宜考察" in line)
     assert "江苏福康颐养" in row and "中国电子工程设计院" not in row

@@ -625,3 +625,19 @@ def test_names_found_by_their_place_are_cleaned(clf: Classifier) -> None:
         "3月5日，副市长带队赴京，先后与中煤科工集团总经理、海油发展党委副书记座谈，就合作进行交流。"
     )
     assert "海油发展" in counterparts(clf.classify("", body))
+
+
+def test_a_side_named_by_its_role_is_no_counterpart_and_no_second_lead(clf) -> None:
+    """各项目方 / 双方 / 签约方 name a side by its role; 逐一, 分别 belong to the verb."""
+    body = (
+        "12月3日，宜兴高新区举行重点项目集中签约活动，8个项目现场签约，总投资42亿元。"
+        "活动现场，高新区与各项目方逐一签署投资协议。"
+    )
+    result = clf.classify("宜兴高新区8个项目集中签约", body)
+    assert [lead.amount_yuan for lead in result.leads] == [4_200_000_000]
+    for text in (
+        "会上，丁蜀镇与各签约企业分别签署了合作协议。",
+        "经开区与签约方依次签署投资协议，项目总投资6亿元。",
+    ):
+        for lead in clf.classify("", text).leads:
+            assert not any(c in ("各签约企业", "签约方", "方依次") for c in lead.counterparts)
