@@ -24,6 +24,7 @@ from crawler.present.amounts import lead_amounts
 from crawler.present.labels import EVENT_LABELS, STATUS_LABELS
 from crawler.present.links import safe_url
 from crawler.store.models import Lead
+from crawler.timeutil import zone_label
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]()#|<>~])")  # inline only: we emit no line starts
 _SPACE = re.compile(r"\s+")
@@ -68,6 +69,7 @@ def _environment(tz: ZoneInfo, signals: dict[str, list[str]]) -> Environment:
     env.filters["status"] = lambda st: STATUS_LABELS.get(st, st)
     env.filters["event"] = lambda e: EVENT_LABELS.get(e, e)
     env.globals["evidence"] = evidence
+    env.globals["zone"] = zone_label(tz)  # 北京时间, or the configured zone's name
     return env
 
 

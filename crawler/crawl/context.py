@@ -3,6 +3,7 @@ the article worker process that crawler.crawl.job may have started ahead of them
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from crawler.config import Config, load_config_or_defaults
@@ -32,7 +33,8 @@ def crawl_database(crawler: Any) -> Database:
 
 def article_worker_args(config: Config) -> list[str]:
     """Command-line arguments of the article worker for ``config``."""
-    return [config.database_url, str(config.taxonomy_path)]
+    # the taxonomy's layers (shipped, the instance's) as one argument, os.pathsep-joined
+    return [config.database_url, os.pathsep.join(str(p) for p in config.taxonomy_files)]
 
 
 def start_article_worker(config: Config) -> WorkerProcess:

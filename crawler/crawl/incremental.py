@@ -1,7 +1,8 @@
 """Incremental crawling: known article pages are not fetched again.
 
-Built on the store, not on Scrapy's JOBDIR (which silently loses a killed crawl, see
-DESIGN.md). Paging stops early only when every article on a list page was already stored
+Built on the store, not on Scrapy's JOBDIR: JOBDIR keeps the request queue on disk,
+and a crawl killed between writing it and storing the pages it held comes back having
+forgotten them, without a word. Paging stops early only when every article on a list page was already stored
 when the source's last *completed* run finished (its watermark). Articles that a run
 killed half-way stored are skipped, but a page of them does not stop paging: the older
 pages behind them were never reached, and the next run must go on to them.
@@ -17,10 +18,9 @@ from scrapy.exceptions import NotConfigured
 from sqlalchemy import select
 
 from crawler.crawl.context import crawl_database
+from crawler.items import ARTICLE, LIST
 from crawler.store import repo
 from crawler.store.models import Article
-
-LIST, ARTICLE = "list", "article"
 
 
 class IncrementalMiddleware:

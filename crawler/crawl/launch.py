@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import fcntl
+import os
+import signal
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -129,15 +131,20 @@ def _crawl(
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with log_path.open("wb") as log:
         output = log if quiet else None
+        proc = subprocess.Popen(cmd, stdout=output, stderr=output)
         try:
-            proc = subprocess.run(cmd, stdout=output, stderr=output, timeout=timeout, check=False)
+            proc.wait(timeout=timeout)
             exit_code, message = proc.returncode, f"crawl process exited with {proc.returncode}"
         except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
             exit_code, message = 124, f"crawl timed out after {timeout:.0f} s"
         except KeyboardInterrupt:
-            # The child got the Ctrl-C too; the run must not stay 'running' (that would
-            # keep the scheduler off the source until the crawl timeout).
-            with database.session() as session:
+            # Let the child stop the way Scrapy does on Ctrl-C, so it records what it
+            # fetched; then the run must not stay 'running' (that would keep the
+            # scheduler off the source until the crawl timeout).
+            _stop_gracefully(proc)
+            with database.session() as session:  # keeps the counters the child recorded
                 repo.finish_run(session, run_id, "failed", {}, "interrupted (Ctrl-C)")
             raise CrawlInterrupted(name, run_id) from None
     if exit_code != 0:
@@ -149,6 +156,33 @@ def _crawl(
     with database.session() as session:
         run = session.get(CrawlRun, run_id)
     return CrawlOutcome(name, run, exit_code)
+
+
+# How long a crawl child may take to close after Ctrl-C (finish its in-flight requests,
+# store its last batch, record its counters) before it is killed.
+STOP_GRACE_S = 30.0
+
+
+def _stop_gracefully(proc: subprocess.Popen[bytes]) -> None:
+    """Stop the crawl child as Ctrl-C stops Scrapy: it closes cleanly and records its
+    counters. A second Ctrl-C here, or the grace running out, kills it."""
+    try:
+        if not _terminal_sent_it():
+            proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=STOP_GRACE_S)
+    except (subprocess.TimeoutExpired, KeyboardInterrupt):
+        proc.kill()
+        proc.wait()
+
+
+def _terminal_sent_it() -> bool:
+    """True when the Ctrl-C came from our terminal: it went to the whole foreground
+    process group, the child included, and a second one would make Scrapy stop at once
+    without recording. A signal sent to this process alone (`kill -INT PID`) did not."""
+    try:
+        return os.tcgetpgrp(sys.stdin.fileno()) == os.getpgrp()
+    except (OSError, ValueError, AttributeError):
+        return False
 
 
 def crawl_sources(

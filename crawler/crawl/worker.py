@@ -3,9 +3,11 @@
 :class:`ArticleProcessor` does the work for one batch of :class:`ArticlePage` (or of
 :class:`ArticleItem`, from a spider that extracts pages itself); it holds
 the classifier and a database handle, so it is built once per process. The crawl runs it
-in a worker process (:func:`main`, driven by :class:`crawler.crawl.pipeline.ArticlePipeline`): Scrapy's reactor is
-one core, and this work costs more per page than fetching does (DESIGN.md, "Scrapy is
-one core"). A page that fails is counted and explained, never fatal to the batch.
+in a worker process (:func:`main`, driven by :class:`crawler.crawl.pipeline.ArticlePipeline`):
+Scrapy's reactor runs on one core, and extracting and classifying a page costs more CPU
+than fetching it, so doing it on the reactor's thread would slow the downloads down (the
+crawl benchmarks in docs/benchmarks.md measure both). A page that fails is counted and
+explained, never fatal to the batch.
 """
 
 from __future__ import annotations
@@ -46,8 +48,9 @@ class BatchResult:
 class ArticleProcessor:
     """Extracts, validates, classifies and stores batches of fetched article pages."""
 
-    def __init__(self, database_url: str, taxonomy_path: Path):
-        self.classifier = Classifier(load_taxonomy(taxonomy_path))
+    def __init__(self, database_url: str, taxonomy: str | Path):
+        # ``taxonomy``: the taxonomy file, or its layers joined with os.pathsep
+        self.classifier = Classifier(load_taxonomy(*str(taxonomy).split(os.pathsep)))
         # The crawl process has already brought the schema up to date.
         self.database = Database(database_url, migrate=False)
 
@@ -130,7 +133,7 @@ def main(argv: list[str]) -> int:
     replies = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)
     sys.stdout = sys.stderr
-    processor = ArticleProcessor(argv[0], Path(argv[1]))
+    processor = ArticleProcessor(argv[0], argv[1])
     gc.freeze()  # the classifier's tables live as long as the process: skip them in GC passes
     requests = sys.stdin.buffer
     while (message := frames.read(requests)) is not None:

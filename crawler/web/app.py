@@ -26,7 +26,12 @@ from alerts.deliveries import deliveries as recent_deliveries
 from crawler.config import Config
 from crawler.health import source_health
 from crawler.present.amounts import lead_amounts
-from crawler.present.labels import EVENT_LABELS, HEALTH_LABELS, STATUS_LABELS
+from crawler.present.labels import (
+    EVENT_LABELS,
+    HEALTH_LABELS,
+    SOURCE_STATE_LABELS,
+    STATUS_LABELS,
+)
 from crawler.present.links import safe_url
 from crawler.present.records import amount_text, event_labels
 from crawler.store import Database, search
@@ -36,7 +41,7 @@ from crawler.store.filters import BrowseFilter, conditions, list_articles
 from crawler.store.models import LEAD_STATUSES, Article, Tag
 from crawler.store.related import reprints
 from crawler.store.status import get_lead_status, lead_statuses, set_lead_status
-from crawler.timeutil import SHANGHAI, local
+from crawler.timeutil import display_zone, local, zone_label
 
 PAGE_SIZE = 30
 TOKEN_COOKIE = "leadwatch_token"
@@ -85,8 +90,9 @@ def create_app(
         events=event_labels,
         amount=amount_text,
         health_label=lambda h: HEALTH_LABELS.get(h, h),
+        source_state=lambda s: SOURCE_STATE_LABELS.get(s, s),
     )
-    app.jinja_env.globals.update(csrf=csrf, url_with=_url_with)
+    app.jinja_env.globals.update(csrf=csrf, url_with=_url_with, zone_label=zone_label)
 
     @app.before_request
     def guard() -> Response | None:
@@ -245,10 +251,8 @@ def create_app(
 
 
 def _sector_labels(config: Config) -> dict[str, str]:
-    from classifiers import load_taxonomy
-
     try:
-        return dict(load_taxonomy(config.taxonomy_path).sectors)
+        return dict(config.taxonomy().sectors)
     except Exception:  # the page still works with ids when the taxonomy is broken
         return {}
 
@@ -263,7 +267,7 @@ def _filter_from_request(config: Config) -> tuple[BrowseFilter, list[str]]:
         if not value:
             return None
         try:
-            return datetime.strptime(value, "%Y-%m-%d").replace(tzinfo=SHANGHAI)
+            return datetime.strptime(value, "%Y-%m-%d").replace(tzinfo=display_zone())
         except ValueError:
             problems.append(f"日期 {value} 无法识别，请用 YYYY-MM-DD。")
             return None
