@@ -7,12 +7,11 @@ and crawls it with real Scrapy; the unreachable source points at a closed loopba
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-from conftest import REPO, free_port, write_instance
+from conftest import free_port, write_instance
 
 
 def _demo(directory: Path, port: int) -> subprocess.CompletedProcess[str]:
@@ -27,12 +26,12 @@ def _demo(directory: Path, port: int) -> subprocess.CompletedProcess[str]:
 
 
 def test_demo_on_another_port_crawls_the_site_it_serves_then_finds_nothing_new(tmp_path: Path):
-    shutil.copytree(REPO / "config", tmp_path / "config")
-    port = free_port()  # not the 8765 that config/sources.toml names
+    port = free_port()  # not the 8765 that the shipped demo sources name
 
     first = _demo(tmp_path, port)
     assert first.returncode == 0, first.stderr
-    assert "created leadwatch.toml" in first.stdout
+    assert f"created the instance {tmp_path.resolve()}" in first.stdout
+    assert (tmp_path / "sources.toml").is_file() and not (tmp_path / "config").exists()
     assert f"http://127.0.0.1:{port}" in first.stdout
     assert "demo-yixing: ok — 27 pages, 24 articles fetched, 24 new" in first.stdout
     assert "demo-sdic: ok — 14 pages, 12 articles fetched, 12 new" in first.stdout

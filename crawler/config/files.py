@@ -64,7 +64,8 @@ class TomlFile:
         try:
             return model.model_validate(value)
         except ValidationError as exc:
-            errors = exc.errors()
+            # an unknown key first: a misspelt one also shows as the right one missing
+            errors = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")
             first = errors[0]
             rel = tuple(first["loc"])
             problem, fix = describe(model, first)

@@ -44,8 +44,8 @@ def check_cron(expr: str) -> str:
     fields = expr.split()
     if len(fields) != 5:
         raise ValueError(
-            f"{expr!r} has {len(fields)} field(s); a cron expression has 5 "
-            '(minute hour day month day-of-week), e.g. "0 8 * * mon-fri"'
+            f"{expr!r} is not a 5-field cron expression (minute hour day month "
+            f'day-of-week; it has {len(fields)}), e.g. "0 8 * * mon-fri"'
         )
     if any(ch.isdigit() for ch in fields[4]):
         # APScheduler 3.x counts weekdays from Monday=0, crontab from Sunday=0: a number
