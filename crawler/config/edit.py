@@ -71,9 +71,10 @@ def _copy_shipped(shipped: Path, name: str) -> Table:
         if entry.get("name") == name:
             table: Table = copy.deepcopy(entry)
             table["verified"] = True
-            table["verified"].comment(
+            table.item("verified").comment(
                 f"copied from the shipped sources, checked {date.today().isoformat()}"
             )
+            table.trivia.indent = "\n"  # a blank line before it, as between the others
             return table
     raise LeadwatchError(f"source {name!r} is in neither the instance's nor the shipped file")
 

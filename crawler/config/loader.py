@@ -132,7 +132,7 @@ class Config:
         return _layers(
             shipped_sources() if self.settings.shipped_sources else None,
             self.sources_path,
-            "sources" in self.settings.model_fields_set or not self.settings.shipped_sources,
+            self.settings.sources != DEFAULTS.sources or not self.settings.shipped_sources,
             self,
             "sources",
         )
@@ -143,7 +143,7 @@ class Config:
         return _layers(
             shipped_taxonomy() if self.settings.shipped_taxonomy else None,
             self.taxonomy_path,
-            "taxonomy" in self.settings.model_fields_set or not self.settings.shipped_taxonomy,
+            self.settings.taxonomy != DEFAULTS.taxonomy or not self.settings.shipped_taxonomy,
             self,
             "taxonomy",
         )
@@ -199,11 +199,15 @@ class Config:
         )
 
 
+DEFAULTS = Settings()
+
+
 def _layers(
     shipped: Path | None, own: Path, required: bool, config: Config, key: str
 ) -> list[Path]:
-    """[shipped, own], without ``own`` when it is the shipped file itself or absent and
-    not asked for (an explicit ``key`` naming a missing file is an error)."""
+    """[shipped, own], without ``own`` when it is the shipped file itself, or absent
+    while ``required`` is off (the default name: an instance may have no file of its
+    own). A path other than the default naming a missing file is an error: a typo."""
     layers = [shipped] if shipped is not None else []
     if own.exists():
         if shipped is None or not _same_file(own, shipped):
