@@ -27,7 +27,7 @@ from crawler.config.models import (
     SourceSchedule,
     Subscription,
 )
-from crawler.config.sources import LoadedSources, load_sources
+from crawler.config.sources import load_sources
 from crawler.errors import ConfigError, UnknownNameError, UnknownSourceError, did_you_mean
 from crawler.shipped import shipped_sources, shipped_taxonomy
 
@@ -99,7 +99,6 @@ class Config:
         self.sources: list[Source] = []
         # source name -> why it is left out (a source entry that does not validate)
         self.broken: dict[str, ConfigError] = {}
-        self.loaded_sources = LoadedSources()
         self.warnings: list[ConfigWarning] = []  # replaced keys still in use
         self._taxonomy: Taxonomy | None = None
 
@@ -423,7 +422,6 @@ def _honour_expect_new_days(config: Config) -> list[ConfigWarning]:
 
 def _attach_sources(config: Config) -> None:
     loaded = load_sources(config.sources_files)
-    config.loaded_sources = loaded
     config.sources = loaded.sources
     config.broken = loaded.broken
 

@@ -26,9 +26,6 @@ class LoadedSources:
 
     sources: list[Source] = field(default_factory=list)
     broken: dict[str, ConfigError] = field(default_factory=dict)
-    files: list[TomlFile] = field(default_factory=list)
-    # source name -> (file, index of its entry): where a source is written
-    written: dict[str, tuple[TomlFile, int]] = field(default_factory=dict)
 
 
 def entry_label(raw: Any, index: int) -> str:
@@ -59,7 +56,6 @@ def load_sources(paths: list[Path]) -> LoadedSources:
     slots: dict[str, Source | ConfigError] = {}  # in order of first appearance
     for layer, path in enumerate(paths):
         file = read_toml(path, "sources")
-        loaded.files.append(file)
         seen: dict[str, int] = {}
         for index, raw in enumerate(_entries(file)):
             label = entry_label(raw, index)
@@ -82,7 +78,6 @@ def load_sources(paths: list[Path]) -> LoadedSources:
                 slots[key] = _switch(file, index, label, raw, earlier, list(slots))
             else:
                 slots[key] = _validated(file, index, label, raw)
-            loaded.written[key] = (file, index)
     for key, slot in slots.items():
         if isinstance(slot, Source):
             loaded.sources.append(slot)
