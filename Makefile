@@ -3,22 +3,28 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# pip says only what went wrong (its warnings, e.g. about an index it cannot reach, with
+# `make install PIP_QUIET=-q`).
+PIP_QUIET ?= -qq
 
 .PHONY: install demo test lint format bench clean
 
 $(PY):
-	$(PYTHON) -m venv $(VENV)
+	@echo "creating $(VENV) and installing leadwatch into it (the first time takes a minute)"
+	@$(PYTHON) -m venv $(VENV)
 
 # Re-installs only when pyproject.toml changed (idempotent; `make install` twice is a no-op).
 $(STAMP): pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
-	touch $(STAMP)
+	@$(PY) -m pip install $(PIP_QUIET) --upgrade pip
+	@$(PY) -m pip install $(PIP_QUIET) -e '.[test]'
+	@touch $(STAMP)
 
 install: $(STAMP)
 
+# The working directory becomes the demo instance (leadwatch.toml, sources.toml,
+# taxonomy.toml, data/: ignored by git), so README's commands work right here.
 demo: install
-	$(VENV)/bin/leadwatch demo
+	@$(VENV)/bin/leadwatch demo
 
 # One pytest worker per core; a module's tests stay on one worker (module fixtures).
 test: install

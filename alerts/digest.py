@@ -96,10 +96,10 @@ def _free_period(session: Session, sub: str, day: str) -> str:
 
 def _signals(config: Config) -> dict[str, list[str]]:
     """Lead signal words per event, for highlighting; none when the taxonomy won't load."""
-    from classifiers import TaxonomyError, load_taxonomy
+    from classifiers import TaxonomyError
 
     try:
-        events = load_taxonomy(config.taxonomy_path).config.leads.events
+        events = config.taxonomy().config.leads.events
     except (TaxonomyError, OSError):
         return {}
     return {name: list(getattr(events, name).signals) for name in ("signing", "landing", "visit")}

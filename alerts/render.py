@@ -26,6 +26,7 @@ from crawler.present.labels import EVENT_LABELS, SCOPE_LABELS, STAGE_LABELS, STA
 from crawler.present.links import safe_url
 from crawler.present.register import event_amount
 from crawler.store.models import Lead
+from crawler.timeutil import zone_label
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]()#|<>~])")  # inline only: we emit no line starts
 _SPACE = re.compile(r"\s+")
@@ -84,6 +85,7 @@ def _environment(tz: ZoneInfo, signals: dict[str, list[str]], base_url: str) -> 
     env.globals["evidence"] = evidence
     env.globals["link"] = lambda entry: web_link(base_url, entry)
     env.globals["rule"] = RULE
+    env.globals["zone"] = zone_label(tz)  # 北京时间, or the configured zone's name
     return env
 
 

@@ -2,7 +2,9 @@
 
 Every problem is reported as ``<file>:<line>: <key>: <what is wrong> (fix: <how>)`` where
 the key is written like ``sectors.silver.keywords["养老"]`` or ``partners[3].aliases[0]``
-and the line is the one to edit.
+and the line is the one to edit. A taxonomy may be given as layers (the shipped file,
+then an instance's additions, see :mod:`classifiers.layers`): a problem then names the
+file that wrote the key.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from .layers import Merged, merge_layers
 from .schema import (
     EVENTS,
     PARTNER_KINDS,
@@ -72,6 +75,7 @@ class TaxonomyError(ValueError):
 
 def format_problem(path: str, problem: Problem) -> str:
     """``<file>:<line>: <key>: <message> (fix: <fix>)``."""
+    path = problem.file or path
     where = f"{path}:{problem.line}" if problem.line else path
     what = f"{problem.key}: {problem.message}" if problem.key else problem.message
     return f"{where}: {what} (fix: {problem.fix})"
@@ -152,14 +156,42 @@ def _with_lines(problems: list[Problem], text: str | None) -> list[Problem]:
     return [p._replace(line=locate(text, p.loc, p.needle, index)) if p.loc else p for p in problems]
 
 
-def load_taxonomy(path: str | Path = "config/taxonomy.toml") -> Taxonomy:
-    """Load and validate the taxonomy TOML file at ``path``.
+def load_taxonomy(path: str | Path = "config/taxonomy.toml", *overrides: str | Path) -> Taxonomy:
+    """Load and validate the taxonomy TOML file at ``path``, with ``overrides`` (files of
+    additions and replacements, applied in order, see :mod:`classifiers.layers`).
 
     Raises :class:`TaxonomyError` naming the file, the line, the key and the fix when
-    the file is missing, is not valid TOML, or does not describe a usable taxonomy.
+    a file is missing, is not valid TOML, or the result is not a usable taxonomy.
     """
-    shown, text = _read(path)
-    return taxonomy_from_dict(_parse(shown, text), shown, text)
+    if not overrides:
+        shown, text = _read(path)
+        return taxonomy_from_dict(_parse(shown, text), shown, text)
+    files = [_read(p) for p in (path, *overrides)]
+    merged = merge_layers([_parse(shown, text) for shown, text in files])
+    try:
+        config = TaxonomyFile.model_validate(merged.data)
+    except ValidationError as exc:
+        problems = [describe(e) for e in exc.errors()]
+        raise TaxonomyError(files[0][0], _placed(problems, files, merged)) from exc
+    problems = cross_check(config)
+    if problems:
+        raise TaxonomyError(files[0][0], _placed(problems, files, merged))
+    return _taxonomy(files[0][0], config)
+
+
+def _placed(problems: list[Problem], files: list[tuple[str, str]], merged: Merged) -> list[Problem]:
+    """Problems of a merged taxonomy, each at the file, key and line that wrote it."""
+    indexes = [index_lines(text) for _shown, text in files]
+    placed = []
+    for p in problems:
+        if not p.loc:
+            placed.append(p)
+            continue
+        layer, loc = merged.origin(p.loc)
+        shown, text = files[layer]
+        line = locate(text, loc, p.needle, indexes[layer])
+        placed.append(p._replace(key=key_path(loc), loc=loc, line=line, file=shown))
+    return placed
 
 
 def taxonomy_from_dict(
@@ -174,6 +206,10 @@ def taxonomy_from_dict(
     problems = cross_check(config)
     if problems:
         raise TaxonomyError(path, _with_lines(problems, text))
+    return _taxonomy(path, config)
+
+
+def _taxonomy(path: str, config: TaxonomyFile) -> Taxonomy:
     return Taxonomy(
         path=path,
         config=config,
@@ -182,12 +218,18 @@ def taxonomy_from_dict(
     )
 
 
-def check_taxonomy(path: str | Path) -> list[Problem]:
-    """Every problem of the taxonomy file at ``path``, errors first, each with its line;
-    an empty list when the file is clean. Never raises for a bad file."""
+def check_taxonomy(path: str | Path, *overrides: str | Path) -> list[Problem]:
+    """Every problem of the taxonomy file at ``path`` (with ``overrides``, as
+    :func:`load_taxonomy`), errors first, each with its file and line; an empty list when
+    it is clean. Never raises for a bad file."""
     try:
-        shown, text = _read(path)
-        taxonomy = taxonomy_from_dict(_parse(shown, text), shown, text)
+        if not overrides:
+            shown, text = _read(path)
+            taxonomy = taxonomy_from_dict(_parse(shown, text), shown, text)
+            return _with_lines(lint(taxonomy.config), text)
+        taxonomy = load_taxonomy(path, *overrides)
     except TaxonomyError as exc:
         return list(exc.problems)
-    return _with_lines(lint(taxonomy.config), text)
+    files = [_read(p) for p in (path, *overrides)]
+    merged = merge_layers([_parse(shown, text) for shown, text in files])
+    return _placed(lint(taxonomy.config), files, merged)

@@ -89,8 +89,24 @@ def _depth_change(text: str) -> int:
     return depth
 
 
+def _resolve(keys: list[str], counts: dict[Path, int]) -> Path:
+    """A header's key path with the current index of every array of tables it is inside:
+    after ``[[sources]]`` (the 4th), ``[sources.selectors]`` is ``("sources", 3,
+    "selectors")``."""
+    out: list[str | int] = []
+    for key in keys:
+        out.append(key)
+        at = counts.get(tuple(out))
+        if at is not None:
+            out.append(at)
+    return tuple(out)
+
+
 def index_lines(text: str) -> dict[Path, tuple[int, int]]:
-    """Every table and key of ``text`` -> (first line, last line) of it, 1-based."""
+    """Every table and key of ``text`` -> (first line, last line) of it, 1-based.
+
+    An entry of an array of tables is ``(name, i)``; a table or array nested in one
+    (``[sources.selectors]``, ``[[subscriptions.webhooks]]``) is under that entry."""
     index: dict[Path, tuple[int, int]] = {}
     counts: dict[Path, int] = {}
     table: Path = ()
@@ -105,7 +121,7 @@ def index_lines(text: str) -> dict[Path, tuple[int, int]]:
         if line.startswith("[["):
             keys = _split_key(line[2 : line.find("]]")]) if "]]" in line else None
             if keys:
-                base = tuple(keys)
+                base = (*_resolve(keys[:-1], counts), keys[-1])
                 counts[base] = counts.get(base, -1) + 1
                 table = (*base, counts[base])
                 index[table] = (number, number)
@@ -114,7 +130,7 @@ def index_lines(text: str) -> dict[Path, tuple[int, int]]:
         if line.startswith("["):
             keys = _split_key(line[1 : line.find("]")]) if "]" in line else None
             if keys:
-                table = tuple(keys)
+                table = (*_resolve(keys[:-1], counts), keys[-1])
                 index[table] = (number, number)
             continue
         split = _key_and_value(line)

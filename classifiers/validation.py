@@ -32,6 +32,7 @@ class Problem(NamedTuple):
     needle: str | None = None
     severity: str = "error"
     line: int | None = None
+    file: str | None = None  # the file that wrote the key, when a taxonomy has layers
 
 
 def key_path(loc: tuple[Any, ...]) -> str:

@@ -165,7 +165,9 @@ class SourceHealth:
     label: str = ""
     kind: str = ""
     configured: bool = True
-    enabled: bool = True
+    enabled: bool = True  # enabled and verified: crawled on schedule
+    # active | unverified | disabled (crawler.config.Source.state) | broken (a config error)
+    state: str = "active"
     articles: int = 0
     runs: list[CrawlRun] = field(default_factory=list)
     last_completed: CrawlRun | None = None
@@ -189,8 +191,11 @@ def source_health(session: Session, config: Config, runs_per_source: int = 5) ->
     )
     seen_in_runs = set(session.scalars(select(CrawlRun.source).distinct()))
     out = [
-        SourceHealth(s.name, s.label, s.kind, True, s.enabled and s.verified)
+        SourceHealth(s.name, s.label, s.kind, True, s.enabled and s.verified, s.state)
         for s in config.sources
+    ]
+    out += [
+        SourceHealth(name, configured=True, enabled=False, state="broken") for name in config.broken
     ]
     known = {s.name for s in out}
     out += [

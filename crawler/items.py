@@ -6,6 +6,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+# What a request fetches, in ``Request.meta["lw_kind"]``: the spiders set it, the
+# incremental middleware and `sources check` read it.
+LIST, ARTICLE = "list", "article"
+
 
 @dataclass
 class ArticleItem:

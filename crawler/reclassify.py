@@ -17,7 +17,7 @@ import multiprocessing
 import os
 import time
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
@@ -74,9 +74,9 @@ class ReclassifyResult:
 _classifier: Classifier | None = None
 
 
-def _init_worker(taxonomy_path: str) -> None:
+def _init_worker(taxonomy_files: list[str]) -> None:
     global _classifier
-    _classifier = Classifier(load_taxonomy(taxonomy_path))
+    _classifier = Classifier(load_taxonomy(*taxonomy_files))
 
 
 def _classify_batch(articles: list[tuple[int, str, str]]) -> Rows:
@@ -159,7 +159,7 @@ def _write(database: Database, ids: list[int], rows: Rows) -> None:
 
 def reclassify(
     database: Database,
-    taxonomy_path: str | Path,
+    taxonomy: str | Path | Sequence[str | Path],
     *,
     since: datetime | None = None,
     source: str | None = None,
@@ -168,17 +168,22 @@ def reclassify(
     progress: Callable[[int], None] | None = None,
 ) -> ReclassifyResult:
     """Replace the tags and leads of the stored articles (published since ``since``, of
-    ``source``) with what the taxonomy at ``taxonomy_path`` gives them now.
+    ``source``) with what the taxonomy gives them now (``taxonomy``: its file, or its
+    layers: the shipped file, then the instance's).
 
     ``workers`` processes classify (default: one per core, at most 2 batches queued
-    each); ``workers=0`` classifies in this process. ``progress`` is called with the
+    each, but none when everything fits in one batch: a pool would only add its start-up
+    time); ``workers=0`` classifies in this process. ``progress`` is called with the
     number of articles finished after each batch. A broken taxonomy raises
     :class:`classifiers.TaxonomyError` before anything is read.
     """
-    taxonomy = load_taxonomy(taxonomy_path)
+    files = [str(taxonomy)] if isinstance(taxonomy, str | Path) else [str(p) for p in taxonomy]
+    loaded = load_taxonomy(*files)
     started = time.perf_counter()
     result = ReclassifyResult()
-    workers = (os.cpu_count() or 1) if workers is None else workers
+    if workers is None:
+        one_batch = count_articles(database, since, source) <= batch_size
+        workers = 0 if one_batch else (os.cpu_count() or 1)
     batches = _batches(database, since, source, batch_size)
 
     def done(ids: list[int], rows: Rows) -> None:
@@ -190,7 +195,7 @@ def reclassify(
             progress(rows[2])
 
     if workers <= 0:
-        classifier = Classifier(taxonomy)
+        classifier = Classifier(loaded)
         for batch in batches:
             done([a[0] for a in batch], classify_rows(classifier, batch))
     else:
@@ -199,7 +204,7 @@ def reclassify(
             max_workers=workers,
             mp_context=context,
             initializer=_init_worker,
-            initargs=(str(taxonomy_path),),
+            initargs=(files,),
         ) as pool:
             pending: deque[tuple[list[int], Future[Rows]]] = deque()
             for batch in batches:

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import re
 
-# Article URL shapes of the CMS families in GOV-PAGES.md; a link matching one of these on
-# a list page is an article unless the source configures its own selector or pattern.
+# Article URL shapes of the CMS families Chinese government and SOE sites run on (TRS WCM
+# t<date>_<id>.html, Hanweb art_<column>_<id>.html, 开普 32-hex ids, the Wuxi/Yixing
+# /doc/YYYY/MM/DD/N.shtml; docs/configuration.md has the table); a link matching one of
+# these on a list page is an article unless the source configures its own selector or
+# pattern.
 ARTICLE_URL_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
     re.compile(p)
     for p in (

@@ -9,7 +9,6 @@ Wuxi/Yixing (``/doc/YYYY/MM/DD/N.shtml``), ``?page=N`` and "下一页" links.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,18 +21,13 @@ from twisted.python.failure import Failure
 from crawler.config import Source
 from crawler.extract import ArticleSelectors
 from crawler.extract.encoding import decode_html
-from crawler.items import ArticlePage
+from crawler.items import ARTICLE, LIST, ArticlePage
+from crawler.selectors import select
 from spiders import hanweb, heuristics, pagers, quality
 from spiders.failures import classify_failure
 from spiders.scope import CrawlScope
 
-LIST, ARTICLE = "list", "article"
 STATS = "leadwatch"
-
-
-def select(sel: Selector, query: str) -> Any:
-    """CSS, or XPath when the query starts with '/' or '('."""
-    return sel.xpath(query) if query.lstrip().startswith(("/", "(")) else sel.css(query)
 
 
 @dataclass
@@ -56,9 +50,7 @@ class ListingSpider(Spider):
         self.crawl_scope = CrawlScope.of(
             self.source.start_urls, self.source.allowed_origins, self.source.allowed_domains
         )
-        self.article_pattern = (
-            re.compile(self.source.article_url_pattern) if self.source.article_url_pattern else None
-        )
+        self.article_pattern = self.source.article_regex  # compiled when the config loaded
         s = self.source.selectors
         self.article_selectors = ArticleSelectors(
             title=s.title, date=s.date, source=s.source, body=s.body

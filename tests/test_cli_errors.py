@@ -13,6 +13,7 @@ import signal
 import subprocess
 import sys
 import time
+import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -116,10 +117,10 @@ def test_markup_in_input_and_in_crawled_text_is_printed_as_is(stored: Instance, 
     assert "title: [/]通知" in extracted.stdout
 
 
-@pytest.mark.integration
-def test_a_config_that_is_a_directory(tmp_path: Path):
+def test_a_config_that_is_a_directory_without_an_instance(tmp_path: Path):
+    # --config may name the instance directory; one without leadwatch.toml is named
     proc = leadwatch("--config", str(tmp_path), "items")
-    one_line_error(proc, 2, "is a directory", str(tmp_path / "leadwatch.toml"))
+    one_line_error(proc, 2, f"{tmp_path / 'leadwatch.toml'}: config file not found", "init")
 
 
 # --- files: encodings, unwritable places ------------------------------------------------
@@ -243,17 +244,19 @@ def test_init_in_a_new_directory_gives_a_working_instance(tmp_path: Path):
     config = tmp_path / "leadwatch.toml"
     proc = leadwatch("--config", str(config), "init", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
-    assert "does not exist" not in proc.stderr  # the shipped sources and taxonomy were copied
+    # the instance's own files; the shipped sources and taxonomy stay in the package
     for name in ("sources.toml", "taxonomy.toml"):
-        shipped = (REPO / "config" / name).read_bytes()
-        assert (tmp_path / "config" / name).read_bytes() == shipped
+        own = (tmp_path / name).read_text(encoding="utf-8")
+        assert own.startswith("# This instance's") and tomllib.loads(own) == {}
+    assert (tmp_path / "data" / "leadwatch.db").is_file()
+    assert not (tmp_path / "config").exists()
     assert leadwatch("--config", str(config), "taxonomy", "check", cwd=tmp_path).returncode == 0
     listed = leadwatch("--config", str(config), "sources", "list", cwd=tmp_path)
     assert listed.returncode == 0 and "demo-yixing" in listed.stdout
-    (tmp_path / "config" / "sources.toml").write_text("# ours\n", encoding="utf-8")
+    (tmp_path / "sources.toml").write_text("# ours\n", encoding="utf-8")
     forced = leadwatch("--config", str(config), "init", "--force", cwd=tmp_path)
     assert forced.returncode == 0  # leadwatch.toml replaced, an edited sources file kept
-    assert (tmp_path / "config" / "sources.toml").read_text(encoding="utf-8") == "# ours\n"
+    assert (tmp_path / "sources.toml").read_text(encoding="utf-8") == "# ours\n"
     again = leadwatch("--config", str(config), "init", cwd=tmp_path)
     assert again.returncode == 1 and "edit it, or use --force" in again.stderr
 

@@ -7,7 +7,6 @@ and crawls it with real Scrapy; the unreachable source points at a closed loopba
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -16,7 +15,6 @@ import pytest
 
 from tests.helpers.instance import write_instance
 from tests.helpers.net import free_port
-from tests.helpers.paths import REPO
 
 pytestmark = pytest.mark.integration  # real crawls, servers or processes
 
@@ -33,12 +31,12 @@ def _demo(directory: Path, port: int) -> subprocess.CompletedProcess[str]:
 
 
 def test_demo_on_another_port_crawls_the_site_it_serves_then_finds_nothing_new(tmp_path: Path):
-    shutil.copytree(REPO / "config", tmp_path / "config")
-    port = free_port()  # not the 8765 that config/sources.toml names
+    port = free_port()  # not the 8765 that the shipped demo sources name
 
     first = _demo(tmp_path, port)
     assert first.returncode == 0, first.stderr
-    assert "created leadwatch.toml" in first.stdout
+    assert f"created the instance {tmp_path.resolve()}" in first.stdout
+    assert (tmp_path / "sources.toml").is_file() and not (tmp_path / "config").exists()
     assert f"http://127.0.0.1:{port}" in first.stdout
     assert "demo-yixing: ok — 28 pages, 25 articles fetched, 25 new" in first.stdout
     assert "demo-sdic: ok — 15 pages, 13 articles fetched, 13 new" in first.stdout

@@ -212,11 +212,13 @@ def test_news_and_source_health_sections(tmp_path: Path, smtp_server: Mailbox):
 name = "broken-column"
 kind = "municipal"
 label = "某区新闻"
+verified = true
 start_urls = ["http://127.0.0.1:9/index.html"]
 
 [[sources]]
 name = "quiet-column"
 kind = "partner"
+verified = true
 start_urls = ["http://127.0.0.1:9/quiet.html"]
 """
     subs = (

@@ -174,16 +174,19 @@ SOURCES = """
 [[sources]]
 name = "every-two-hours"
 kind = "municipal"
+verified = true
 start_urls = ["http://127.0.0.1:9/a/"]
 
 [[sources]]
 name = "mornings"
 kind = "partner"
+verified = true
 start_urls = ["http://127.0.0.1:9/b/"]
 
 [[sources]]
 name = "switched-off"
 kind = "media"
+verified = true
 start_urls = ["http://127.0.0.1:9/c/"]
 
 [[sources]]
@@ -273,7 +276,10 @@ def test_schedule_run_crawls_sends_owed_digest_and_stops_cleanly_on_sigterm(
         'schedule = "0 0 * * *"\n'
     )
     inst = write_instance(
-        tmp_path, demo_sources(demo_site), smtp_port=mailbox.port, subscriptions=subs
+        tmp_path,
+        demo_sources(demo_site).replace('group = "demo"', 'group = "demo"\nverified = true'),
+        smtp_port=mailbox.port,
+        subscriptions=subs,
     )
     text = inst.config.read_text(encoding="utf-8").replace(
         "download_timeout_s = 10", "download_timeout_s = 10\ncrawl_timeout_s = 90"
@@ -320,9 +326,9 @@ def test_schedule_run_crawls_sends_owed_digest_and_stops_cleanly_on_sigterm(
 @pytest.mark.parametrize(
     ("line", "key", "words"),
     [
-        ('schedule = "0 8 * * 1-5"', "subscriptions[0].schedule", "names (mon-fri)"),
-        ('schedule = "8 o\'clock"', "subscriptions[0].schedule", "5-field cron"),
-        ("email = false", "subscriptions[0]", "no channel"),
+        ('schedule = "0 8 * * 1-5"', 'subscription "office": schedule', "names (mon-fri)"),
+        ('schedule = "8 o\'clock"', 'subscription "office": schedule', "5-field cron"),
+        ("email = false", 'subscription "office"', "no channel"),
     ],
 )
 def test_bad_subscription_schedule_is_a_clear_config_error(
@@ -334,7 +340,10 @@ def test_bad_subscription_schedule_is_a_clear_config_error(
     inst = write_instance(tmp_path, "", subscriptions=subs)
     with pytest.raises(ConfigError) as err:
         load_config(inst.config)
-    assert f"leadwatch.toml: {key}:" in str(err.value) and words in str(err.value)
+    # the line of the key, or of the subscription's [[subscriptions]] header
+    text = inst.config.read_text(encoding="utf-8").splitlines()
+    at = next(i for i, t in enumerate(text, 1) if (line if "schedule" in key else "[[subs") in t)
+    assert f"leadwatch.toml:{at}: {key}:" in str(err.value) and words in str(err.value)
 
 
 @pytest.mark.integration

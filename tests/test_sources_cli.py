@@ -165,7 +165,8 @@ def test_check_a_missing_list_page(tmp_path: Path, sites: dict[str, BadServer]):
     assert proc.returncode == 1
     assert "! list page could not be fetched: HTTP 404; check start_urls" in proc.stdout
     unknown = inst.run("sources", "check", "nope", check=False)
-    assert unknown.returncode == 2 and "Known sources: kaipu, hanweb" in unknown.stderr
+    assert unknown.returncode == 2 and "unknown source 'nope'" in unknown.stderr
+    assert "kaipu, hanweb" in unknown.stderr
 
 
 def _set(inst: Instance, sql: str, *params: object) -> None:

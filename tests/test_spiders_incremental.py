@@ -1,7 +1,8 @@
 """A crawl killed half-way must not make the next run stop paging early and lose pages.
 
-DESIGN.md ("Traps we measured"): stopping at a list page whose articles are all known is
-only safe when those articles were known before the last *completed* run finished. Here a
+Stopping at a list page whose articles are all known is only safe when those articles
+were known before the last *completed* run finished: a run killed half-way stores the
+newest articles and never reaches the older pages behind them. Here a
 real crawl is SIGKILLed after it stored the newest 100 articles of a column that grew by
 160, while the older pages behind them were still unvisited.
 """

@@ -28,6 +28,7 @@ from crawler.config import Config
 from crawler.errors import LeadwatchError
 
 if TYPE_CHECKING:
+    from crawler.config.live import LiveConfig
     from crawler.store import Database
     from crawler.store.filters import BrowseFilter
 
@@ -179,6 +180,26 @@ def _no_hits(database: Database, query: str, flt: BrowseFilter) -> str:
 # --- serve ----------------------------------------------------------------------------
 
 
+def live_config(config: Config, say: Callable[[str], None]) -> LiveConfig:
+    """``config``, reloaded when its files change (a new source shows at once); a change
+    that does not load, or one only a restart applies, is said once."""
+    from crawler.config.live import LiveConfig
+    from crawler.timeutil import use_zone
+
+    def reloaded(new: Config) -> None:
+        use_zone(new.settings.timezone)
+        say(f"configuration reloaded: {len(new.sources)} source(s)")
+        if new.database_url != config.database_url:
+            say(f"database_url changed to {new.database_url}: restart `leadwatch serve` to use it")
+        for name, problem in new.broken.items():
+            say(f"warning: {problem} (source {name} is left out)")
+
+    def failed(exc: LeadwatchError) -> None:
+        say(f"warning: the changed configuration does not load, the previous one stays: {exc}")
+
+    return LiveConfig(config, on_reload=reloaded, on_error=failed)
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from crawler.web.serve import access_token, serve
 
@@ -189,8 +210,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
         sync_search_index(database)  # the first search then answers at once
     else:
         err_console.print("full-text search needs SQLite (FTS5): the search box is disabled")
+
+    def say(line: str) -> None:
+        console.print(line, markup=False, soft_wrap=True)
+
     return serve(
-        config,
+        live_config(config, say),  # type: ignore[arg-type]  # stands in for a Config
         database,
         args.host,
         args.port,

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import difflib
 import os
 import sys
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -15,7 +14,8 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 
 from crawler.config import DATABASE_ENV, Config, ConfigWarning, load_config
-from crawler.errors import LeadwatchError
+from crawler.errors import LeadwatchError, UnknownNameError
+from crawler.timeutil import use_zone
 
 if TYPE_CHECKING:  # the store is imported lazily to keep `classify` light
     from crawler.store import Database
@@ -26,24 +26,33 @@ console = Console(highlight=False, soft_wrap=True, width=_WIDTH)
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
-def config_from_args(args: argparse.Namespace) -> Config:
-    """The instance config named by --config; replaced keys still in use are printed."""
-    if Path(args.config).is_dir():
-        raise LeadwatchError(
-            f"--config {args.config} is a directory; give the file, "
-            f"e.g. --config {Path(args.config) / 'leadwatch.toml'}"
-        )
+# Set (to 1) to let any command create a missing SQLite file, as `--create-db` does.
+CREATE_DATABASE_ENV = "LEADWATCH_CREATE_DATABASE"
+
+
+def config_from_args(args: argparse.Namespace, needed: Iterable[str] = ()) -> Config:
+    """The instance config (``--config``, else $LEADWATCH_HOME, else the working
+    directory). Replaced keys still in use and broken sources are printed as warnings,
+    except the sources ``needed`` by name (the command reports those as its error).
+    Times are shown in the config's zone from here on."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConfigWarning)  # printed below, without a source line
         config = load_config(args.config)
+    use_zone(config.settings.timezone)
     for warning in config.warnings:
         err_console.print(f"warning: {warning}", markup=False)
+    for name, problem in config.broken.items():
+        if name not in needed:
+            err_console.print(f"warning: {problem} (this source is left out)", markup=False)
     return config
 
 
-def open_database(config: Config) -> Database:
+def open_database(config: Config, *, create: bool = False) -> Database:
     """The store, migrated to the current schema; a store that cannot be opened is a
-    one-line error saying which URL (and where it came from) and what to check."""
+    one-line error saying which URL (and where it came from) and what to check.
+
+    A missing SQLite file is created only with ``create`` (`init`, `demo`, `db upgrade`,
+    ``--create-db``): a typo in database_url must not start a new, empty store."""
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError, OperationalError
 
@@ -51,6 +60,8 @@ def open_database(config: Config) -> Database:
 
     url = config.database_url
     origin = DATABASE_ENV if os.environ.get(DATABASE_ENV) else f"database_url in {config.path}"
+    if not (create or os.environ.get(CREATE_DATABASE_ENV) == "1"):
+        _refuse_missing_sqlite(url, origin)
     try:
         database = Database(url)
     except ArgumentError:
@@ -112,13 +123,23 @@ def analyst() -> str:
         return os.environ.get("USER", "")
 
 
-def known_name(kind: str, value: str, known: list[str], listed_by: str) -> LeadwatchError:
-    """An 'unknown NAME' error that suggests the closest known names."""
-    close = difflib.get_close_matches(value, known, n=3, cutoff=0.7)
-    hint = f"did you mean {' or '.join(close)}? " if close else ""
-    return LeadwatchError(
-        f"unknown {kind} {value!r}; {hint}known: {', '.join(known) or '(none)'} (see `{listed_by}`)"
-    )
+def _refuse_missing_sqlite(url: str, origin: str) -> None:
+    """An error naming the path when ``url`` is a SQLite file that does not exist."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return  # reported by the caller
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return
+    path = Path(parsed.database)
+    if not path.exists():
+        raise LeadwatchError(
+            f"no database at {path} ({origin}); if that is the right place, create it with "
+            "`leadwatch db upgrade`, else correct the path"
+        )
 
 
 def source_filter(config: Config, database: Database, value: str | None) -> str | None:
@@ -139,17 +160,17 @@ def source_filter(config: Config, database: Database, value: str | None) -> str 
         )
     if value in stored:
         return value
+    if value in config.broken:
+        raise config.broken[value]
     known = configured + sorted(stored - set(configured))
-    raise known_name("source", value, known, "leadwatch sources list")
+    raise UnknownNameError("source", value, known, "leadwatch sources list")
 
 
 def sector_id(config: Config, value: str | None) -> str | None:
     """A sector id from an id or a label; an unknown one is an error listing the known."""
     if not value:
         return None
-    from classifiers import load_taxonomy  # lazily: jieba is heavy
-
-    sectors = load_taxonomy(config.taxonomy_path).sectors
+    sectors = config.taxonomy().sectors
     if value in sectors:
         return value
     by_label = {label: sid for sid, label in sectors.items()}
@@ -162,9 +183,7 @@ def sector_id(config: Config, value: str | None) -> str | None:
 def partner_name(config: Config, value: str | None) -> str | None:
     if not value:
         return None
-    from classifiers import load_taxonomy  # lazily: jieba is heavy
-
-    return load_taxonomy(config.taxonomy_path).canonical_partner(value) or value
+    return config.taxonomy().canonical_partner(value) or value
 
 
 def time_option(option: str, value: str | None) -> datetime | None:

@@ -16,15 +16,14 @@ from crawler.cli.common import (
     console,
     count,
     err_console,
-    known_name,
     open_database,
 )
-from crawler.errors import LeadwatchError
+from crawler.config import Config
+from crawler.errors import LeadwatchError, UnknownNameError
+from crawler.timeutil import local
 
 if TYPE_CHECKING:
-    from crawler.config import Config
     from crawler.store import Database
-from crawler.timeutil import local
 
 
 def cmd_digest(args: argparse.Namespace) -> int:
@@ -125,7 +124,7 @@ def _stored_subscription(database: Database, config: Config, name: str) -> None:
         if session.scalar(select(exists().where(Delivery.subscription == name))):
             return
     known = [s.name for s in config.subscriptions]
-    raise known_name("subscription", name, known, f"[[subscriptions]] in {config.path}")
+    raise UnknownNameError("subscription", name, known, f"[[subscriptions]] in {config.path}")
 
 
 def cmd_schedule_list(args: argparse.Namespace) -> int:
@@ -149,6 +148,7 @@ def cmd_schedule_list(args: argparse.Namespace) -> int:
 
 def cmd_schedule_run(args: argparse.Namespace) -> int:
     import logging
+    import threading
 
     from crawler.schedule import run_scheduler
 
@@ -156,7 +156,38 @@ def cmd_schedule_run(args: argparse.Namespace) -> int:
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     config = config_from_args(args)
-    return run_scheduler(config, open_database(config))
+    database = open_database(config)
+    threading.Thread(target=_say_when_changed, args=(config,), daemon=True).start()
+    return run_scheduler(config, database)
+
+
+CHANGE_CHECK_S = 5.0
+
+
+def _say_when_changed(config: Config, interval: float = CHANGE_CHECK_S) -> None:
+    """The scheduler keeps the jobs it started with: when a config file changes, say in
+    the log that a restart applies it (once per change)."""
+    import logging
+    import time
+
+    from crawler.config.live import fingerprint
+
+    log = logging.getLogger("leadwatch.schedule")
+    files = list(
+        dict.fromkeys([config.path, config.sources_path, config.taxonomy_path, *config.files])
+    )
+    seen = fingerprint(files)
+    while True:
+        time.sleep(interval)
+        now = fingerprint(files)
+        if now != seen:
+            changed = [path for (path, *a), (_, *b) in zip(now, seen, strict=True) if a != b]
+            log.warning(
+                "configuration changed (%s): restart `leadwatch schedule run` to apply it; "
+                "until then the jobs run as configured at start-up",
+                ", ".join(changed),
+            )
+            seen = now
 
 
 def register(add: Callable[..., argparse.ArgumentParser]) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack
@@ -19,78 +20,103 @@ from crawler.cli import browse, digest, sources, taxonomy
 from crawler.cli import register as register_cli
 from crawler.cli.browse import add_filters, filter_from_args
 from crawler.cli.common import (
+    CREATE_DATABASE_ENV,
     close_databases,
     config_from_args,
     console,
     count,
     ensure_register,
     err_console,
-    known_name,
     open_database,
     port,
     read_text,
     source_filter,
 )
-from crawler.config import DEFAULT_CONFIG
+from crawler.config import CONFIG_NAME, HOME_ENV, find_config
 from crawler.errors import LeadwatchError
+
+# Exit status when the reader of our output went away (`leadwatch runs --json | head`):
+# what a Unix tool killed by SIGPIPE reports.
+BROKEN_PIPE = 128 + 13
+
+
+def _init_target(args: argparse.Namespace) -> Path:
+    """The leadwatch.toml `init` writes: DIR/leadwatch.toml, else --config (a file or a
+    directory), else $LEADWATCH_HOME, else the working directory."""
+    given = getattr(args, "directory", None) or args.config
+    if given:
+        path = Path(given)
+        return path if path.suffix == ".toml" and not path.is_dir() else path / CONFIG_NAME
+    return find_config(None).path
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from crawler.init_config import write_default_config
+    from crawler.config.instance import init_instance
 
-    path = Path(args.config)
-    if write_default_config(path, force=args.force):
-        console.print(
-            f"wrote {path}; edit recipients and SMTP, then run `leadwatch crawl`", markup=False
+    target = _init_target(args)
+    result = init_instance(target, force=args.force)
+    if not result.created:
+        err_console.print(
+            f"{target} exists: edit it, or use --force to replace it with the defaults "
+            "(its sources.toml, taxonomy.toml and data/ are kept)",
+            markup=False,
         )
-        _warn_missing_config_files(path)
-        return 0
-    err_console.print(
-        f"{path} exists (`make demo` writes one): edit it, "
-        "or use --force to replace it with the defaults",
+        return 1
+    config = config_from_args(argparse.Namespace(config=str(target)))
+    open_database(config, create=True)
+    directory = target.parent.resolve()
+    console.print(f"instance {directory}", markup=False)
+    for path in result.written:
+        console.print(f"  wrote {path.name}", markup=False)
+    for path in result.kept:
+        console.print(f"  kept  {path.name} (already there)", markup=False)
+    console.print(f"  store {config.database_url}", markup=False)
+    here = Path.cwd().resolve() == directory
+    use = "" if here else f" (cd {directory}, or export {HOME_ENV}={directory})"
+    console.print(
+        f"next{use}: set recipients and [smtp] in {target.name}; add your sources to "
+        "sources.toml; check each with `leadwatch sources check NAME --mark-verified`",
         markup=False,
     )
-    return 1
-
-
-def _warn_missing_config_files(path: Path) -> None:
-    """After `init` outside the repository: say which referenced files are not there."""
-    import tomllib
-
-    settings = tomllib.loads(path.read_text(encoding="utf-8")).get("leadwatch", {})
-    for key in ("sources", "taxonomy"):
-        target = path.parent / settings.get(key, "")
-        if key in settings and not target.exists():
-            err_console.print(
-                f"note: {target} does not exist yet; copy config/{target.name} from the "
-                f"leadwatch repository there, or point `{key}` in {path} at it",
-                markup=False,
-            )
+    return 0
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    from crawler.config.instance import init_instance
     from crawler.demo import run_demo
 
-    return run_demo(Path(args.config), port=args.port, console=console)
+    target = _init_target(args)
+    created = False
+    if not target.exists():
+        created = init_instance(target).created
+    return run_demo(target, port=args.port, console=console, created=created)
 
 
 def cmd_crawl(args: argparse.Namespace) -> int:
     from crawler.crawl import CrawlInterrupted, claim, crawl_sources
     from crawler.crawl.launch import Stopper
 
-    config = config_from_args(args)
-    known = [s.name for s in config.sources]
+    config = config_from_args(args, needed=args.sources)
     for name in args.sources:
-        if name not in known:
-            raise known_name("source", name, known, "leadwatch sources list")
+        config.source(name)  # an unknown name, or a broken entry, is the error
     names = list(dict.fromkeys(args.sources)) or [
         s.name for s in config.sources if s.enabled and s.verified
     ]
+    left_out = 2 if config.broken and not args.sources else 0
     if not names:
-        err_console.print(
-            "no enabled, verified sources to crawl; name one (see `leadwatch sources list`)"
+        unverified = [s.name for s in config.sources if s.enabled and not s.verified]
+        waiting = (
+            f" ({len(unverified)} enabled but not verified yet: {', '.join(unverified)})"
+            if unverified
+            else ""
         )
-        return 1
+        err_console.print(
+            f"nothing to crawl: no source is both enabled and verified{waiting}; "
+            "check one with `leadwatch sources check NAME --mark-verified`, "
+            "or crawl it by name: `leadwatch crawl NAME`",
+            markup=False,
+        )
+        return left_out
     database = open_database(config)
     # SIGTERM from here on stops the crawl cleanly (forwarded to the crawl process) and
     # starts no further one; before here there is nothing to clean up.
@@ -123,6 +149,12 @@ def cmd_crawl(args: argparse.Namespace) -> int:
         if left:
             err_console.print(f"{stopper.reason()}; not started: {', '.join(left)}", markup=False)
         return 128 + stopper.signal
+    if left_out:
+        err_console.print(
+            f"{len(config.broken)} source(s) left out for config errors (warnings above)",
+            markup=False,
+        )
+        return left_out
     return 0 if all(o.ok for o in outcomes) and not busy else 1
 
 
@@ -225,8 +257,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
 def cmd_classify(args: argparse.Namespace) -> int:
     from classifiers import Classifier, load_taxonomy
 
-    taxonomy_path = Path(args.taxonomy) if args.taxonomy else _taxonomy_path(args)
-    classifier = Classifier(load_taxonomy(taxonomy_path))
+    classifier = Classifier(load_taxonomy(*taxonomy_files(args)))
     status = 0
     for target in args.files or ["-"]:
         try:
@@ -265,18 +296,23 @@ def _print_classification(target: str, title: str, result: dict) -> None:
         console.print("  (no sector, partner or lead found)")
 
 
-def _taxonomy_path(args: argparse.Namespace) -> Path:
-    """The config's taxonomy, or config/taxonomy.toml when there is no leadwatch.toml."""
-    if Path(args.config).exists():
-        return config_from_args(args).taxonomy_path
-    return Path("config/taxonomy.toml")
+def taxonomy_files(args: argparse.Namespace) -> list[Path]:
+    """--taxonomy; else the instance's taxonomy (shipped + its own); else, with no
+    instance found, the shipped taxonomy."""
+    from crawler.shipped import shipped_taxonomy
+
+    if getattr(args, "taxonomy", None):
+        return [Path(args.taxonomy)]
+    if find_config(args.config).path.exists():
+        return config_from_args(args).taxonomy_files
+    return [shipped_taxonomy()]
 
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
     from crawler.register.steps import rebuild_all
 
     config = config_from_args(args)
-    database = open_database(config)
+    database = open_database(config, create=True)
     console.print(f"database at {config.database_url} is up to date", markup=False)
     console.print(rebuild_all(config, database).summary(), markup=False)
     return 0
@@ -287,7 +323,16 @@ def build_parser() -> argparse.ArgumentParser:
         prog="leadwatch", description="News monitoring and cooperation-lead alerts."
     )
     parser.add_argument(
-        "--config", default=str(DEFAULT_CONFIG), help="instance config (default ./leadwatch.toml)"
+        "--config",
+        metavar="PATH",
+        help=f"the instance: its directory or its leadwatch.toml "
+        f"(default: ${HOME_ENV}, else ./{CONFIG_NAME})",
+    )
+    parser.add_argument(
+        "--create-db",
+        action="store_true",
+        help="create the SQLite file if it is missing (only init, demo and db upgrade do "
+        f"otherwise; {CREATE_DATABASE_ENV}=1 does the same)",
     )
     parser.add_argument("--traceback", action="store_true", help="show the full error")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -299,8 +344,22 @@ def build_parser() -> argparse.ArgumentParser:
         p.set_defaults(func=func)
         return p
 
-    p = add("init", cmd_init, "write a default leadwatch.toml")
-    p.add_argument("--force", action="store_true", help="overwrite an existing file")
+    p = add(
+        "init",
+        cmd_init,
+        "make an instance directory: leadwatch.toml, sources.toml, taxonomy.toml, data/",
+    )
+    p.add_argument(
+        "directory",
+        nargs="?",
+        metavar="DIR",
+        help="where (default: --config, else $LEADWATCH_HOME, else here)",
+    )
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="replace an existing leadwatch.toml (sources.toml, taxonomy.toml, data/ are kept)",
+    )
 
     p = add(
         "demo", cmd_demo, "serve the bundled demo site, crawl, classify, store, preview a digest"
@@ -364,8 +423,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `leadwatch` console script."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.create_db:
+        os.environ[CREATE_DATABASE_ENV] = "1"
     try:
-        return args.func(args)
+        status = args.func(args)
+        sys.stdout.flush()  # a closed pipe shows here, inside the boundary
+        return status
+    except BrokenPipeError:
+        _silence_stdout()
+        return BROKEN_PIPE
     except KeyboardInterrupt:
         err_console.print("interrupted")
         return 130
@@ -380,6 +446,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return status
     finally:
         close_databases()
+
+
+def _silence_stdout() -> None:
+    """The reader went away (`| head`): stop writing, as other Unix tools do, so the
+    interpreter's final flush does not print a BrokenPipeError either."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # no real file descriptor (tests)
+        pass
 
 
 def _error_message(exc: Exception) -> tuple[str | None, int]:

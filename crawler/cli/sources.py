@@ -1,5 +1,6 @@
 """`leadwatch sources list` (every source with its last run and health) and
-`leadwatch sources check NAME` (what the crawler sees on a source, before crawling it)."""
+`leadwatch sources check NAME [--mark-verified]` (what the crawler sees on a source,
+before crawling it; after a clean check, record that it is verified)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from typing import Any
 from rich.markup import escape
 from rich.text import Text
 
-from crawler.cli.common import config_from_args, console, open_database
+from crawler.cli.common import config_from_args, console, err_console, open_database
+from crawler.present.labels import SOURCE_STATE_LABELS
 
 _STYLES = {"failing": "red", "stale": "yellow", "never": "yellow", "warning": "yellow"}
 
@@ -35,6 +37,7 @@ def cmd_sources_list(args: argparse.Namespace) -> int:
                 "label": s.label,
                 "enabled": s.enabled,
                 "verified": s.verified,
+                "state": s.state,
                 "last_run": iso(v.last_run.started_at) if v.last_run else None,
                 "status": v.last_run.status if v.last_run else None,
                 "articles_new": v.last_run.articles_new if v.last_run else None,
@@ -46,10 +49,14 @@ def cmd_sources_list(args: argparse.Namespace) -> int:
             }
             for s, v in rows
         ]
+        records += [
+            {"name": name, "state": "broken", "problem": str(problem)}
+            for name, problem in config.broken.items()
+        ]
         print(json.dumps(records, ensure_ascii=False, indent=2))
         return 0
     table = Table()
-    columns = ("名称", "类型", "说明", "启用", "已验证", "最近运行", "状态", "新增", "错误", "健康")
+    columns = ("名称", "类型", "说明", "采集", "最近运行", "状态", "新增", "错误", "健康")
     for col in columns:
         table.add_column(col)
     for s, v in rows:
@@ -59,19 +66,20 @@ def cmd_sources_list(args: argparse.Namespace) -> int:
             s.name,
             s.kind,
             s.label,
-            "是" if s.enabled else "否",
-            "是" if s.verified else "否",
+            SOURCE_STATE_LABELS[s.state],
             local(run.started_at) if run else "—",
             run.status if run else "—",
             str(run.articles_new) if run else "",
             str(run.errors) if run else "",
             f"[{style}]{escape(v.health)}[/{style}]" if style else escape(v.health),
         )
+    for name in config.broken:  # the problem itself was printed as a warning
+        table.add_row(name, "", "", f"[red]{SOURCE_STATE_LABELS['broken']}[/red]", *[""] * 5)
     console.print(table)
     return 0
 
 
-def _print_report(report: Any) -> None:
+def _print_report(report: Any, *, next_step: bool = True) -> None:
     from crawler.crawl.check import SHOWN_LINKS
 
     s = report.source
@@ -105,6 +113,12 @@ def _print_report(report: Any) -> None:
             console.print(f"  {'!' if f.action else '-'} {f.text}", markup=False)
     if report.healthy:
         console.print("[green]healthy[/green]" + (" (notes above)" if findings else ""))
+        if not s.verified and next_step:
+            console.print(
+                f"next: `leadwatch sources check {s.name} --mark-verified` records it as "
+                "verified, so the scheduler and a plain `leadwatch crawl` include it",
+                markup=False,
+            )
     else:
         needed = sum(f.action for f in findings)
         console.print(f"[red]needs action[/red]: {needed} warning(s) marked !")
@@ -113,13 +127,33 @@ def _print_report(report: Any) -> None:
 def cmd_sources_check(args: argparse.Namespace) -> int:
     from crawler.crawl.check import check_source
 
-    config = config_from_args(args)
+    config = config_from_args(args, needed=[args.name])
+    source = config.source(args.name)  # an unknown name, or a broken entry, is the error
     report = check_source(config, args.name)
     if args.json:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
-        _print_report(report)
-    return 0 if report.healthy else 1
+        _print_report(report, next_step=not args.mark_verified)
+    if not args.mark_verified:
+        return 0 if report.healthy else 1
+    if not report.healthy:
+        err_console.print(
+            f"{args.name} is not marked verified: fix the warnings marked ! first", markup=False
+        )
+        return 1
+    if source.verified:
+        err_console.print(f"{args.name} is verified already", markup=False)
+        return 0
+    from crawler.config.edit import mark_verified
+
+    path, line = mark_verified(config, args.name)
+    where = f"{path}:{line}" if line else str(path)
+    err_console.print(
+        f"{args.name} marked verified in {where}: the scheduler (after a restart) and a "
+        "plain `leadwatch crawl` include it now",
+        markup=False,
+    )
+    return 0
 
 
 def register(add: Callable[..., argparse.ArgumentParser]) -> None:
@@ -134,4 +168,9 @@ def register(add: Callable[..., argparse.ArgumentParser]) -> None:
     )
     sp.add_argument("name", metavar="NAME")
     sp.add_argument("--json", action="store_true")
+    sp.add_argument(
+        "--mark-verified",
+        action="store_true",
+        help="when the check is clean, write verified = true into the instance's sources file",
+    )
     sp.set_defaults(func=cmd_sources_check)

@@ -21,37 +21,33 @@ from crawler.cli.common import (
 CLEAN, WARNINGS, ERRORS = 0, 1, 2
 
 
-def _taxonomy_path(args: argparse.Namespace) -> Path:
-    """--taxonomy, else the config's taxonomy, else config/taxonomy.toml."""
-    if getattr(args, "taxonomy", None):
-        return Path(args.taxonomy)
-    if Path(args.config).exists():
-        return config_from_args(args).taxonomy_path
-    return Path("config/taxonomy.toml")
-
-
 def cmd_taxonomy_check(args: argparse.Namespace) -> int:
     from classifiers.taxonomy import check_taxonomy, format_problem
+    from crawler.cli.main import taxonomy_files
 
-    path = _taxonomy_path(args)
-    problems = check_taxonomy(path)
+    files = taxonomy_files(args)
+    problems = check_taxonomy(*files)
     errors = [p for p in problems if p.severity == "error"]
     warnings = [p for p in problems if p.severity != "error"]
+    shown = " + ".join(str(f) for f in files)
     if args.json:
         records = [
-            {"file": str(path), **{k: v for k, v in p._asdict().items() if k != "needle"}}
+            {
+                **{k: v for k, v in p._asdict().items() if k not in ("needle", "file")},
+                "file": p.file or str(files[0]),
+            }
             for p in problems
         ]
         print(json.dumps(records, ensure_ascii=False, indent=2))
     else:
         for p in problems:
-            console.print(f"{p.severity}: {format_problem(str(path), p)}", markup=False)
+            console.print(f"{p.severity}: {format_problem(str(files[0]), p)}", markup=False)
         if problems:
             console.print(
-                f"{path}: {len(errors)} error(s), {len(warnings)} warning(s)", markup=False
+                f"{shown}: {len(errors)} error(s), {len(warnings)} warning(s)", markup=False
             )
         else:
-            console.print(f"{path}: ok", markup=False)
+            console.print(f"{shown}: ok", markup=False)
     return ERRORS if errors else WARNINGS if warnings else CLEAN
 
 
@@ -61,7 +57,7 @@ def cmd_reclassify(args: argparse.Namespace) -> int:
     from crawler.reclassify import count_articles, reclassify
 
     config = config_from_args(args)
-    taxonomy = Path(args.taxonomy) if args.taxonomy else config.taxonomy_path
+    taxonomy = [Path(args.taxonomy)] if args.taxonomy else config.taxonomy_files
     since = time_option("--since", args.since)
     database = open_database(config)
     source = source_filter(config, database, args.source)

@@ -140,8 +140,8 @@ def _check_spider(source: Source, found: dict[str, Any]) -> type:
     """The source's own spider, reduced to one list page and its first article."""
     from crawler.crawl.spiderloader import spider_class_for
     from crawler.extract import extract_article
+    from crawler.items import LIST
     from spiders.failures import classify_failure
-    from spiders.listing import LIST
 
     base: Any = spider_class_for(source)
 

@@ -3,6 +3,7 @@ the article worker process that crawler.crawl.job may have started ahead of them
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from crawler.config import DATABASE_ENV, Config, load_config_or_defaults
@@ -37,7 +38,8 @@ def article_worker_args(config: Config) -> list[str]:
     """Command-line arguments of the article worker for ``config``."""
     crawl = config.crawl
     return [
-        str(config.taxonomy_path),
+        # the taxonomy's layers (shipped, the instance's) as one argument, os.pathsep-joined
+        os.pathsep.join(str(p) for p in config.taxonomy_files),
         f"--page-time-s={crawl.page_time_budget_s:g}",
         f"--page-memory-mb={crawl.page_memory_budget_mb}",
     ]

@@ -1,12 +1,13 @@
 """Incremental crawling: known article pages are not fetched again.
 
-Built on the store, not on Scrapy's JOBDIR (which silently loses a killed crawl, see
-DESIGN.md). Paging stops early only when every article on a list page was already stored
-when the source's last *clean* run finished (its watermark): completed, and no fetched
-page lost on the way (``lost`` in its counters, crawler.crawl.pipeline). Articles that a
-run killed half-way, or one that lost pages, stored are skipped, but a page of them does
-not stop paging: the pages behind them may hold what that run never stored, and the next
-run must go on to them.
+Built on the store, not on Scrapy's JOBDIR: JOBDIR keeps the request queue on disk,
+and a crawl killed between writing it and storing the pages it held comes back having
+forgotten them, without a word. Paging stops early only when every article on a list
+page was already stored when the source's last *clean* run finished (its watermark):
+completed, and no fetched page lost on the way (``lost`` in its counters,
+crawler.crawl.pipeline). Articles that a run killed half-way, or one that lost pages,
+stored are skipped, but a page of them does not stop paging: the pages behind them may
+hold what that run never stored, and the next run must go on to them.
 """
 
 from __future__ import annotations
@@ -19,10 +20,9 @@ from scrapy.exceptions import NotConfigured
 from sqlalchemy import select
 
 from crawler.crawl.context import crawl_database
+from crawler.items import ARTICLE, LIST
 from crawler.store import repo
 from crawler.store.models import Article
-
-LIST, ARTICLE = "list", "article"
 
 
 class IncrementalMiddleware:

@@ -1,7 +1,9 @@
 """Run one source's crawl in this process: ``python -m crawler.crawl.job NAME``.
 
 The parent (`leadwatch crawl`, the scheduler) starts one such process per crawl because
-Twisted's reactor cannot be restarted in one process (DESIGN.md, ReactorNotRestartable).
+Twisted's reactor cannot be started a second time in one process (a second crawl would
+raise ``ReactorNotRestartable``), and a crawl in its own process cannot take the
+parent's memory or database handles down with it.
 
 SIGTERM or SIGINT stops the crawl cleanly at any moment: until the crawl is set up, the
 process just ends (nothing was fetched; the parent records the run); from then on

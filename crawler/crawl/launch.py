@@ -249,10 +249,13 @@ def _crawl(
             try:
                 exit_code, message = _wait(proc, timeout, stopper)
             except KeyboardInterrupt:
-                # The child got the Ctrl-C too and stops cleanly; the run must not stay
-                # 'running' (that would keep the scheduler off the source).
+                # Let the child stop the way Scrapy does on Ctrl-C, so it records what it
+                # fetched; then the run must not stay 'running' (that would keep the
+                # scheduler off the source).
+                if not _terminal_sent_it():
+                    proc.send_signal(signal.SIGINT)
                 _wait_stopped(proc)
-                with database.session() as session:
+                with database.session() as session:  # keeps the counters the child recorded
                     repo.finish_run(session, run_id, "failed", {}, "interrupted (Ctrl-C)")
                 raise CrawlInterrupted(name, run_id) from None
     stopped = stopper.stopping or exit_code in (-signal.SIGTERM, 128 + signal.SIGTERM)
@@ -295,6 +298,16 @@ def _wait_stopped(proc: subprocess.Popen[bytes]) -> int:
     except (subprocess.TimeoutExpired, KeyboardInterrupt):
         proc.kill()
         return proc.wait()
+
+
+def _terminal_sent_it() -> bool:
+    """True when the Ctrl-C came from our terminal: it went to the whole foreground
+    process group, the child included, and a second one would make Scrapy stop at once
+    without recording. A signal sent to this process alone (`kill -INT PID`) did not."""
+    try:
+        return os.tcgetpgrp(sys.stdin.fileno()) == os.getpgrp()
+    except (OSError, ValueError, AttributeError):
+        return False
 
 
 def crawl_sources(

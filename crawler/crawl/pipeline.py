@@ -36,7 +36,6 @@ from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
 from twisted.internet.defer import Deferred
 from twisted.internet.interfaces import IDelayedCall
 
-from classifiers import load_taxonomy
 from crawler.crawl.context import (
     ARTICLE_WORKER,
     article_worker_args,
@@ -95,7 +94,7 @@ class ArticlePipeline:
         self.batch_size = crawler.settings.getint("LEADWATCH_STORE_BATCH", 100)
         self.use_worker = crawler.settings.getbool("LEADWATCH_ARTICLE_WORKER", True)
         config = crawl_config(crawler)
-        load_taxonomy(config.taxonomy_path)  # a broken taxonomy fails here, with its message
+        config.taxonomy()  # a broken taxonomy fails here, with its message
         self.worker_args = article_worker_args(config)
         self.worker_env = article_worker_env(config)
         self.database_url = config.database_url

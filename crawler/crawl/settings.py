@@ -3,7 +3,7 @@ robots.txt, delays, concurrency, timeouts, retries, log level) is applied by the
 :class:`crawler.crawl.addon.LeadwatchAddon`, whose defaults are the config models'.
 
 ``scrapy crawl SOURCE`` in the repository root uses these through scrapy.cfg; the
-spider loader turns every source of config/sources.toml into a spider.
+spider loader turns every configured source into a spider.
 """
 
 BOT_NAME = "leadwatch"
@@ -49,7 +49,7 @@ EXTENSIONS = {
 }
 
 # leadwatch's own settings (filled from leadwatch.toml by crawler.crawl.job)
-LEADWATCH_CONFIG = "leadwatch.toml"
+LEADWATCH_CONFIG = None  # None: --config, $LEADWATCH_HOME or ./leadwatch.toml (crawler.config)
 LEADWATCH_RUN_ID = None
 LEADWATCH_FULL = False
 LEADWATCH_STORE_BATCH = 100

@@ -3,10 +3,12 @@
 :class:`ArticleProcessor` does the work for one batch of :class:`ArticlePage` (or of
 :class:`ArticleItem`, from a spider that extracts pages itself); it holds
 the classifier and a database handle, so it is built once per process. The crawl runs it
-in a worker process (:func:`main`, driven by :class:`crawler.crawl.pipeline.ArticlePipeline`): Scrapy's reactor is
-one core, and this work costs more per page than fetching does (DESIGN.md, "Scrapy is
-one core"). A page that fails is counted and explained, never fatal to the batch; a page
-over its time or memory budget (crawler.crawl.budget) is recorded as too complex.
+in a worker process (:func:`main`, driven by :class:`crawler.crawl.pipeline.ArticlePipeline`):
+Scrapy's reactor runs on one core, and extracting and classifying a page costs more CPU
+than fetching it, so doing it on the reactor's thread would slow the downloads down (the
+crawl benchmarks in docs/benchmarks.md measure both). A page that fails is counted and
+explained, never fatal to the batch; a page over its time or memory budget
+(crawler.crawl.budget) is recorded as too complex.
 """
 
 from __future__ import annotations
@@ -70,12 +72,13 @@ class ArticleProcessor:
     def __init__(
         self,
         database_url: str,
-        taxonomy_path: Path,
+        taxonomy: str | Path,
         *,
         budget: PageBudget | None = None,
         progress: ProgressWriter | None = None,
     ):
-        self.classifier = Classifier(load_taxonomy(taxonomy_path))
+        # ``taxonomy``: the taxonomy file, or its layers joined with os.pathsep
+        self.classifier = Classifier(load_taxonomy(*str(taxonomy).split(os.pathsep)))
         # The crawl process has already brought the schema up to date.
         self.database = Database(database_url, migrate=False)
         self.budget = budget  # None: no limit (the crawl process itself, tests)
@@ -206,7 +209,7 @@ def main(argv: list[str]) -> int:
         budget.install()
     processor = ArticleProcessor(
         os.environ[DATABASE_ENV],
-        Path(args.taxonomy),
+        args.taxonomy,  # the taxonomy's layers, os.pathsep-joined
         budget=budget,
         progress=ProgressWriter.from_environment(),
     )

@@ -58,6 +58,7 @@ from crawler.extract.title import (
     title_above,
     two_line_title,
 )
+from crawler.selectors import select
 
 __all__ = ["ArticleSelectors", "Extracted", "extract_article", "warning_kind", "WARNING_KINDS"]
 
@@ -100,15 +101,11 @@ class Extracted:
 
 
 def _select(root: etree._Element, query: str | None) -> list[etree._Element | str]:
+    """The configured selector's matches (an invalid one raises :class:`InvalidSelector`:
+    the config loader checks every selector, so only a hand-built one can be)."""
     if not query:
         return []
-    sel = Selector(root=root, type="html")
-    q = query.strip()
-    try:
-        result = sel.xpath(q) if q.startswith(("/", "(")) else sel.css(q)
-    except ValueError:
-        return []
-    return [r.root for r in result]
+    return [r.root for r in select(Selector(root=root, type="html"), query)]
 
 
 def _selected_text(items: list[etree._Element | str]) -> str:

@@ -32,7 +32,7 @@ from crawler.present.records import (
     sector_labels,
 )
 from crawler.store.models import Article
-from crawler.timeutil import SHANGHAI, local
+from crawler.timeutil import display_zone, local, zone_label
 
 FORMATS = ("csv", "xlsx", "json")
 
@@ -65,9 +65,11 @@ COLUMNS = (
 
 
 def article_row(
-    article: Article, status: tuple[str, str] | None, tz: ZoneInfo = SHANGHAI
+    article: Article, status: tuple[str, str] | None, tz: ZoneInfo | None = None
 ) -> dict[str, Any]:
-    """One article as a flat row keyed by :data:`COLUMNS` (times in ``tz``, naive)."""
+    """One article as a flat row keyed by :data:`COLUMNS` (times in ``tz``, default the
+    configured zone, naive)."""
+    tz = tz or display_zone()
     leads = sorted(article.leads, key=lambda x: -x.score)
     best = leads[0] if leads else None
     amounts = [x.amount_yuan for x in leads if x.amount_yuan and x.currency == "CNY"]
@@ -258,6 +260,6 @@ def export(
 
 def describe(filters: dict[str, Any], count: int, now: datetime) -> dict[str, str]:
     """The "说明" sheet: when, how many, with which filters."""
-    about = {"导出时间": local(now) + "（北京时间）", "文章数": str(count)}
+    about = {"导出时间": f"{local(now)}（{zone_label()}）", "文章数": str(count)}
     about.update({k: str(v) for k, v in filters.items() if v not in (None, "", False)})
     return about

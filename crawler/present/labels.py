@@ -41,6 +41,16 @@ HEALTH_LABELS = {
 }
 
 
+# Where a source stands (`sources list`, the web view's sources page): see
+# crawler.config.Source.state; "broken" is a source whose entry has a config error.
+SOURCE_STATE_LABELS = {
+    "active": "自动采集",
+    "unverified": "待验证",
+    "disabled": "未启用",
+    "broken": "配置有误",
+}
+
+
 def label(table: dict[str, str], code: str | None) -> str:
     """``table``'s label for ``code``; an unknown code is shown as it is, ``None`` as ''."""
     if code is None:

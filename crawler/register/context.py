@@ -81,18 +81,10 @@ def _cached(gazetteer: Path, mtime: float) -> Gazetteer:
     return load_gazetteer(gazetteer)
 
 
-# The shipped gazetteer, next to the package in a source checkout: an instance set up
-# before the register existed has no config/gazetteer.toml of its own.
-BUNDLED_GAZETTEER = Path(__file__).resolve().parents[2] / "config" / "gazetteer.toml"
-DEFAULT_GAZETTEER = "config/gazetteer.toml"
-
-
 def register_context(config: Config) -> RegisterContext:
     """The register's context for ``config``; an unknown home or peer place is a
     :class:`ConfigError` naming the key."""
     path = config.gazetteer_path
-    if not path.exists() and config.register.gazetteer == DEFAULT_GAZETTEER:
-        path = BUNDLED_GAZETTEER
     gazetteer = _cached(path, path.stat().st_mtime if path.exists() else 0.0)
     settings = config.register
     home = gazetteer.lookup(settings.home)

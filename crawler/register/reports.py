@@ -18,7 +18,7 @@ from crawler.register.names import clean, project_names
 from crawler.register.orgs import OrgIndex
 from crawler.register.places import Gazetteer, Place
 from crawler.register.stages import stage_of
-from crawler.timeutil import SHANGHAI
+from crawler.timeutil import display_zone
 
 _HEADQUARTERS = re.compile(r"(?:总部位于|总部在|总部设在|来自|注册于|位于)$")
 _NOISE = re.compile(r"[\s\W_]+")
@@ -90,7 +90,7 @@ def lead_key(event: str, sentence: str) -> str:
 
 
 def local_date(moment: datetime | None) -> date | None:
-    return moment.astimezone(SHANGHAI).date() if moment else None
+    return moment.astimezone(display_zone()).date() if moment else None
 
 
 _PHASE = re.compile(r"(?:一|二|三|首)期")

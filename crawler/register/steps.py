@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from crawler.config import Config
 from crawler.register.pending import pending
 from crawler.store import Database
+from crawler.timeutil import use_zone
 
 if TYPE_CHECKING:  # the builders import the classifier (jieba): only when there is work
     from crawler.register.build import LinkResult
@@ -17,6 +18,7 @@ if TYPE_CHECKING:  # the builders import the classifier (jieba): only when there
 def link(config: Config, database: Database) -> LinkResult | None:
     """Bring the register up to date with the stored leads (None: it was). Called after
     every crawl, before every digest, by the CLI and the web view."""
+    use_zone(config.settings.timezone)  # events' days are days of the office's zone
     with database.session() as session:
         if not pending(session):
             return None
@@ -36,6 +38,7 @@ def link(config: Config, database: Database) -> LinkResult | None:
 
 def rebuild_all(config: Config, database: Database) -> LinkResult:
     """Every event, project and organisation built again from the stored leads."""
+    use_zone(config.settings.timezone)
     from crawler.register.build import rebuild
     from crawler.register.context import register_context
 

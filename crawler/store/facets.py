@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from crawler.store import search
 from crawler.store.filters import BrowseFilter, matching_ids
 from crawler.store.models import Article, Lead, Tag, utcnow
-from crawler.timeutil import SHANGHAI
+from crawler.timeutil import display_zone
 
 
 @dataclass
@@ -100,7 +100,8 @@ def facets(
 
 def year_range(year: int) -> tuple[datetime, datetime]:
     """Start and end of ``year`` in the office's zone, as aware datetimes."""
-    return datetime(year, 1, 1, tzinfo=SHANGHAI), datetime(year + 1, 1, 1, tzinfo=SHANGHAI)
+    tz = display_zone()
+    return datetime(year, 1, 1, tzinfo=tz), datetime(year + 1, 1, 1, tzinfo=tz)
 
 
 def date_range(key: str, now: datetime | None = None) -> tuple[datetime | None, datetime | None]:
@@ -116,7 +117,7 @@ def date_range(key: str, now: datetime | None = None) -> tuple[datetime | None, 
 
 def _date_facet(session: Session, ids: Any, now: datetime) -> list[FacetValue]:
     """Recent windows (7, 30, 90, 365 days) and the latest years, counted in one query;
-    years run from midnight on 1 January in Asia/Shanghai."""
+    years run from midnight on 1 January in the configured zone."""
     first, last = session.execute(
         select(func.min(Article.published_at), func.max(Article.published_at)).where(
             Article.id.in_(ids)
@@ -124,7 +125,8 @@ def _date_facet(session: Session, ids: Any, now: datetime) -> list[FacetValue]:
     ).one()
     years: list[int] = []
     if first and last:
-        lo, hi = first.astimezone(SHANGHAI).year, last.astimezone(SHANGHAI).year
+        tz = display_zone()
+        lo, hi = first.astimezone(tz).year, last.astimezone(tz).year
         years = list(range(hi, max(lo, hi - YEARS_SHOWN + 1) - 1, -1))
     ranges = [(now - timedelta(days=days), None) for _, _, days in DATE_WINDOWS]
     ranges += [year_range(y) for y in years]

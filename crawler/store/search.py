@@ -2,7 +2,8 @@
 
 How the index stays in step with ``articles``
 ----------------------------------------------
-jieba runs at ~1.3 MB/s, so it must stay off the crawl's hot path (see DESIGN.md, "Traps").
+jieba runs at ~1.3 MB/s, so it must stay off the crawl's hot path (tokenizing every
+stored page in the crawl would cost more CPU than the crawl itself).
 Three SQLite triggers (installed by migration 0003) do the bookkeeping in SQL: inserting an
 article, or changing its title or body, puts its id in ``articles_fts_pending``; deleting it
 removes its index row. Python tokenizes the pending articles (:func:`sync_index`) before

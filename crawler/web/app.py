@@ -25,7 +25,12 @@ from alerts.scrub import scrub
 from crawler.config import Config
 from crawler.health import source_health
 from crawler.present.amounts import lead_amounts
-from crawler.present.labels import EVENT_LABELS, HEALTH_LABELS, STATUS_LABELS
+from crawler.present.labels import (
+    EVENT_LABELS,
+    HEALTH_LABELS,
+    SOURCE_STATE_LABELS,
+    STATUS_LABELS,
+)
 from crawler.present.links import safe_url
 from crawler.present.records import amount_text, counterpart_names, event_labels
 from crawler.store import Database, search
@@ -35,7 +40,7 @@ from crawler.store.filters import BrowseFilter, conditions, list_articles
 from crawler.store.models import LEAD_STATUSES, Article, Tag
 from crawler.store.related import reprints
 from crawler.store.status import lead_marks, lead_statuses
-from crawler.timeutil import local
+from crawler.timeutil import local, zone_label
 from crawler.web import params, security
 from crawler.web.register_views import add_register_views
 
@@ -81,8 +86,9 @@ def create_app(
         counterparts=lambda a: counterpart_names(a, limit=5),
         health_label=lambda h: HEALTH_LABELS.get(h, h),
         scrubbed=lambda text: scrub(text or "", config.smtp.user, config.smtp.password),
+        source_state=lambda s: SOURCE_STATE_LABELS.get(s, s),
     )
-    app.jinja_env.globals.update(url_with=_url_with)
+    app.jinja_env.globals.update(url_with=_url_with, zone_label=zone_label)
     security.install(app, token, loopback=loopback)
     params.install(app)
 
@@ -207,10 +213,8 @@ def create_app(
 
 
 def _sector_labels(config: Config) -> dict[str, str]:
-    from classifiers import load_taxonomy
-
     try:
-        return dict(load_taxonomy(config.taxonomy_path).sectors)
+        return dict(config.taxonomy().sectors)
     except Exception:  # the page still works with ids when the taxonomy is broken
         return {}
 

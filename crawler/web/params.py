@@ -17,7 +17,7 @@ from urllib.parse import parse_qsl
 from flask import Flask, request
 from werkzeug.exceptions import BadRequest
 
-from crawler.timeutil import SHANGHAI
+from crawler.timeutil import display_zone
 
 MAX_ID = 2**63 - 1  # SQLite's INTEGER, PostgreSQL's BIGINT
 MAX_PAGE = 10_000  # 30 results a page: 300,000 results deep is far past any analyst
@@ -121,8 +121,8 @@ def day(args: Mapping[str, str], name: str) -> date | None:
 
 
 def day_start(value: date) -> datetime:
-    """Midnight of ``value`` in the office's zone (Asia/Shanghai)."""
-    return datetime(value.year, value.month, value.day, tzinfo=SHANGHAI)
+    """Midnight of ``value`` in the office's zone (the configured ``timezone``)."""
+    return datetime(value.year, value.month, value.day, tzinfo=display_zone())
 
 
 def day_range(args: Mapping[str, str]) -> tuple[datetime | None, datetime | None]:

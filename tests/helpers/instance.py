@@ -56,7 +56,12 @@ class Instance:
 
 
 def write_instance(
-    directory: Path, sources_toml: str, *, smtp_port: int = 25, subscriptions: str | None = None
+    directory: Path,
+    sources_toml: str,
+    *,
+    smtp_port: int = 25,
+    subscriptions: str | None = None,
+    create_db: bool = True,
 ) -> Instance:
     """leadwatch.toml + sources.toml in ``directory``, SQLite file inside it."""
     (directory / "sources.toml").write_text(sources_toml, encoding="utf-8")
@@ -87,7 +92,12 @@ timeout_s = 10
 """,
         encoding="utf-8",
     )
-    return Instance(directory, config, directory / "data" / "test.db")
+    instance = Instance(directory, config, directory / "data" / "test.db")
+    if create_db:  # as `leadwatch init` does: other commands refuse a missing store
+        from crawler.store import Database
+
+        Database(f"sqlite:///{instance.db}").close()
+    return instance
 
 
 def demo_sources(site_url: str) -> str:
