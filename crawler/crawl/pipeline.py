@@ -27,6 +27,7 @@ incremental early stop (crawler.crawl.incremental), so they are fetched again.
 from __future__ import annotations
 
 import logging
+import os
 import signal
 from collections import deque
 from dataclasses import dataclass
@@ -98,7 +99,7 @@ class ArticlePipeline:
         self.worker_args = article_worker_args(config)
         self.worker_env = article_worker_env(config)
         self.database_url = config.database_url
-        self.taxonomy_path = config.taxonomy_path
+        self.taxonomy_files = os.pathsep.join(str(p) for p in config.taxonomy_files)
         self.worker: WorkerProcess | None = None
         self.inline: ArticleProcessor | None = None
         self.pending: deque[Page] = deque()  # fetched, not sent yet
@@ -273,7 +274,7 @@ class ArticlePipeline:
     def process_inline(self) -> None:
         """Processes every pending page here, in the crawl process."""
         if self.inline is None:
-            self.inline = ArticleProcessor(self.database_url, self.taxonomy_path)
+            self.inline = ArticleProcessor(self.database_url, self.taxonomy_files)
         while self.pending:
             run_id = getattr(self.crawler.spider, "leadwatch_run_id", None)
             self.count(self.inline.process(self.take_batch(), run_id))

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from classifiers.taxonomy import Taxonomy
 from crawler.config import Config
 from crawler.errors import ConfigError
 from crawler.register.orgs import OrgIndex
@@ -68,11 +69,8 @@ class RegisterContext:
         return next((peer for peer in self.peers if place.within(peer)), None)
 
 
-def partners_of(taxonomy_path: Path) -> list[Partner]:
+def partners_of(taxonomy: Taxonomy) -> list[Partner]:
     """The taxonomy's partners as the register needs them."""
-    from classifiers import load_taxonomy
-
-    taxonomy = load_taxonomy(taxonomy_path)
     return [Partner(p.name, tuple(p.aliases), p.kind, p.parent) for p in taxonomy.config.partners]
 
 
@@ -110,6 +108,6 @@ def register_context(config: Config) -> RegisterContext:
         gazetteer=gazetteer,
         home=home,
         peers=peers,
-        partners=partners_of(config.taxonomy_path),
+        partners=partners_of(config.taxonomy()),
         local_sources=frozenset(s.name for s in config.sources if s.kind == "municipal"),
     )

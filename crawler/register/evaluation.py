@@ -64,7 +64,7 @@ def labelled_context(root: Path) -> RegisterContext:
         gazetteer=gazetteer,
         home=gazetteer.lookup("宜兴"),
         peers=[p for p in (gazetteer.lookup(n) for n in PEERS) if p is not None],
-        partners=partners_of(root / "config" / "taxonomy.toml"),
+        partners=partners_of(load_taxonomy(root / "config" / "taxonomy.toml")),
     )
 
 
