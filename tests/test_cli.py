@@ -127,7 +127,7 @@ def test_init_writes_the_config_once(tmp_path: Path):
 
 @pytest.mark.integration
 def test_database_url_from_the_environment_wins(tmp_path: Path):
-    inst = write_instance(tmp_path, "")
+    inst = write_instance(tmp_path, "", create_db=False)
     other = tmp_path / "elsewhere.db"
     env_proc = subprocess.run(
         [sys.executable, "-m", "crawler.cli", "--config", str(inst.config), "db", "upgrade"],

@@ -11,6 +11,7 @@ import pytest
 from crawler.config import load_config
 from crawler.config.models import TABLES
 from crawler.crawl import settings as scrapy_defaults
+from crawler.crawl.addon import crawl_settings
 from crawler.shipped import instance_template
 
 
@@ -40,13 +41,19 @@ def test_the_template_loads_as_it_is(tmp_path):
 
 
 def test_scrapy_settings_follow_the_crawl_defaults():
+    """The [crawl] defaults reach Scrapy through the add-on, and settings.py sets none of
+    them again (one copy of each default)."""
     crawl = TABLES["crawl"]()
-    assert crawl.user_agent == scrapy_defaults.USER_AGENT
-    assert scrapy_defaults.ROBOTSTXT_OBEY is crawl.obey_robots
-    assert crawl.download_delay == scrapy_defaults.DOWNLOAD_DELAY
-    assert scrapy_defaults.AUTOTHROTTLE_ENABLED is crawl.autothrottle
-    assert crawl.concurrent_per_domain == scrapy_defaults.CONCURRENT_REQUESTS_PER_DOMAIN
-    assert crawl.download_timeout_s == scrapy_defaults.DOWNLOAD_TIMEOUT
-    assert crawl.max_page_bytes == scrapy_defaults.DOWNLOAD_MAXSIZE
-    assert crawl.retries == scrapy_defaults.RETRY_TIMES
-    assert crawl.log_level == scrapy_defaults.LOG_LEVEL
+    applied = crawl_settings(crawl)
+    assert applied == {
+        "USER_AGENT": crawl.user_agent,
+        "ROBOTSTXT_OBEY": crawl.obey_robots,
+        "DOWNLOAD_DELAY": crawl.download_delay,
+        "AUTOTHROTTLE_ENABLED": crawl.autothrottle,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": crawl.concurrent_per_domain,
+        "DOWNLOAD_TIMEOUT": crawl.download_timeout_s,
+        "DOWNLOAD_MAXSIZE": crawl.max_page_bytes,
+        "RETRY_TIMES": crawl.retries,
+        "LOG_LEVEL": crawl.log_level,
+    }
+    assert not set(applied) & set(vars(scrapy_defaults))

@@ -47,7 +47,7 @@ WIRE_FORMS = {
 def instance(directory: Path, port: int, **smtp: object) -> Instance:
     """An instance whose [smtp] table has ``smtp``'s keys too (values as TOML literals)."""
     directory.mkdir(parents=True, exist_ok=True)
-    inst = write_instance(directory, "", smtp_port=port)
+    inst = write_instance(directory, "", smtp_port=port, create_db=False)
     table = "".join(f"{k} = {json.dumps(v)}\n" for k, v in {"timeout_s": 10, **smtp}.items())
     text = inst.config.read_text(encoding="utf-8").replace("\ntimeout_s = 10\n", "\n" + table)
     inst.config.write_text(text, encoding="utf-8")

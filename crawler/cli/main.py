@@ -238,7 +238,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
     from crawler.cli.extract import extract_targets
 
     status = 0
-    config_path = Path(args.config) if Path(args.config).is_file() else None
+    located = find_config(args.config).path  # an instance is optional here
+    config_path = located if located.is_file() else None
     for record in extract_targets(args.targets, url=args.url, config_path=config_path):
         if "error" in record:
             status = 1
