@@ -118,7 +118,9 @@ def postgres_url() -> Iterator[str]:
 def pg_instance(
     tmp_path: Path, demo_site: str, smtp_server: Mailbox, postgres_url: str
 ) -> Instance:
-    inst = write_instance(tmp_path, demo_sources(demo_site), smtp_port=smtp_server.port)
+    inst = write_instance(
+        tmp_path, demo_sources(demo_site), smtp_port=smtp_server.port, create_db=False
+    )
     config = inst.config.read_text(encoding="utf-8")
     config = config.replace("sqlite:///data/test.db", postgres_url)
     inst.config.write_text(config, encoding="utf-8")

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers.instance import load_truth
 from tests.helpers.paths import REPO
 
 pytestmark = pytest.mark.integration
@@ -56,7 +57,9 @@ def test_an_installed_wheel_runs_init_and_demo(tmp_path: Path):
     init = _run(leadwatch, "init", "office", cwd=tmp_path)
     assert "wrote leadwatch.toml" in init.stdout
     demo = _run(leadwatch, "demo", "--port", "0", cwd=tmp_path / "office")
-    assert "demo-yixing: ok — 27 pages, 24 articles fetched, 24 new" in demo.stdout
-    assert "26 lead article(s) among 36 stored article(s)" in demo.stdout
+    assert "demo-yixing: ok — 28 pages, 25 articles fetched, 25 new" in demo.stdout
+    truth = load_truth()
+    leads = sum(1 for t in truth if t["lead"])
+    assert f"{leads} lead article(s) among {len(truth)} stored article(s)" in demo.stdout
     items = _run(leadwatch, "items", "--leads", "--sector", "低空经济", cwd=tmp_path / "office")
     assert "低空经济" in items.stdout

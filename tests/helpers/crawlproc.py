@@ -47,6 +47,7 @@ kind = "municipal"
 start_urls = ["{server.url}{site.start_path}"]
 max_pages = {site.list_pages}
 download_delay = 0
+verified = true
 """
     inst = write_instance(directory, sources)
     if extra:
