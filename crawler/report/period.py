@@ -130,3 +130,12 @@ def parse_month(text: str | None, today: date) -> Period:
     if not found or not 1 <= int(found.group(2)) <= 12 or int(found.group(1)) < 1900:
         raise LeadwatchError(f"--month {text!r}: give a month as YYYY-MM, or none for last month")
     return month_of(int(found.group(1)), int(found.group(2)))
+
+
+def from_key(kind: str, key: str) -> Period:
+    """The period whose :attr:`Period.key` is ``key`` (``2025-W07``, ``2025-02``)."""
+    if kind == "week":
+        year, _, week = key.partition("-W")
+        return week_of(date.fromisocalendar(int(year), int(week), 1))
+    year, _, month = key.partition("-")
+    return month_of(int(year), int(month))
