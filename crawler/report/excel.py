@@ -118,18 +118,23 @@ def _trend_table(
     return top, last
 
 
-def _chart_of(sheet: _Sheet, chart: Any, top: int, last: int, columns: int, anchor: str) -> None:
+def _chart_of(sheet: _Sheet, chart: Any, top: int, last: int, columns: int, anchor: str) -> int:
+    """Add ``chart`` over the table's columns; 0 (no chart) for a table without any."""
     from openpyxl.chart import Reference
+
+    if columns == 0 or last <= top:
+        return 0
 
     data = Reference(sheet.ws, min_col=2, max_col=columns + 1, min_row=top, max_row=last)
     cats = Reference(sheet.ws, min_col=1, min_row=top + 1, max_row=last)
     chart.add_data(data, titles_from_data=True)
     chart.set_categories(cats)
     sheet.ws.add_chart(chart, anchor)
+    return 1
 
 
-def write_xlsx(path: Path, data: ReportData) -> None:
-    """Write the report to ``path`` as an .xlsx with native charts."""
+def write_xlsx(path: Path, data: ReportData) -> int:
+    """Write the report to ``path`` as an .xlsx with native charts; returns how many."""
     from openpyxl import Workbook
 
     wb = Workbook()
@@ -158,21 +163,20 @@ def write_xlsx(path: Path, data: ReportData) -> None:
     ticks = [x.key for x in trend.periods]
     sectors = [(lbl, trend.events[sid]) for sid, lbl in trend.sectors]
     top, last = _trend_table(t, names["events"], ticks, sectors)
-    _chart_of(t, _bar(names["events"], "事件数"), top, last, len(sectors), "J2")
+    charts = _chart_of(t, _bar(names["events"], "事件数"), top, last, len(sectors), "J2")
     amounts = [(lbl, [v / YI for v in trend.amounts[sid]]) for sid, lbl in trend.sectors]
     top2, last2 = _trend_table(t, names["amounts"], ticks, amounts, "0.00")
-    _chart_of(t, _bar(names["amounts"], "亿元"), top2, last2, len(amounts), "J22")
+    charts += _chart_of(t, _bar(names["amounts"], "亿元"), top2, last2, len(amounts), "J22")
     stages = [(STAGE_LABELS[k], trend.stages[k]) for k in STAGE_ORDER]
     top3, last3 = _trend_table(t, names["stages"], ticks, stages)
-    _chart_of(t, _bar(names["stages"], "事件数"), top3, last3, len(stages), "J42")
+    charts += _chart_of(t, _bar(names["stages"], "事件数"), top3, last3, len(stages), "J42")
     t.heading(names["counterparts"])
     top4 = t.header(["合作方", "事件数"])
     for name, n in trend.counterparts:
         t.line([name, n])
     last4 = t.row - 1
-    if trend.counterparts:
-        chart = _bar(names["counterparts"], "事件数", stacked=False, horizontal=True)
-        _chart_of(t, chart, top4, last4, 1, "J62")
+    chart = _bar(names["counterparts"], "事件数", stacked=False, horizontal=True)
+    charts += _chart_of(t, chart, top4, last4, 1 if trend.counterparts else 0, "J62")
     t.fit()
 
     # 分行业: the period's sectors by stage
@@ -319,3 +323,4 @@ def write_xlsx(path: Path, data: ReportData) -> None:
         )
     f.fit()
     wb.save(str(path))
+    return charts

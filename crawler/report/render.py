@@ -57,8 +57,9 @@ def write_report(path: Path, data: ReportData, fmt: str | None = None) -> Writte
     if fmt == "xlsx":
         from crawler.report.excel import write_xlsx
 
-        write_atomically(path, lambda tmp: write_xlsx(tmp, data))
-        written.charts = 4 if data.trend.counterparts else 3
+        counted: list[int] = []
+        write_atomically(path, lambda tmp: counted.append(write_xlsx(tmp, data)))
+        written.charts = counted[0]
         return written
     from crawler.report.charts import render
     from crawler.report.document import build

@@ -72,7 +72,8 @@ def add_trend_views(app: Flask, config: Config, database: Database) -> None:
         period = period_of(kind, end)
         data = report_data(config, database, period, scope=scope(), now=now)
         charts = render(data.trend, png=False, svg=True)
-        report = _report_period(kind, now, tz)
+        explicit = params.day(request.args, "end")
+        report = period if explicit else _report_period(kind, now, tz)
         downloads = {
             fmt: url_for(
                 "report_file",
