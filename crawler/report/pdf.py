@@ -31,13 +31,12 @@ def _document(title: str):  # noqa: ANN202
             self.cell(0, 8, f"{title}　第 {self.page_no()} 页", align="C")
 
     fonts = cjk_fonts()
-    regular, bold = fonts.body()  # FontMissing (with the hint) when there is none
+    regular, _ = fonts.body()  # FontMissing (with the hint) when there is none
     head = fonts.heading()
     pdf = Report(format="A4")
     pdf.set_margins(20, 18, 20)
     pdf.set_auto_page_break(True, margin=18)
     pdf.add_font("body", "", regular.path, collection_font_number=regular.index)
-    pdf.add_font("body", "B", bold.path, collection_font_number=bold.index)
     pdf.add_font("head", "", head.path, collection_font_number=head.index)
     pdf.set_title(title)
     pdf.set_creator("leadwatch")
