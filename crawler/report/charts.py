@@ -12,6 +12,7 @@ in the page).
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import threading
@@ -71,7 +72,8 @@ def _stacked(ax, ticks: list[str], series: list[tuple[str, list[float], str]]) -
     for label, values, colour in series:
         ax.bar(ticks, values, bottom=bottoms, label=_plain(label), color=colour, width=0.7)
         bottoms = [b + v for b, v in zip(bottoms, values, strict=True)]
-    ax.legend(loc="upper left", fontsize=8, ncols=min(len(series), 4), frameon=False)
+    if series:
+        ax.legend(loc="upper left", fontsize=8, ncols=min(len(series), 4), frameon=False)
     ax.set_ylim(0, max(max(bottoms, default=0) * 1.35, 1))
     ax.tick_params(axis="x", labelsize=8, rotation=0)
     ax.spines[["top", "right"]].set_visible(False)
@@ -148,9 +150,39 @@ def _rc() -> dict[str, object]:
 
 def render(trend: Trend, *, png: bool = True, svg: bool = False, dpi: int = 150) -> list[Chart]:
     """Every chart of ``trend``, as PNG and/or SVG; none when no CJK font is installed
-    (the caller says so with :data:`crawler.report.fonts.MISSING_HINT`)."""
+    (the caller says so with :data:`crawler.report.fonts.MISSING_HINT`).
+
+    Drawing is the dear part of a report and a chart depends on nothing but its data, so
+    the last few are kept by value (the web view redraws the same trend on every visit)."""
     if not cjk_fonts().found:
         return []
+    charts = _render_cached(repr(trend), trend, png, svg, dpi)
+    return [Chart(c.key, c.title, c.png, c.svg, c.empty) for c in charts]
+
+
+class _Keyed:
+    """``trend`` compared and hashed by its repr (lists inside are unhashable)."""
+
+    def __init__(self, key: str, trend: Trend):
+        self.key, self.trend = key, trend
+
+    def __hash__(self) -> int:
+        return hash(self.key)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Keyed) and other.key == self.key
+
+
+def _render_cached(key: str, trend: Trend, png: bool, svg: bool, dpi: int) -> tuple[Chart, ...]:
+    return _cached(_Keyed(key, trend), png, svg, dpi)
+
+
+@functools.lru_cache(maxsize=32)
+def _cached(keyed: _Keyed, png: bool, svg: bool, dpi: int) -> tuple[Chart, ...]:
+    return tuple(_draw_all(keyed.trend, png, svg, dpi))
+
+
+def _draw_all(trend: Trend, png: bool, svg: bool, dpi: int) -> list[Chart]:
     import matplotlib
 
     names = titles(trend)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from crawler.config import Config
 from crawler.errors import LeadwatchError
@@ -17,6 +18,9 @@ from crawler.report.data import ReportData, Scope, gather
 from crawler.report.fonts import MISSING_HINT, FontMissing, cjk_fonts
 from crawler.report.period import Period
 from crawler.store import Database
+
+if TYPE_CHECKING:
+    from crawler.register.context import RegisterContext
 
 FORMATS = ("docx", "xlsx", "pdf")
 MEDIA_TYPES = {
@@ -93,12 +97,14 @@ def report_data(
     *,
     scope: Scope | None = None,
     now: datetime | None = None,
+    context: RegisterContext | None = None,
 ) -> ReportData:
-    """The register brought up to date, then the report of ``period`` gathered."""
+    """The register brought up to date, then the report of ``period`` gathered
+    (``context``: the register's, when the caller keeps one)."""
     from crawler.register.context import register_context
     from crawler.register.steps import link
 
     link(config, database)
-    context = register_context(config)
+    context = context or register_context(config)
     with database.session() as session:
         return gather(session, config, period, scope=scope, context=context, now=now)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
@@ -56,6 +57,15 @@ def add_trend_views(app: Flask, config: Config, database: Database) -> None:
 
     tz = ZoneInfo(config.settings.timezone)
     sector_labels = _sectors(config)
+    kept: dict[str, Any] = {}
+
+    def context() -> Any:
+        """The register's context, loaded once per app (the taxonomy and gazetteer)."""
+        if "register" not in kept:
+            from crawler.register.context import register_context
+
+            kept["register"] = register_context(config)
+        return kept["register"]
 
     def scope() -> Scope:
         sector = params.choice(request.args, "sector", tuple(sector_labels))
@@ -70,7 +80,7 @@ def add_trend_views(app: Flask, config: Config, database: Database) -> None:
         now = datetime.now(UTC)
         end = params.day(request.args, "end") or now.astimezone(tz).date()
         period = period_of(kind, end)
-        data = report_data(config, database, period, scope=scope(), now=now)
+        data = report_data(config, database, period, scope=scope(), now=now, context=context())
         charts = render(data.trend, png=False, svg=True)
         explicit = params.day(request.args, "end")
         report = period if explicit else _report_period(kind, now, tz)
@@ -105,7 +115,7 @@ def add_trend_views(app: Flask, config: Config, database: Database) -> None:
         fmt = params.choice(request.args, "format", FORMATS, "docx") or "docx"
         now = datetime.now(UTC)
         period = _report_period(kind, now, tz)
-        data = report_data(config, database, period, scope=scope(), now=now)
+        data = report_data(config, database, period, scope=scope(), now=now, context=context())
         with tempfile.TemporaryDirectory(prefix="leadwatch-web-report-") as tmp:
             path = Path(tmp, f"report.{fmt}")
             try:
