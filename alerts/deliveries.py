@@ -36,6 +36,7 @@ def delivery_dict(d: Delivery) -> dict[str, Any]:
     return {
         "id": d.id,
         "subscription": d.subscription,
+        "kind": d.kind or "digest",  # digest | report
         "period": d.period,
         "status": d.status,
         "subject": d.subject,

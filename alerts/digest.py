@@ -366,9 +366,14 @@ def attempt(
     return DeliveryResult(sub.name, period, n_items, "sent", **counts)
 
 
-def pending_ids(database: Database, sub: str, due_at: datetime | None = None) -> list[int]:
-    """This subscription's pending deliveries, oldest first (only those due at ``due_at``)."""
-    query = select(Delivery.id).where(Delivery.subscription == sub, Delivery.status == "pending")
+def pending_ids(
+    database: Database, sub: str, due_at: datetime | None = None, kind: str = "digest"
+) -> list[int]:
+    """This subscription's pending deliveries of ``kind`` (digest | report), oldest first
+    (only those due at ``due_at``)."""
+    query = select(Delivery.id).where(
+        Delivery.subscription == sub, Delivery.status == "pending", Delivery.kind == kind
+    )
     if due_at is not None:
         query = query.where(
             (Delivery.next_attempt_at.is_(None)) | (Delivery.next_attempt_at <= due_at)
@@ -435,7 +440,8 @@ def send_owed(
     ``on_demand`` all of them, at once), then the digest of the latest scheduled slot if
     the deliveries table says it is owed. ``on_demand`` (someone asked) also sends what is
     new when no slot is owed, as a digest of the day; the slot it answers is recorded,
-    so the scheduler will not send a second digest for it.
+    so the scheduler will not send a second digest for it. A subscription with a
+    ``report`` then gets the weekly or monthly report it is owed (:mod:`alerts.reports`).
     """
     results = retry_pending(config, database, sub, now, due_only=not on_demand, stop=stop)
     if stop is not None and stop.is_set():
@@ -448,4 +454,8 @@ def send_owed(
         results += send_new(config, database, sub, now, period=slot_period(slot, tz), slot=slot)
     elif on_demand:
         results += send_new(config, database, sub, now)
+    if sub.report and not (stop is not None and stop.is_set()):
+        from alerts.reports import send_owed_report  # it builds on this module's steps
+
+        results += send_owed_report(config, database, sub, now, on_demand=on_demand)
     return results

@@ -300,7 +300,11 @@ def last_watermark(session: Session, sub: str) -> tuple[bool, int | None]:
     """(has a delivered digest, its watermark) for subscription ``sub``."""
     row = session.execute(
         select(Delivery.id, Delivery.watermark)
-        .where(Delivery.subscription == sub, Delivery.status.in_(DELIVERED))
+        .where(
+            Delivery.subscription == sub,
+            Delivery.status.in_(DELIVERED),
+            Delivery.kind == "digest",  # a scheduled report carries no articles
+        )
         .order_by(Delivery.id.desc())
         .limit(1)
     ).first()
@@ -310,7 +314,9 @@ def last_watermark(session: Session, sub: str) -> tuple[bool, int | None]:
 def previous_digest(session: Session, sub: str, before: int | None = None) -> datetime | None:
     """When the subscription's last digest (before delivery ``before``) was made."""
     query = select(Delivery.created_at).where(
-        Delivery.subscription == sub, Delivery.status.in_(("sent", "pending"))
+        Delivery.subscription == sub,
+        Delivery.status.in_(("sent", "pending")),
+        Delivery.kind == "digest",
     )
     if before is not None:
         query = query.where(Delivery.id < before)

@@ -17,6 +17,7 @@ BENCHMARKS = (
     "benchmarks.search",  # full-text search latency on a generated store
     "benchmarks.extract",  # extraction time on hostile pages vs an ordinary page; peak RSS
     "benchmarks.register",  # event merging and project linking on the labelled set
+    "benchmarks.report",  # a month's report (xlsx, docx, pdf) over 100,000 articles vs a SQL count
 )
 
 

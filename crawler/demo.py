@@ -77,7 +77,7 @@ def run_demo(config_path: Path, *, port: int, console: Console, created: bool = 
     console.print(f"{len(leads)} lead article(s) among {total} stored article(s)")
     console.print(
         f"lead register: {events} event(s), {projects} project(s) with several stages "
-        "(leadwatch events / projects / org NAME)"
+        "(leadwatch events / projects / org NAME; reports: leadwatch report --month -o 月报.pdf)"
     )
     if fetched == 0 and new == 0:
         console.print(

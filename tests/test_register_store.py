@@ -219,7 +219,8 @@ def test_an_old_store_is_upgraded_and_builds_its_register(inst: Instance):
     out = inst.run("db", "upgrade").stdout
     assert "register rebuilt" in out
     with sqlite3.connect(inst.db) as db:
-        assert db.execute("select version_num from alembic_version").fetchone()[0] == "0007"
+        head = db.execute("select version_num from alembic_version").fetchone()[0]
+        assert head >= "0007", head  # the register's revision, or a later one
         tables = {r[0] for r in db.execute("select name from sqlite_master where type='table'")}
         assert "lead_status" not in tables
         migrated = db.execute(

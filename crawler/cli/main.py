@@ -16,7 +16,7 @@ from pathlib import Path
 
 from rich.text import Text
 
-from crawler.cli import browse, digest, sources, taxonomy
+from crawler.cli import browse, digest, report, sources, taxonomy
 from crawler.cli import register as register_cli
 from crawler.cli.browse import add_filters, filter_from_args
 from crawler.cli.common import (
@@ -410,6 +410,7 @@ def build_parser() -> argparse.ArgumentParser:
         taxonomy.register,
         browse.register,
         register_cli.register,
+        report.register,
     ):
         register(add)
 

@@ -303,6 +303,9 @@ class Subscription(_Strict):
     email: bool = True
     webhooks: list[Webhook] = []
     first_digest_days: int = Field(default=7, ge=1, le=366)
+    # a 招商周报 / 月报 by mail once each week / month closes (alerts.reports)
+    report: Literal["", "weekly", "monthly"] = ""
+    report_format: Literal["pdf", "docx", "xlsx"] = "pdf"
 
     @field_validator("schedule")
     @classmethod
@@ -323,6 +326,11 @@ class Subscription(_Strict):
             raise ValueError("email = true needs at least one address in recipients")
         if not self.email and not self.webhooks:
             raise ValueError("no channel: set email = true with recipients, or add webhooks")
+        if self.report and not self.email:
+            raise ValueError(
+                f"report = {self.report!r} is sent as a mail attachment: set email = true "
+                "with recipients, or remove report"
+            )
         names = [w.name for w in self.webhooks]
         if len(set(names)) != len(names) or "email" in names:
             raise ValueError("webhook names must be unique and not 'email'")

@@ -118,7 +118,9 @@ def neutralise(value: str) -> str:
     return "'" + value if is_formula_like(value) else value
 
 
-def _atomic(path: Path, write: Callable[[Path], None]) -> None:
+def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
+    """Call ``write`` with a temporary path beside ``path``, then rename it into place
+    (removed on any failure)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
@@ -147,7 +149,7 @@ def write_csv(path: Path, rows: Sequence[dict[str, Any]]) -> None:
             for row in rows:
                 out.writerow([cell(row[c.key]) for c in COLUMNS])
 
-    _atomic(path, write)
+    write_atomically(path, write)
 
 
 def display_width(text: str) -> int:
@@ -209,7 +211,7 @@ def write_xlsx(path: Path, rows: Sequence[dict[str, Any]], about: dict[str, str]
         meta.cell(row=meta.max_row, column=2).data_type = "s"
     meta.column_dimensions["A"].width = 14
     meta.column_dimensions["B"].width = 60
-    _atomic(path, lambda tmp: wb.save(tmp))
+    write_atomically(path, lambda tmp: wb.save(tmp))
 
 
 def write_json(
@@ -234,7 +236,7 @@ def write_json(
     def write(tmp: Path) -> None:
         tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
-    _atomic(path, write)
+    write_atomically(path, write)
 
 
 def export(
@@ -263,3 +265,74 @@ def describe(filters: dict[str, Any], count: int, now: datetime) -> dict[str, st
     about = {"导出时间": f"{local(now)}（{zone_label()}）", "文章数": str(count)}
     about.update({k: str(v) for k, v in filters.items() if v not in (None, "", False)})
     return about
+
+
+def write_table(
+    path: Path,
+    fmt: str,
+    header: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    about: dict[str, str],
+    sheet: str = "列表",
+) -> None:
+    """Any list (events, projects, organisations …) as CSV, XLSX or JSON, with the same
+    care as the article export: atomic, formulas neutralised, widths fitted (xlsx), one
+    object per row keyed by ``header`` (json)."""
+    if fmt == "json":
+        data = [dict(zip(header, row, strict=True)) for row in rows]
+
+        def write_json_rows(tmp: Path) -> None:
+            text = json.dumps(data, ensure_ascii=False, indent=2, default=str)
+            tmp.write_text(text + "\n", encoding="utf-8")
+
+        write_atomically(path, write_json_rows)
+        return
+    if fmt == "csv":
+
+        def write_csv_rows(tmp: Path) -> None:
+            with tmp.open("w", encoding="utf-8-sig", newline="") as fh:
+                out = csv.writer(fh)
+                out.writerow(header)
+                for row in rows:
+                    out.writerow(
+                        [
+                            neutralise(v) if isinstance(v, str) else ("" if v is None else v)
+                            for v in row
+                        ]
+                    )
+
+        write_atomically(path, write_csv_rows)
+        return
+    if fmt != "xlsx":
+        raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = sheet
+    ws.append(list(header))
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDEBF7")
+    widths = [display_width(h) for h in header]
+    for r, row in enumerate(rows, start=2):
+        for i, value in enumerate(row):
+            cell = ws.cell(row=r, column=i + 1)
+            if isinstance(value, str):
+                cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
+                cell.data_type = "s"
+                cell.quotePrefix = is_formula_like(value)
+            else:
+                cell.value = value
+            widths[i] = max(widths[i], min(display_width(str(value or "")), 60))
+    for i, width in enumerate(widths):
+        ws.column_dimensions[get_column_letter(i + 1)].width = width + 2
+    ws.freeze_panes = "A2"
+    meta = wb.create_sheet("说明")
+    for key, value in about.items():
+        meta.append([key, value])
+        meta.cell(row=meta.max_row, column=2).data_type = "s"
+    write_atomically(path, lambda tmp: wb.save(tmp))

@@ -173,6 +173,8 @@ class Delivery(Base):
     # a process sending it holds a lease, so two runs never send one delivery at once
     claimed_by: Mapped[str] = mapped_column(String(200), default="")
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # digest | report (a scheduled 周报/月报: its period is report-week-2025-W07 …)
+    kind: Mapped[str] = mapped_column(String(10), default="digest", server_default="digest")
 
     items: Mapped[list[DeliveryItem]] = relationship(
         back_populates="delivery", cascade="all, delete-orphan"

@@ -42,7 +42,9 @@ from crawler.store.related import reprints
 from crawler.store.status import lead_marks, lead_statuses
 from crawler.timeutil import local, zone_label
 from crawler.web import params, security
-from crawler.web.register_views import add_register_views
+from crawler.web.exports import add_export_views
+from crawler.web.register_views import add_register_views, event_filter
+from crawler.web.trends import add_trend_views
 
 PAGE_SIZE = 30
 
@@ -100,6 +102,7 @@ def create_app(
     @app.errorhandler(413)
     @app.errorhandler(415)
     @app.errorhandler(500)
+    @app.errorhandler(503)
     def error(exc: Any) -> tuple[str, int]:
         hints = {
             401: "需要访问令牌：用 ?token=… 打开本页（令牌见服务器的 LEADWATCH_WEB_TOKEN）。",
@@ -107,6 +110,7 @@ def create_app(
             405: "这个地址不接受这种请求方式。",
             413: "提交的内容太大。",
             500: "服务器内部错误；请稍后重试，或把服务器日志交给管理员。",
+            503: None,
         }
         return (
             render_template(
@@ -195,6 +199,8 @@ def create_app(
             )
 
     add_register_views(app, config, database)
+    add_trend_views(app, config, database)
+    add_export_views(app, config, database, lambda: _filter_from_request(config), event_filter)
 
     @app.get("/sources")
     def sources() -> str:

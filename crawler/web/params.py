@@ -181,3 +181,18 @@ def text(
     if _has_control(value, _CONTROL_OK_IN_TEXT if multiline else ()):
         raise BadParameter(name, "含有控制字符或换行，已拒绝")
     return value
+
+
+def month(args: Mapping[str, str], name: str = "month") -> tuple[int, int] | None:
+    """A month ``YYYY-MM`` between :data:`FIRST_DAY` and :data:`LAST_DAY`: (year, month)."""
+    value = args.get(name, "").strip()
+    if not value:
+        return None
+    found = re.fullmatch(r"(\d{4})-(\d{2})", value, flags=re.ASCII)
+    if (
+        not found
+        or not 1 <= int(found.group(2)) <= 12
+        or not FIRST_DAY.year <= int(found.group(1)) <= LAST_DAY.year
+    ):
+        raise BadParameter(name, f"月份应为 YYYY-MM，在 {FIRST_DAY.year} 至 {LAST_DAY.year} 年之间")
+    return int(found.group(1)), int(found.group(2))

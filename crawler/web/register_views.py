@@ -8,6 +8,7 @@ the app's guard) and answered with a redirect, as everywhere in the web view.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from flask import Flask, Response, abort, redirect, render_template, request, url_for
@@ -45,6 +46,22 @@ def _remember(response: Response, who: str) -> Response:
     if who and who != "web":
         response.set_cookie(ANALYST_COOKIE, who, httponly=True, samesite="Strict")
     return response
+
+
+def event_filter() -> queries.EventFilter:
+    """The events list's filters from the query string (each through :mod:`params`)."""
+    since, until = params.day_range(request.args)
+    org = params.text(request.args, "org")
+    if org and not org.isdigit():
+        abort(400, "参数 org：应为机构编号")
+    return queries.EventFilter(
+        scope=params.choice(request.args, "scope", queries.SCOPES),
+        stage=params.choice(request.args, "stage", STAGES),
+        status=params.choice(request.args, "status", (*LEAD_STATUSES, "none")),
+        org_id=params.record_id("org", int(org)) if org else None,
+        since=since.date() if since else None,
+        until=(until.date() - timedelta(days=1)) if until else None,
+    )
 
 
 def add_register_views(app: Flask, config: Config, database: Database) -> None:
@@ -93,18 +110,7 @@ def add_register_views(app: Flask, config: Config, database: Database) -> None:
 
     @app.get("/events")
     def events() -> str:
-        since, until = params.day_range(request.args)
-        org = params.text(request.args, "org")
-        if org and not org.isdigit():
-            abort(400, "参数 org：应为机构编号")
-        flt = queries.EventFilter(
-            scope=params.choice(request.args, "scope", queries.SCOPES),
-            stage=params.choice(request.args, "stage", STAGES),
-            status=params.choice(request.args, "status", (*LEAD_STATUSES, "none")),
-            org_id=params.record_id("org", int(org)) if org else None,
-            since=since,
-            until=until,
-        )
+        flt = event_filter()
         page = params.page(request.args)
         with database.session() as session:
             found, more = queries.list_events(
