@@ -27,3 +27,12 @@ class UnknownSourceError(LeadwatchError):
     def __init__(self, name: str, known: list[str]):
         self.name, self.known = name, known
         super().__init__(f"unknown source {name!r}. Known sources: {', '.join(known) or '(none)'}")
+
+
+class DatabaseBusy(LeadwatchError):
+    """Another process kept the database locked longer than this command would wait.
+
+    Nothing is wrong with the set-up or the input: run the command again. Its own exit
+    status (75, EX_TEMPFAIL of sysexits.h: "try again later") tells scripts so."""
+
+    exit_code = 75

@@ -30,8 +30,16 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
+READ_ONLY = "leadwatch_read_only"  # an execution option: see Database.reading
+
+
 def _begin(conn: Any) -> None:
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    # A read (Database.reading) takes no write lock: in WAL mode it neither waits for a
+    # writer nor makes one wait; everything else takes the write lock up front.
+    if conn.get_execution_options().get(READ_ONLY):
+        conn.exec_driver_sql("BEGIN")
+    else:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def create_db_engine(url: str) -> Engine:
@@ -76,11 +84,28 @@ class Database:
         if migrate:
             upgrade(self.engine)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.readers = sessionmaker(
+            self.engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False
+        )
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
 
     @contextmanager
     def session(self) -> Iterator[Session]:
         """A session committed on success and rolled back on error."""
         with self.sessions() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A session for reading only, as long as it takes (a digest's selection and
+        rendering, a listing): on SQLite it takes no write lock, so crawls and other
+        commands write meanwhile; what it reads is one consistent snapshot. Nothing is
+        committed (a write here would be a bug): closing the session ends the transaction
+        and leaves what was loaded readable."""
+        with self.readers() as session:
             yield session
 
     def close(self) -> None:
