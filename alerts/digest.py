@@ -24,6 +24,7 @@ import os
 import signal
 import socket
 import threading
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
@@ -46,13 +47,22 @@ from crawler.store import Database
 from crawler.store.models import Article, Delivery, DeliveryItem
 
 KILL_ENV = "LEADWATCH_TEST_KILL_AT"  # crash-safety tests only: die at a named step
+# Tests only: "STEP:PATH" holds the digest at STEP while the file PATH exists (how a
+# test makes "a digest is being chosen" last as long as it needs, on any machine).
+PAUSE_ENV = "LEADWATCH_TEST_PAUSE_AT"
 LEASE = timedelta(minutes=10)  # longer than any send: SMTP and webhook timeouts are far less
 
 
 def _checkpoint(step: str) -> None:
-    """Test hook: SIGKILL this process at ``step`` when LEADWATCH_TEST_KILL_AT names it."""
+    """Test hooks: SIGKILL this process at ``step`` when LEADWATCH_TEST_KILL_AT names it;
+    wait there while LEADWATCH_TEST_PAUSE_AT's file exists when it names it."""
     if os.environ.get(KILL_ENV) == step:
         os.kill(os.getpid(), signal.SIGKILL)
+    paused, _, hold = os.environ.get(PAUSE_ENV, "").partition(":")
+    if paused == step and hold:
+        Path(hold + ".reached").touch()
+        while Path(hold).exists():
+            time.sleep(0.05)
 
 
 @dataclass
@@ -198,6 +208,7 @@ def _record(
         if period is not None and _period_taken(session, sub.name, period):
             return None  # this slot was handled already (by another run)
         selection = select_undelivered(session, sub, now, highlights=config.register.highlights)
+        _checkpoint("choosing")
     base = {
         "subscription": sub.name,
         "watermark": selection.watermark,

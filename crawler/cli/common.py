@@ -92,13 +92,15 @@ def database_busy(url: str, origin: str = "") -> DatabaseBusy:
     """The error for a database another process kept locked past the busy timeout,
     naming the processes (SQLite) or sessions (PostgreSQL) that may hold it."""
     from crawler.store.busy import holders
+    from crawler.store.db import BUSY_TIMEOUT_MS
 
     held = holders(url)
     by = f"; held by {', '.join(held)}" if held else ""
     where = f" ({origin})" if origin else ""
     return DatabaseBusy(
         f"the database {url}{where} is busy: another process kept it locked for longer "
-        f"than leadwatch waits (30 s){by}; this command's last step was not saved — "
+        f"than leadwatch waits ({BUSY_TIMEOUT_MS / 1000:g} s){by}; this command's last step "
+        "was not saved — "
         "run it again when that one has finished"
     )
 

@@ -51,7 +51,8 @@ def _command_line(pid: int) -> str:
             skip = True
         elif not word.startswith("--config="):
             out.append(word)
-    return " ".join(out)
+    line = " ".join(" ".join(out).split())  # one line, whatever the arguments held
+    return line if len(line) <= 80 else line[:79] + "…"
 
 
 def _sqlite_holders(path: Path) -> list[str]:
