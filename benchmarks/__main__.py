@@ -17,6 +17,7 @@ BENCHMARKS = (
     "benchmarks.search",  # full-text search latency on a generated store
     "benchmarks.extract",  # extraction time on hostile pages vs an ordinary page; peak RSS
     "benchmarks.register",  # event merging and project linking on the labelled set
+    "benchmarks.workers",  # 40 slow sites crawled by 1 and by 4 `leadwatch worker` processes
 )
 
 

@@ -262,6 +262,27 @@ class ScheduleSettings(_Strict):
         return self.sources.get(name, SourceSchedule())
 
 
+class WorkerSettings(_Strict):
+    """`leadwatch worker` (PostgreSQL only): many crawl workers on many machines."""
+
+    # How often a worker says it is alive, and how long a silent one keeps its job
+    # before another worker takes it over (the crawl resumes from the store's state).
+    heartbeat_s: float = Field(default=10, gt=0)
+    stalled_after_s: float = Field(default=60, gt=0)
+    # Crawls one worker process runs at once (each is a process of its own: Scrapy is
+    # one core, so more than the machine's cores only adds contention).
+    concurrency: int = Field(default=1, ge=1, le=64)
+
+    @model_validator(mode="after")
+    def _heartbeat_first(self) -> WorkerSettings:
+        if self.stalled_after_s < 2 * self.heartbeat_s:
+            raise ValueError(
+                "stalled_after_s must be at least twice heartbeat_s, or a busy worker "
+                "would lose its job to another"
+            )
+        return self
+
+
 class RegisterSettings(_Strict):
     """The lead register (events, projects, organisations) and the rival-city watch."""
 
@@ -301,6 +322,7 @@ class ConfigFile(_Strict):
     # "register" would shadow BaseModel.register (ABCMeta's), hence the alias
     lead_register: RegisterSettings = Field(default=RegisterSettings(), alias="register")
     web: WebSettings = WebSettings()
+    workers: WorkerSettings = WorkerSettings()
     subscriptions: list[Subscription] = []
 
 
@@ -316,9 +338,19 @@ class Config:
         self.schedule = data.schedule
         self.register = data.lead_register
         self.web = data.web
+        self.workers = data.workers
         self.subscriptions = data.subscriptions
         self.sources = sources
         self.warnings: list[ConfigWarning] = []  # replaced keys still in use (load_config)
+
+    def scheduled_sources(self) -> list[Source]:
+        """Sources crawled on a schedule (`schedule run`, the workers): enabled,
+        verified, and not switched off in [schedule]."""
+        return [
+            s
+            for s in self.sources
+            if s.enabled and s.verified and self.schedule.for_source(s.name).enabled
+        ]
 
     def stale_after_days(self, name: str) -> float:
         """Days without a new article after which source ``name`` is stale: its own

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from rich.text import Text
 
-from crawler.cli import browse, digest, sources, taxonomy
+from crawler.cli import browse, digest, sources, taxonomy, workers
 from crawler.cli import register as register_cli
 from crawler.cli.browse import add_filters, filter_from_args
 from crawler.cli.common import (
@@ -361,6 +361,7 @@ def build_parser() -> argparse.ArgumentParser:
         taxonomy.register,
         browse.register,
         register_cli.register,
+        workers.register,
     ):
         register(add)
 
