@@ -57,6 +57,12 @@ retry_max_minutes = 360
 # jitter_s = 120
 # enabled = true
 
+[workers]
+# `leadwatch worker` on several machines sharing one PostgreSQL (docs/operations.md).
+heartbeat_s = 10              # how often a worker says it is alive
+stalled_after_s = 60          # silent this long, its jobs go to other workers
+concurrency = 1               # crawls one worker process runs at once (one per core)
+
 [register]
 # The lead register: one record per event and per project, organisations, rival cities.
 home = "宜兴"                  # the office's place (in the gazetteer): events here are local
