@@ -31,7 +31,7 @@ if str(ROOT) not in sys.path:
 
 SOURCES = 40
 ARTICLES = 3  # per source: robots.txt, one list page, three articles
-SITE_DELAY_S = 0.3
+SITE_DELAY_S = 1.0
 WORKER_COUNTS = (1, 4)
 
 

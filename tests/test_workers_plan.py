@@ -80,3 +80,12 @@ def test_the_tick_runs_on_a_cron_that_divides_its_period(seconds: int, cron: str
 def test_the_queue_connects_with_the_store_url_password_and_all():
     url = "postgresql+psycopg://lw:s3cr%40t@10.0.0.5:5433/leadwatch?sslmode=require"
     assert conninfo(url) == "postgresql://lw:s3cr%40t@10.0.0.5:5433/leadwatch?sslmode=require"
+
+
+@pytest.mark.parametrize("command", ["worker", "workers"])
+def test_workers_need_postgresql_and_say_what_to_run_instead(tmp_path: Path, command: str):
+    inst = write_instance(tmp_path, demo_sources("http://127.0.0.1:9"))
+    result = inst.run(command, check=False)
+    assert result.returncode == 2
+    assert "PostgreSQL" in result.stderr and "schedule run" in result.stderr
+    assert "Traceback" not in result.stderr

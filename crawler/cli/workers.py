@@ -42,6 +42,9 @@ def cmd_worker(args: argparse.Namespace) -> int:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    # procrastinate logs every job it starts and ends (a tick a minute, every crawl):
+    # its warnings stay, our own lines say what each crawl and digest did
+    logging.getLogger("procrastinate").setLevel(logging.WARNING)
     config = config_from_args(args)
     return run_worker(config, _shared_database(config, "worker"), args.concurrency)
 

@@ -121,7 +121,9 @@ def build_app(ctx: WorkerContext) -> App:
             for name in due.digests
             if await defer_once(digest, f"digest:{name}", {"subscription": name})
         ]
-        return f"recovered {recovered}; deferred crawls {crawls}, digests {digests}"
+        summary = f"recovered {recovered}; deferred crawls {crawls}, digests {digests}"
+        (log.info if recovered or crawls or digests else log.debug)("tick: %s", summary)
+        return summary
 
     return app
 
