@@ -1,10 +1,15 @@
 """Digest delivery: record, send, mark sent — in that order, so nothing is lost or repeated.
 
-1. One write transaction selects what is new and commits a ``pending`` delivery row with
-   its items (``delivery_items`` is unique per subscription and article, so an item can
-   never be promised twice).
-2. Before any network I/O the attempt is counted and the next retry time is set, so a
-   crash mid-send leaves a pending delivery that is retried with backoff.
+1. What is new is chosen in a read transaction (no write lock: on a big store this takes
+   seconds, and crawls and other commands write meanwhile); one short write then commits
+   a ``pending`` delivery row with its items (``delivery_items`` is unique per
+   subscription and article, so an item can never be promised twice; a period is unique
+   per subscription, so two senders cannot both record one).
+2. A short write claims the delivery — the row locked ``FOR UPDATE SKIP LOCKED`` on
+   PostgreSQL, so of several workers one claims it and the others pass it by — with a
+   lease, counts the attempt and sets the next retry time before any network I/O, so a
+   crash mid-send leaves a pending delivery that is retried with backoff. It is rendered
+   in a read transaction.
 3. Each channel (email, each webhook) is sent without holding a database lock; right
    after the server accepted it, that channel is marked sent in its own commit. The
    delivery is ``sent`` once every channel is.
@@ -19,13 +24,14 @@ import os
 import signal
 import socket
 import threading
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -41,13 +47,22 @@ from crawler.store import Database
 from crawler.store.models import Article, Delivery, DeliveryItem
 
 KILL_ENV = "LEADWATCH_TEST_KILL_AT"  # crash-safety tests only: die at a named step
+# Tests only: "STEP:PATH" holds the digest at STEP while the file PATH exists (how a
+# test makes "a digest is being chosen" last as long as it needs, on any machine).
+PAUSE_ENV = "LEADWATCH_TEST_PAUSE_AT"
 LEASE = timedelta(minutes=10)  # longer than any send: SMTP and webhook timeouts are far less
 
 
 def _checkpoint(step: str) -> None:
-    """Test hook: SIGKILL this process at ``step`` when LEADWATCH_TEST_KILL_AT names it."""
+    """Test hooks: SIGKILL this process at ``step`` when LEADWATCH_TEST_KILL_AT names it;
+    wait there while LEADWATCH_TEST_PAUSE_AT's file exists when it names it."""
     if os.environ.get(KILL_ENV) == step:
         os.kill(os.getpid(), signal.SIGKILL)
+    paused, _, hold = os.environ.get(PAUSE_ENV, "").partition(":")
+    if paused == step and hold:
+        Path(hold + ".reached").touch()
+        while Path(hold).exists():
+            time.sleep(0.05)
 
 
 @dataclass
@@ -146,7 +161,7 @@ def preview(config: Config, database: Database, sub: Subscription, now: datetime
     """Render what ``sub`` would receive now, without sending or recording anything."""
     tz = ZoneInfo(config.settings.timezone)
     _link_register(config, database)
-    with database.session() as session:
+    with database.reading() as session:
         selection = select_undelivered(session, sub, now, highlights=config.register.highlights)
         return _render(config, session, selection, _day(now, tz), now)
 
@@ -172,6 +187,11 @@ def _channels(sub: Subscription) -> list[str]:
     return (["email"] if sub.email else []) + [w.name for w in sub.webhooks]
 
 
+def _period_taken(session: Session, sub: str, period: str) -> bool:
+    query = select(Delivery.id).where(Delivery.subscription == sub, Delivery.period == period)
+    return session.scalar(query) is not None
+
+
 def _record(
     config: Config,
     database: Database,
@@ -180,24 +200,23 @@ def _record(
     period: str | None,
     slot: datetime | None,
 ) -> int | DeliveryResult | None:
-    """Select and commit a new delivery; its id, an 'empty' result, or None (nothing)."""
+    """Select what is new (reading), then commit a new delivery (one short write); its
+    id, an 'empty' result, or None (nothing new, or another run took it first)."""
     tz = ZoneInfo(config.settings.timezone)
     _link_register(config, database)
+    with database.reading() as session:
+        if period is not None and _period_taken(session, sub.name, period):
+            return None  # this slot was handled already (by another run)
+        selection = select_undelivered(session, sub, now, highlights=config.register.highlights)
+        _checkpoint("choosing")
+    base = {
+        "subscription": sub.name,
+        "watermark": selection.watermark,
+        "scheduled_for": slot,
+        "created_at": now,
+    }
     try:
         with database.session() as session:
-            if period is not None and session.scalar(
-                select(Delivery.id).where(
-                    Delivery.subscription == sub.name, Delivery.period == period
-                )
-            ):
-                return None  # this slot was handled already (by another run)
-            selection = select_undelivered(session, sub, now, highlights=config.register.highlights)
-            base = {
-                "subscription": sub.name,
-                "watermark": selection.watermark,
-                "scheduled_for": slot,
-                "created_at": now,
-            }
             if selection.is_empty and not (slot and sub.send_when_empty):
                 if period is None:
                     return None
@@ -289,45 +308,91 @@ def _mark_channel(database: Database, delivery_id: int, channel: str, state: dic
         delivery.channels = {**delivery.channels, channel: state}
 
 
-def attempt(
+@dataclass
+class _Claim:
+    """A pending delivery claimed by this process for one attempt."""
+
+    period: str
+    message_id: str
+    recipients: list[str]
+    channels: dict[str, dict]
+    items: int
+    next_attempt_at: datetime | None
+
+
+def _claim(
     config: Config, database: Database, delivery_id: int, sub: Subscription, now: datetime
-) -> DeliveryResult:
-    """Send every channel of a pending delivery that has not accepted it yet."""
+) -> _Claim | DeliveryResult:
+    """One short write: lease the delivery to this process, count the attempt and set
+    the next retry time (before any I/O: a crash mid-send still backs off). What is not
+    pending, leased to another live sender, or being claimed by one right now (its row
+    is locked: SKIP LOCKED passes it by) comes back as a result instead."""
     schedule = config.schedule
     wall = datetime.now(UTC)
     with database.session() as session:
-        delivery = session.get(Delivery, delivery_id, options=[selectinload(Delivery.items)])
+        delivery = session.scalar(
+            select(Delivery).where(Delivery.id == delivery_id).with_for_update(skip_locked=True)
+        )
+        if delivery is None:
+            return DeliveryResult(sub.name, "?", 0, "pending", "being claimed by another sender")
         if delivery.status != "pending" or not _lease_free(delivery, wall):
             state = "pending" if delivery.status == "pending" else delivery.status
             busy = "being sent by " + delivery.claimed_by if state == "pending" else ""
-            leads = sum(1 for i in delivery.items if i.kind == "lead")
-            return DeliveryResult(
-                sub.name, delivery.period, len(delivery.items), state, busy, leads=leads
-            )
+            kinds = session.scalars(
+                select(DeliveryItem.kind).where(DeliveryItem.delivery_id == delivery_id)
+            ).all()
+            leads = sum(1 for kind in kinds if kind == "lead")
+            return DeliveryResult(sub.name, delivery.period, len(kinds), state, busy, leads=leads)
         delivery.claimed_by, delivery.claimed_until = _owner(), wall + LEASE
-        selection = _stored_selection(config, session, delivery, sub)
-        rendered = _render(config, session, selection, delivery.period[:10], now)
-        counts = {"leads": selection.lead_count, "news": selection.news_count}
-        # counted and rescheduled before any I/O: a crash mid-send still backs off
         delivery.attempts += 1
-        delivery.subject = rendered.subject
         delivery.next_attempt_at = now + backoff(
             delivery.attempts,
             timedelta(minutes=schedule.retry_first_minutes),
             timedelta(minutes=schedule.retry_max_minutes),
         )
-        period, msg_id, recipients = delivery.period, delivery.message_id, delivery.recipients
-        # rows from before per-channel results (schema 0001) were e-mail only
-        channels = dict(delivery.channels) or {"email": {"status": "pending"}}
-        n_items = len(delivery.items)
+        n_items = session.scalar(
+            select(func.count()).where(DeliveryItem.delivery_id == delivery_id)
+        )
+        return _Claim(
+            delivery.period,
+            delivery.message_id,
+            list(delivery.recipients),
+            # rows from before per-channel results (schema 0001) were e-mail only
+            dict(delivery.channels) or {"email": {"status": "pending"}},
+            n_items or 0,
+            delivery.next_attempt_at,
+        )
+
+
+def _render_stored(
+    config: Config, database: Database, delivery_id: int, sub: Subscription, now: datetime
+) -> tuple[Rendered, dict[str, int]]:
+    """Render a recorded delivery from its items, reading (no write lock)."""
+    with database.reading() as session:
+        delivery = session.get(Delivery, delivery_id, options=[selectinload(Delivery.items)])
+        selection = _stored_selection(config, session, delivery, sub)
+        rendered = _render(config, session, selection, delivery.period[:10], now)
+    return rendered, {"leads": selection.lead_count, "news": selection.news_count}
+
+
+def attempt(
+    config: Config, database: Database, delivery_id: int, sub: Subscription, now: datetime
+) -> DeliveryResult:
+    """Send every channel of a pending delivery that has not accepted it yet."""
+    claim = _claim(config, database, delivery_id, sub, now)
+    if isinstance(claim, DeliveryResult):
+        return claim
+    rendered, counts = _render_stored(config, database, delivery_id, sub, now)
+    with database.session() as session:
+        session.get(Delivery, delivery_id).subject = rendered.subject
     webhooks = {w.name: w for w in sub.webhooks}
     errors: list[str] = []
-    for channel, state in channels.items():
+    for channel, state in claim.channels.items():
         if state.get("status") in ("sent", "dropped"):
             continue
         try:
             if channel == "email":
-                msg = _message(config, rendered, recipients, msg_id, now)
+                msg = _message(config, rendered, claim.recipients, claim.message_id, now)
                 send_message(config.smtp, msg)
             elif channel in webhooks:
                 send_webhook(webhooks[channel], rendered.subject, rendered.markdown)
@@ -353,8 +418,8 @@ def attempt(
             delivery.error = "; ".join(errors)
             return DeliveryResult(
                 sub.name,
-                period,
-                n_items,
+                claim.period,
+                claim.items,
                 "pending",
                 delivery.error,
                 delivery.next_attempt_at,
@@ -363,7 +428,7 @@ def attempt(
         delivery.status, delivery.sent_at = "sent", now
         delivery.error, delivery.next_attempt_at = "", None
     _checkpoint("done")
-    return DeliveryResult(sub.name, period, n_items, "sent", **counts)
+    return DeliveryResult(sub.name, claim.period, claim.items, "sent", **counts)
 
 
 def pending_ids(
@@ -378,7 +443,7 @@ def pending_ids(
         query = query.where(
             (Delivery.next_attempt_at.is_(None)) | (Delivery.next_attempt_at <= due_at)
         )
-    with database.session() as session:
+    with database.reading() as session:
         return list(session.scalars(query.order_by(Delivery.id)))
 
 
@@ -448,7 +513,7 @@ def send_owed(
         return results
     tz = ZoneInfo(config.settings.timezone)
     grace = timedelta(hours=config.schedule.digest_grace_hours)
-    with database.session() as session:
+    with database.reading() as session:
         slot = owed_slot(session, sub.name, sub.schedule, tz, now, grace)
     if slot is not None:
         results += send_new(config, database, sub, now, period=slot_period(slot, tz), slot=slot)

@@ -83,7 +83,7 @@ def owed_report(
     slots = slots_between(sub.schedule, tz, period.bounds(tz)[1], now)
     if not slots:
         return None
-    with database.session() as session:
+    with database.reading() as session:
         taken = session.scalar(
             select(Delivery.id).where(
                 Delivery.subscription == sub.name, Delivery.period == delivery_period(period)

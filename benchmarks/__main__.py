@@ -18,6 +18,7 @@ BENCHMARKS = (
     "benchmarks.extract",  # extraction time on hostile pages vs an ordinary page; peak RSS
     "benchmarks.register",  # event merging and project linking on the labelled set
     "benchmarks.report",  # a month's report (xlsx, docx, pdf) over 100,000 articles vs a SQL count
+    "benchmarks.workers",  # 40 slow sites crawled by 1 and by 4 `leadwatch worker` processes
 )
 
 

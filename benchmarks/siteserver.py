@@ -37,8 +37,14 @@ def load(root: Path) -> dict[str, tuple[bytes, str]]:
 
 
 class _Http(asyncio.Protocol):
-    def __init__(self, responses: dict[tuple[str, bool], bytes], not_found: tuple[bytes, bytes]):
+    def __init__(
+        self,
+        responses: dict[tuple[str, bool], bytes],
+        not_found: tuple[bytes, bytes],
+        delay_s: float = 0.0,
+    ):
         self.responses, self.not_found = responses, not_found
+        self.delay_s = delay_s
         self.buffer = b""
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
@@ -54,16 +60,32 @@ class _Http(asyncio.Protocol):
             reply = self.responses.get((path, not close)) or self.not_found[close]
             if method == b"HEAD":
                 reply = reply.split(b"\r\n\r\n", 1)[0] + b"\r\n\r\n"
-            self.transport.write(reply)  # type: ignore[attr-defined]
+            if self.delay_s:
+                # a slow server: each answer after delay_s (requests on one connection
+                # keep their order: every one waits as long)
+                loop = asyncio.get_running_loop()
+                loop.call_later(self.delay_s, self._reply, reply, close)
+                if close:
+                    return
+                continue
+            self._reply(reply, close)
             if close:
-                self.transport.close()
                 return
+
+    def _reply(self, reply: bytes, close: bool) -> None:
+        if self.transport.is_closing():  # type: ignore[attr-defined]
+            return
+        self.transport.write(reply)  # type: ignore[attr-defined]
+        if close:
+            self.transport.close()
 
 
 class MemorySite:
-    """Serves ``root`` from memory on 127.0.0.1:``port`` (0 = any free port)."""
+    """Serves ``root`` from memory on 127.0.0.1:``port`` (0 = any free port), each
+    answer after ``delay_s`` (a government site's response time) if given."""
 
-    def __init__(self, root: Path, port: int = 0):
+    def __init__(self, root: Path, port: int = 0, delay_s: float = 0.0):
+        self.delay_s = delay_s
         pages = load(root)
         self.responses = {
             (path, keep): _response("200 OK", body, kind, keep)
@@ -83,7 +105,9 @@ class MemorySite:
         asyncio.set_event_loop(self.loop)
         server = self.loop.run_until_complete(
             self.loop.create_server(
-                lambda: _Http(self.responses, self.not_found), "127.0.0.1", self.port
+                lambda: _Http(self.responses, self.not_found, self.delay_s),
+                "127.0.0.1",
+                self.port,
             )
         )
         self.port = server.sockets[0].getsockname()[1]

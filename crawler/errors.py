@@ -64,3 +64,12 @@ class UnknownSourceError(UnknownNameError):
 
     def __init__(self, name: str, known: list[str]):
         super().__init__("source", name, known, "leadwatch sources list")
+
+
+class DatabaseBusy(LeadwatchError):
+    """Another process kept the database locked longer than this command would wait.
+
+    Nothing is wrong with the set-up or the input: run the command again. Its own exit
+    status (75, EX_TEMPFAIL of sysexits.h: "try again later") tells scripts so."""
+
+    exit_code = 75

@@ -89,11 +89,7 @@ def _first_crawl(
 
 def crawl_sources_scheduled(config: Config) -> list[Source]:
     """Sources the scheduler crawls: enabled, verified, and not switched off in [schedule]."""
-    return [
-        s
-        for s in config.sources
-        if s.enabled and s.verified and config.schedule.for_source(s.name).enabled
-    ]
+    return config.scheduled_sources()
 
 
 def job_specs(config: Config, database: Database, now: datetime) -> list[JobSpec]:

@@ -8,13 +8,9 @@ demo site, browsing, a digest to a real aiosmtpd server, and no second send.
 
 from __future__ import annotations
 
-import glob
 import json
-import os
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,6 +21,7 @@ from sqlalchemy import create_engine, text
 
 from tests.helpers.instance import Instance, demo_sources, load_truth, write_instance
 from tests.helpers.net import free_port
+from tests.helpers.postgres import running_postgres
 from tests.helpers.smtp import Mailbox
 
 pytestmark = pytest.mark.integration  # real crawls, servers or processes
@@ -32,86 +29,10 @@ pytestmark = pytest.mark.integration  # real crawls, servers or processes
 pytest.importorskip("psycopg", reason="psycopg is in the test extra: pip install -e '.[test]'")
 
 
-def _server_bin() -> Path | None:
-    found = shutil.which("initdb")
-    if found:
-        return Path(found).resolve().parent
-    versions = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
-    return Path(versions[-1]).parent if versions else None
-
-
-def _as_server_user(cmd: list[str]) -> list[str]:
-    """PostgreSQL refuses to run as root: run it as the ``postgres`` user then."""
-    if os.geteuid() == 0:
-        return ["runuser", "-u", "postgres", "--", *cmd]
-    return cmd
-
-
 @pytest.fixture(scope="module")
 def postgres_url() -> Iterator[str]:
-    bin_dir = _server_bin()
-    if bin_dir is None:
-        message = "PostgreSQL server not installed (Debian: apt-get install postgresql)"
-        if os.environ.get("CI"):
-            pytest.fail(message)  # .ci/run installs it; in CI a skip would hide a gap
-        pytest.skip(message)
-    # Not under pytest's tmp dir: that is private to us, and the server runs as postgres.
-    root = Path(tempfile.mkdtemp(prefix="leadwatch-pg-"))
-    data = root / "data"
-    data.mkdir()
-    if os.geteuid() == 0:
-        shutil.chown(root, "postgres")
-        shutil.chown(data, "postgres")
-    port = free_port()
-    run = {"check": True, "capture_output": True, "timeout": 120}
-    subprocess.run(
-        _as_server_user(
-            [
-                str(bin_dir / "initdb"),
-                "-D",
-                str(data),
-                "-A",
-                "trust",
-                "-U",
-                "leadwatch",
-                "-E",
-                "UTF8",
-            ]
-        ),
-        **run,
-    )
-    options = (
-        f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c timezone=Asia/Shanghai"
-    )
-    subprocess.run(
-        _as_server_user(
-            [str(bin_dir / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(root / "log"), "-w"]
-            + ["start"]
-        ),
-        **run,
-    )
-    try:
-        admin = create_engine(f"postgresql+psycopg://leadwatch@127.0.0.1:{port}/postgres")
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-                    conn.execute(text("create database leadwatch"))
-                break
-            except Exception:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.2)
-        admin.dispose()
-        yield f"postgresql+psycopg://leadwatch@127.0.0.1:{port}/leadwatch"
-    finally:
-        subprocess.run(
-            _as_server_user([str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"]),
-            check=False,
-            capture_output=True,
-            timeout=60,
-        )
-        shutil.rmtree(root, ignore_errors=True)
+    with running_postgres() as server:
+        yield server.database("leadwatch")
 
 
 @pytest.fixture

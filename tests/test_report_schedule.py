@@ -129,3 +129,18 @@ def test_a_report_needs_mail(tmp_path):
     )
     with pytest.raises(ConfigError, match="mail attachment"):
         load_config(inst.config)
+
+
+def test_the_workers_tick_finds_a_report_owed_and_no_longer_once_it_is_sent(tmp_path):
+    from crawler.workers.plan import report_or_retry_due
+
+    with running_smtp() as mailbox:
+        _inst, config, database = _instance(tmp_path, mailbox.port)
+        sub = config.subscription("office")
+        try:
+            owed_before = report_or_retry_due(config, database, sub, NOW)
+            send_owed(config, database, sub, NOW)
+            owed_after = report_or_retry_due(config, database, sub, NOW)
+        finally:
+            database.close()
+    assert owed_before and not owed_after

@@ -175,7 +175,7 @@ def test_migration_0008_marks_existing_deliveries_as_digests(tmp_path: Path):
             "attempts, error, created_at, channels, claimed_by) values ('office', '2025-03-01', "
             "'<m>', '[]', '', 'sent', 1, '', '2025-03-01 00:00:00', '{}', '')"
         )
-    upgrade(engine)
+    upgrade(engine, "0008")
     engine.dispose()
     with sqlite3.connect(path) as db:
         assert db.execute("select kind, period from deliveries").fetchall() == [

@@ -135,7 +135,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     parsed = search.parse_query(query)
     sync_search_index(database)
     ensure_register(config, database)
-    with database.session() as session:
+    with database.reading() as session:
         results = search.search(
             session, parsed, filters.conditions(flt), limit=args.limit, order=args.sort
         )
@@ -165,7 +165,7 @@ def _no_hits(database: Database, query: str, flt: BrowseFilter) -> str:
     from crawler.store import filters
     from crawler.store.models import Article
 
-    with database.session() as session:
+    with database.reading() as session:
         stored = session.scalar(select(func.count(Article.id)))
     if not stored:
         return "no articles stored yet; crawl with `leadwatch crawl SOURCE`"
@@ -278,7 +278,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         sync_search_index(database)
     ensure_register(config, database)
     now = datetime.now(UTC)
-    with database.session() as session:
+    with database.reading() as session:
         articles, _ = filters.list_articles(session, flt, parsed, limit=args.limit or None)
         statuses = status.lead_statuses(session, [a.id for a in articles])
         marks = status.lead_marks(session, [lead.id for a in articles for lead in a.leads])

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 
 from crawler.config import DATABASE_ENV, Config, ConfigWarning, load_config
-from crawler.errors import LeadwatchError, UnknownNameError
+from crawler.errors import DatabaseBusy, LeadwatchError, UnknownNameError
 from crawler.timeutil import use_zone
 
 if TYPE_CHECKING:  # the store is imported lazily to keep `classify` light
@@ -76,6 +76,10 @@ def open_database(config: Config, *, create: bool = False) -> Database:
             f"({origin}) is not installed; install it into .venv or use SQLite"
         ) from None
     except (OSError, OperationalError) as exc:  # not a failed migration: that is a bug
+        from crawler.store.busy import is_busy
+
+        if is_busy(exc):
+            raise database_busy(url, origin) from None
         problem = exc.strerror if isinstance(exc, OSError) else str(getattr(exc, "orig", exc))
         parsed = make_url(url)
         hint = "check the URL, the server and the credentials (--traceback shows more)"
@@ -93,6 +97,28 @@ def open_database(config: Config, *, create: bool = False) -> Database:
         ) from None
     _opened.append(database)
     return database
+
+
+def database_busy(url: str, origin: str = "") -> DatabaseBusy:
+    """The error for a database another process kept locked past the busy timeout,
+    naming the processes (SQLite) or sessions (PostgreSQL) that may hold it."""
+    from crawler.store.busy import holders
+    from crawler.store.db import BUSY_TIMEOUT_MS
+
+    held = holders(url)
+    by = f"; held by {', '.join(held)}" if held else ""
+    where = f" ({origin})" if origin else ""
+    return DatabaseBusy(
+        f"the database {url}{where} is busy: another process kept it locked for longer "
+        f"than leadwatch waits ({BUSY_TIMEOUT_MS / 1000:g} s){by}; this command's last step "
+        "was not saved — "
+        "run it again when that one has finished"
+    )
+
+
+def last_database_url() -> str | None:
+    """The URL of the database this command opened last (for error messages)."""
+    return _opened[-1].url if _opened else None
 
 
 # Databases this command opened; main() closes them when the command ends, so a
@@ -154,7 +180,7 @@ def source_filter(config: Config, database: Database, value: str | None) -> str 
 
     from crawler.store.models import Article, CrawlRun
 
-    with database.session() as session:
+    with database.reading() as session:
         stored = set(
             session.scalars(union(select(Article.source).distinct(), select(CrawlRun.source)))
         )

@@ -89,7 +89,7 @@ def cmd_deliveries(args: argparse.Namespace) -> int:
     database = open_database(config)
     if args.subscription and args.subscription not in {s.name for s in config.subscriptions}:
         _stored_subscription(database, config, args.subscription)
-    with database.session() as session:
+    with database.reading() as session:
         rows = [
             delivery_dict(d)
             for d in list_deliveries(session, args.subscription, status, args.limit)
@@ -120,7 +120,7 @@ def _stored_subscription(database: Database, config: Config, name: str) -> None:
 
     from crawler.store.models import Delivery
 
-    with database.session() as session:
+    with database.reading() as session:
         if session.scalar(select(exists().where(Delivery.subscription == name))):
             return
     known = [s.name for s in config.subscriptions]

@@ -12,11 +12,12 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack
+from enum import IntEnum
 from pathlib import Path
 
 from rich.text import Text
 
-from crawler.cli import browse, digest, report, sources, taxonomy
+from crawler.cli import browse, digest, report, sources, taxonomy, workers
 from crawler.cli import register as register_cli
 from crawler.cli.browse import add_filters, filter_from_args
 from crawler.cli.common import (
@@ -33,7 +34,18 @@ from crawler.cli.common import (
     source_filter,
 )
 from crawler.config import CONFIG_NAME, HOME_ENV, find_config
-from crawler.errors import LeadwatchError
+from crawler.errors import DatabaseBusy, LeadwatchError
+
+
+class ExitStatus(IntEnum):
+    """What `leadwatch` exits with (README, "exit status"); a signal gives 128 + its number."""
+
+    OK = 0
+    FAILED = 1  # a crawl, a file, a send
+    USAGE = 2  # wrong input or set-up
+    BUSY = DatabaseBusy.exit_code  # 75: the database was locked by another process; retry
+    INTERRUPTED = 130  # Ctrl-C
+
 
 # Exit status when the reader of our output went away (`leadwatch runs --json | head`):
 # what a Unix tool killed by SIGPIPE reports.
@@ -165,7 +177,7 @@ def cmd_runs(args: argparse.Namespace) -> int:
     config = config_from_args(args)
     database = open_database(config)
     source = source_filter(config, database, args.source)
-    with database.session() as session:
+    with database.reading() as session:
         runs = list(repo.list_runs(session, source, args.limit))
     if args.json:
         print(json.dumps([run_dict(r) for r in runs], ensure_ascii=False, indent=2))
@@ -190,7 +202,7 @@ def cmd_items(args: argparse.Namespace) -> int:
     database = open_database(config)
     ensure_register(config, database)
     flt = filter_from_args(config, args, database=database)
-    with database.session() as session:
+    with database.reading() as session:
         articles, more = filters.list_articles(session, flt, limit=args.limit or None)
         stored = session.scalar(select(func.count(Article.id))) if not articles else None
         marks = lead_marks(session, [lead.id for a in articles for lead in a.leads])
@@ -221,7 +233,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     config = config_from_args(args)
     database = open_database(config)
     ensure_register(config, database)
-    with database.session() as session:
+    with database.reading() as session:
         article = repo.get_article(session, args.id)
         if article is None:
             raise LeadwatchError(f"no article with id {args.id}; list them with `leadwatch items`")
@@ -411,6 +423,7 @@ def build_parser() -> argparse.ArgumentParser:
         browse.register,
         register_cli.register,
         report.register,
+        workers.register,
     ):
         register(add)
 
@@ -436,7 +449,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return BROKEN_PIPE
     except KeyboardInterrupt:
         err_console.print("interrupted")
-        return 130
+        return ExitStatus.INTERRUPTED
     except Exception as exc:
         if args.traceback:
             raise
@@ -466,13 +479,21 @@ def _error_message(exc: Exception) -> tuple[str | None, int]:
     from classifiers import TaxonomyError  # classifiers may not import our errors
 
     if isinstance(exc, LeadwatchError | TaxonomyError):
-        return str(exc), getattr(exc, "exit_code", 2)
+        return str(exc), getattr(exc, "exit_code", ExitStatus.USAGE)
     if isinstance(exc, OSError) and exc.filename:
-        return f"{exc.filename}: {exc.strerror} (--traceback shows where)", 1
+        return f"{exc.filename}: {exc.strerror} (--traceback shows where)", ExitStatus.FAILED
     sa_exc = sys.modules.get("sqlalchemy.exc")
+    if sa_exc is not None and isinstance(exc, sa_exc.DBAPIError):
+        from crawler.cli.common import database_busy, last_database_url
+        from crawler.store.busy import is_busy
+
+        if is_busy(exc):
+            busy = database_busy(last_database_url() or "in use")
+            return str(busy), ExitStatus.BUSY
     if sa_exc is not None and isinstance(exc, sa_exc.OperationalError):
-        return f"the database refused: {exc.orig} (--traceback shows where)", 1
-    return None, 1
+        message = f"the database refused: {exc.orig} (--traceback shows where)"
+        return message, ExitStatus.FAILED
+    return None, ExitStatus.FAILED
 
 
 if __name__ == "__main__":

@@ -25,7 +25,7 @@ def cmd_sources_list(args: argparse.Namespace) -> int:
     from crawler.timeutil import iso, local
 
     config = config_from_args(args)
-    with open_database(config).session() as session:
+    with open_database(config).reading() as session:
         verdicts = source_verdicts(session, config)
     rows = [(s, verdicts[s.name]) for s in config.sources]
     if getattr(args, "json", False):

@@ -28,6 +28,7 @@ from crawler.config.models import (
     SourceSchedule,
     Subscription,
     WebSettings,
+    WorkerSettings,
 )
 from crawler.config.sources import load_sources
 from crawler.errors import ConfigError, UnknownNameError, UnknownSourceError, did_you_mean
@@ -97,6 +98,7 @@ class Config:
         self.crawl: CrawlSettings = tables["crawl"]
         self.smtp: SmtpSettings = tables["smtp"]
         self.schedule: ScheduleSettings = tables["schedule"]
+        self.workers: WorkerSettings = tables["workers"]
         self.register: RegisterSettings = tables["register"]
         self.web: WebSettings = tables["web"]
         self.subscriptions: list[Subscription] = tables.get("subscriptions", [])
@@ -105,6 +107,15 @@ class Config:
         self.broken: dict[str, ConfigError] = {}
         self.warnings: list[ConfigWarning] = []  # replaced keys still in use
         self._taxonomy: Taxonomy | None = None
+
+    def scheduled_sources(self) -> list[Source]:
+        """Sources crawled on a schedule (`schedule run`, the workers): enabled,
+        verified, and not switched off in [schedule]."""
+        return [
+            s
+            for s in self.sources
+            if s.enabled and s.verified and self.schedule.for_source(s.name).enabled
+        ]
 
     def stale_after_days(self, name: str) -> float:
         """Days without a new article after which source ``name`` is stale: its own

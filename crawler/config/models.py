@@ -410,6 +410,27 @@ class Settings(_Strict):
         return _plain_text(value, "path (relative to this file's directory, or absolute)")
 
 
+class WorkerSettings(_Strict):
+    """``[workers]``: `leadwatch worker` (PostgreSQL only), crawl workers on many machines."""
+
+    # How often a worker says it is alive, and how long a silent one keeps its job
+    # before another worker takes it over (the crawl resumes from the store's state).
+    heartbeat_s: float = Field(default=10, gt=0)
+    stalled_after_s: float = Field(default=60, gt=0)
+    # Crawls one worker process runs at once (each is a process of its own: Scrapy is
+    # one core, so more than the machine's cores only adds contention).
+    concurrency: int = Field(default=1, ge=1, le=64)
+
+    @model_validator(mode="after")
+    def _heartbeat_first(self) -> WorkerSettings:
+        if self.stalled_after_s < 2 * self.heartbeat_s:
+            raise ValueError(
+                "stalled_after_s must be at least twice heartbeat_s, or a busy worker "
+                "would lose its job to another"
+            )
+        return self
+
+
 class RegisterSettings(_Strict):
     """``[register]``: the lead register (events, projects, organisations) and the
     rival-city watch."""
@@ -440,6 +461,7 @@ TABLES: dict[str, type[BaseModel]] = {
     "crawl": CrawlSettings,
     "smtp": SmtpSettings,
     "schedule": ScheduleSettings,
+    "workers": WorkerSettings,
     "register": RegisterSettings,
     "web": WebSettings,
 }

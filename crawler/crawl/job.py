@@ -39,6 +39,9 @@ if __name__ == "__main__":
 
 import argparse  # noqa: E402 - after the signal handlers, on purpose
 import gc  # noqa: E402
+import os  # noqa: E402
+import threading  # noqa: E402
+import time  # noqa: E402
 from typing import Any  # noqa: E402
 from urllib.parse import urlsplit, urlunsplit  # noqa: E402
 
@@ -101,6 +104,27 @@ def rebased(source: Source, origin: str) -> Source:
     return source.model_copy(update={"start_urls": urls})
 
 
+# Once its parent is gone, how long the crawl may take to stop cleanly before it kills
+# itself (a worker that took the source over may start it again meanwhile).
+ORPHAN_GRACE_S = 30.0
+
+
+def _watch_parent(parent: int) -> None:
+    """Stop this crawl when the process that started it dies (a worker SIGKILLed, the
+    OOM killer): that process held the source's claim, and with it gone another worker
+    may take the source over — two crawls of one site must not run on. SIGTERM first
+    (the clean stop: pages in hand are stored), SIGKILL if that hangs."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.25)
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(ORPHAN_GRACE_S)
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
 def main(argv: list[str] | None = None) -> int:
     if signal.getsignal(signal.SIGTERM) is _stop_now:
         signal.signal(signal.SIGTERM, _stop_soon)
@@ -111,7 +135,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--run-id", type=int)
     parser.add_argument("--full", action="store_true")
     parser.add_argument("--origin", help="fetch the source's start URLs from this origin")
+    parser.add_argument("--parent", type=int, help="stop when this process is gone")
     args = parser.parse_args(argv)
+    if args.parent:
+        _watch_parent(args.parent)
     config = load_config(args.config)
     source = config.source(args.source)
     if args.origin:

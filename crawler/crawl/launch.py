@@ -165,7 +165,18 @@ def claim(config: Config, database: Database, name: str, locks: ExitStack) -> st
     """Claim ``name`` for a crawl by this process until ``locks`` closes; if another
     crawl has it, say why instead. Two crawls of one site would double the load on it.
 
-    A run left ``running`` by a crawl process that is gone is closed as failed first."""
+    On PostgreSQL the claim is an advisory lock held by a session of this process
+    (crawler.store.advisory): atomic across machines, and gone with the process or its
+    machine; on SQLite (one machine) it is an flock. A run left ``running`` by a crawl
+    process that is gone is closed as failed first."""
+    if database.is_postgres:
+        from crawler.store.advisory import advisory_lock
+
+        if not locks.enter_context(advisory_lock(database, f"crawl:{name}")):
+            return "being crawled already by another leadwatch process (this or another machine)"
+        # Every crawl of it holds this lock while it runs: a run still 'running' is dead.
+        close_dead_runs(database, name, claimed=True)
+        return None
     if not locks.enter_context(source_lock(config, name)):
         return "being crawled already by another leadwatch process"
     close_dead_runs(database, name)
@@ -237,7 +248,7 @@ def _crawl(
     with database.session() as session:
         run_id = repo.start_run(session, name, pid=os.getpid(), host=this_host()).id
     cmd = [sys.executable, "-m", "crawler.crawl.job", name, "--config", str(config.path)]
-    cmd += ["--run-id", str(run_id)] + (["--full"] if full else [])
+    cmd += ["--run-id", str(run_id), "--parent", str(os.getpid())] + (["--full"] if full else [])
     cmd += ["--origin", origin] if origin else []
     timeout = timeout_s or config.crawl.crawl_timeout_s
     log_path = crawl_log_path(config, name, run_id)

@@ -77,17 +77,25 @@ def run_process_gone(run: CrawlRun) -> bool:
 
 
 def close_dead_runs(
-    database: Database, source: str | None = None, *, older_than: timedelta | None = None
+    database: Database,
+    source: str | None = None,
+    *,
+    older_than: timedelta | None = None,
+    claimed: bool = False,
 ) -> list[CrawlRun]:
     """Close as failed every ``running`` run (of ``source``, or all) whose process is
     gone, and, given ``older_than``, every one that started longer ago than that.
-    Returns the runs closed."""
+    ``claimed``: the caller holds the source's claim across machines (an advisory lock
+    every crawl of it holds while it runs), so every run still 'running' is dead,
+    whichever host it was on. Returns the runs closed."""
     now = datetime.now(UTC)
     closed = []
     with database.session() as session:
         for run in repo.running_runs(session, source):
             if run_process_gone(run):
                 why = f"abandoned: its process {run.pid} on {run.host} is gone"
+            elif claimed and source is not None:
+                why = f"abandoned: the process that claimed it on {run.host} is gone"
             elif older_than is not None and now - run.started_at > older_than:
                 why = "abandoned: still 'running' long after the crawl timeout"
             else:

@@ -60,6 +60,16 @@ class LinkResult:
     orgs: int = 0  # organisations created
     seconds: float = 0.0
     full: bool = False
+    more: bool = False  # a link step stopped at its batch size: leads are left to link
+
+    def add(self, other: LinkResult) -> None:
+        """Count ``other`` (the next batch of one link) in with this one."""
+        self.leads += other.leads
+        self.events += other.events
+        self.projects += other.projects
+        self.orgs += other.orgs
+        self.seconds += other.seconds
+        self.more = other.more
 
     def summary(self) -> str:
         what = "rebuilt" if self.full else "linked"
@@ -91,8 +101,13 @@ _LEAD_COLUMNS = (
 )
 
 
-def _inputs(session: Session, where: Any) -> list[tuple[LeadInput, ArticleInput]]:
-    rows = session.execute(select(*_LEAD_COLUMNS).join(Article).where(where)).all()
+def _inputs(
+    session: Session, where: Any, limit: int | None = None
+) -> list[tuple[LeadInput, ArticleInput]]:
+    query = select(*_LEAD_COLUMNS).join(Article).where(where)
+    if limit is not None:
+        query = query.order_by(Lead.id).limit(limit)
+    rows = session.execute(query).all()
     return [
         (
             LeadInput(
@@ -534,12 +549,14 @@ def _nearby_events(session: Session, reports: list[Report], index: OrgIndex) -> 
     return found
 
 
-def link_new_leads(session: Session, ctx: RegisterContext) -> LinkResult:
-    """Put every lead no event holds yet into events (and events that lost leads back in
-    order); projects are linked again when events changed. Cheap when nothing is new."""
+def link_new_leads(session: Session, ctx: RegisterContext, limit: int | None = None) -> LinkResult:
+    """Put the leads no event holds yet (the first ``limit`` of them) into events (and
+    events that lost leads back in order); projects are linked again when events
+    changed. Cheap when nothing is new. ``result.more`` says the limit left some."""
     started = time.perf_counter()
     result = LinkResult()
-    new_inputs = _inputs(session, unlinked())
+    new_inputs = _inputs(session, unlinked(), limit)
+    result.more = limit is not None and len(new_inputs) >= limit
     stale = stale_events(session)
     if not new_inputs and not stale:
         return result

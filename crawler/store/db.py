@@ -16,6 +16,9 @@ if TYPE_CHECKING:
     from alembic.config import Config as AlembicConfig
 
 MIGRATIONS = str(Path(__file__).with_name("migrations"))
+# How long SQLite's busy handler retries a locked write before "database is locked"
+# (crawler.store.busy); the CLI then says who holds it (exit 75).
+BUSY_TIMEOUT_MS = 30_000
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -25,7 +28,7 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     dbapi_conn.isolation_level = None
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
-    cur.execute("PRAGMA busy_timeout=30000")
+    cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.close()
@@ -37,8 +40,16 @@ def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
+READ_ONLY = "leadwatch_read_only"  # an execution option: see Database.reading
+
+
 def _begin(conn: Any) -> None:
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    # A read (Database.reading) takes no write lock: in WAL mode it neither waits for a
+    # writer nor makes one wait; everything else takes the write lock up front.
+    if conn.get_execution_options().get(READ_ONLY):
+        conn.exec_driver_sql("BEGIN")
+    else:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def create_db_engine(url: str) -> Engine:
@@ -48,6 +59,8 @@ def create_db_engine(url: str) -> Engine:
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"timeout": 30}, json_serializer=_json)
+
+        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _begin)
         return engine
@@ -64,10 +77,25 @@ def alembic_config(engine: Engine) -> AlembicConfig:
     return cfg
 
 
+def _at_head(engine: Engine) -> bool:
+    """Whether the schema is current, read without a write lock (most opens)."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    heads = set(ScriptDirectory.from_config(alembic_config(engine)).get_heads())
+    with engine.execution_options(**{READ_ONLY: True}).connect() as conn:
+        current = set(MigrationContext.configure(conn).get_current_heads())
+    return current == heads
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Bring the schema up to ``revision`` (idempotent)."""
+    """Bring the schema up to ``revision`` (idempotent). A current schema is only read:
+    opening the store then needs no write lock, so a command starts while another
+    process writes."""
     from alembic import command
 
+    if revision == "head" and _at_head(engine):
+        return
     command.upgrade(alembic_config(engine), revision)
 
 
@@ -83,11 +111,32 @@ class Database:
         if migrate:
             upgrade(self.engine)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.readers = sessionmaker(
+            self.engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False
+        )
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.engine.dialect.name == "postgresql"
 
     @contextmanager
     def session(self) -> Iterator[Session]:
         """A session committed on success and rolled back on error."""
         with self.sessions() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A session for reading only, as long as it takes (a digest's selection and
+        rendering, a listing): on SQLite it takes no write lock, so crawls and other
+        commands write meanwhile; what it reads is one consistent snapshot. Nothing is
+        committed (a write here would be a bug): closing the session ends the transaction
+        and leaves what was loaded readable."""
+        with self.readers() as session:
             yield session
 
     def close(self) -> None:
