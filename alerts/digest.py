@@ -133,6 +133,7 @@ def _render(
         health=health,
         signals=_signals(config),
         base_url=config.web.base_url,
+        source_labels={s.name: s.label for s in config.sources},
     )
 
 

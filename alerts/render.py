@@ -22,7 +22,13 @@ from alerts.highlight import evidence_terms, highlight
 from alerts.highlights import RULE
 from alerts.select import Entry, Selection
 from crawler.present.amounts import format_yuan, lead_amounts
-from crawler.present.labels import EVENT_LABELS, SCOPE_LABELS, STAGE_LABELS, STATUS_LABELS
+from crawler.present.labels import (
+    EVENT_LABELS,
+    SCOPE_LABELS,
+    STAGE_LABELS,
+    STATUS_LABELS,
+    outlet_name,
+)
 from crawler.present.links import safe_url
 from crawler.present.register import event_amount
 from crawler.store.models import Lead
@@ -58,7 +64,9 @@ def web_link(base_url: str, entry: Entry) -> str:
     return f"{base_url}lead/{entry.event.article_id}/{entry.event.anchor_key}"
 
 
-def _environment(tz: ZoneInfo, signals: dict[str, list[str]], base_url: str) -> Environment:
+def _environment(
+    tz: ZoneInfo, signals: dict[str, list[str]], base_url: str, source_labels: dict[str, str]
+) -> Environment:
     env = Environment(
         loader=PackageLoader("alerts", "templates"),
         autoescape=select_autoescape(["html"], default_for_string=False, default=False),
@@ -82,6 +90,7 @@ def _environment(tz: ZoneInfo, signals: dict[str, list[str]], base_url: str) -> 
     env.filters["scope"] = lambda s: SCOPE_LABELS.get(s, s)
     env.filters["money"] = lambda v: format_yuan(v, "CNY", None) if v else ""
     env.filters["event_amount"] = event_amount
+    env.filters["outlet"] = lambda a: outlet_name(a.publisher, a.source, source_labels)
     env.globals["evidence"] = evidence
     env.globals["link"] = lambda entry: web_link(base_url, entry)
     env.globals["rule"] = RULE
@@ -107,10 +116,12 @@ def render_digest(
     health: Sequence[SourceProblem] = (),
     signals: dict[str, list[str]] | None = None,
     base_url: str = "",
+    source_labels: dict[str, str] | None = None,
 ) -> Rendered:
     """Subject, HTML, text and Markdown of one digest; ``base_url`` (``[web] base_url``)
-    links every lead to its page in the web view."""
-    env = _environment(tz, signals or {}, base_url)
+    links every lead to its page in the web view; ``source_labels`` (source name → its
+    configured label) name the outlet of an article without a 来源 line."""
+    env = _environment(tz, signals or {}, base_url, source_labels or {})
     context = {
         "selection": selection,
         "sections": selection.sections,

@@ -37,7 +37,7 @@ WORKER_COUNTS = (1, 4)
 
 def _config(directory: Path, url: str, sites: list[tuple[str, str]]) -> Path:
     sources = "".join(
-        f'[[sources]]\nname = "site{i}"\nkind = "municipal"\nstart_urls = ["{base}{start}"]\n\n'
+        f'[[sources]]\nname = "site{i}"\nkind = "municipal"\nverified = true\nstart_urls = ["{base}{start}"]\n\n'
         for i, (base, start) in enumerate(sites)
     )
     (directory / "sources.toml").write_text(sources, encoding="utf-8")

@@ -35,6 +35,29 @@ STUCK_GRACE = timedelta(minutes=10)
 MESSAGE_LIMIT = 160  # a run's message can hold a long traceback; a verdict needs a line
 
 
+# The run messages leadwatch itself writes (crawler.crawl), by their English opening;
+# anything else (a site's or a library's error) is shown as it is.
+_RUN_MESSAGES = (
+    ("interrupted (Ctrl-C)", "被 Ctrl-C 中断"),
+    ("stopped", "被停止{rest}"),
+    ("abandoned", "进程已不在，运行作废"),
+    ("article worker failed", "文章处理进程失败（见抓取日志）"),
+    ("no list page could be fetched", "栏目列表页无法获取{rest}"),
+)
+
+
+def run_message(message: str | None) -> str:
+    """A crawl run's message in Chinese where leadwatch wrote it, else as it is."""
+    text = (message or "").strip()
+    for opening, chinese in _RUN_MESSAGES:
+        if text.startswith(opening):
+            rest = text[len(opening) :].strip()
+            if rest.startswith("(") and rest.endswith(")"):
+                rest = f"（{rest[1:-1]}）"
+            return chinese.format(rest=rest)
+    return text
+
+
 @dataclass(frozen=True)
 class Verdict:
     """What is wrong with one source, if anything, and the facts it was decided on.
@@ -96,7 +119,11 @@ def judge(
         )
     if run.status != "completed":
         message = (run.message or "").strip()[:MESSAGE_LIMIT]
-        return verdict("failing", "last run failed", f"最近一次抓取失败：{message or run.status}")
+        return verdict(
+            "failing",
+            "last run failed",
+            f"最近一次抓取失败：{run_message(message) or run.status}",
+        )
     if last_new is None:
         return verdict(
             "failing",

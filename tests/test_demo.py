@@ -47,7 +47,7 @@ def test_demo_on_another_port_crawls_the_site_it_serves_then_finds_nothing_new(t
     second = _demo(tmp_path, port)
     assert second.returncode == 0, second.stderr
     assert "nothing new" in second.stdout
-    assert "demo-yixing: ok — 1 pages, 0 articles fetched" in second.stdout
+    assert "demo-yixing: ok — 1 page, 0 articles fetched" in second.stdout
 
 
 def test_a_source_whose_list_page_cannot_be_fetched_is_a_failed_crawl(tmp_path: Path):

@@ -261,7 +261,7 @@ def test_deliveries_lists_what_was_sent_to_whom(inst: Instance, smtp_server: Mai
     smtp_server.refuse = False
     inst.run("digest", "--send")
     out = inst.run("deliveries").stdout
-    assert "office" in out and "zhaoshang@example.gov.cn" in out and "2 (2 leads)" in out
+    assert "office" in out and "zhaoshang@example.gov.cn" in out and "2 条（2 条线索）" in out
     (record,) = json.loads(inst.run("deliveries", "--json").stdout)
     assert record["status"] == "sent" and record["items"] == 2 and record["attempts"] == 2
     assert record["recipients"] == ["zhaoshang@example.gov.cn"]

@@ -58,7 +58,7 @@ def test_crawl_browse_and_digest_on_postgresql(
     assert "demo-yixing: ok — 28 pages, 25 articles fetched, 25 new" in out, out
     assert "demo-sdic: ok — 15 pages, 13 articles fetched, 13 new" in out, out
     again = inst.run("crawl", "demo-yixing").stdout
-    assert "demo-yixing: ok — 1 pages, 0 articles fetched, 0 new" in again, again
+    assert "demo-yixing: ok — 1 page, 0 articles fetched, 0 new" in again, again
     assert not (inst.dir / "data" / "test.db").exists()  # nothing went to SQLite
 
     items = json.loads(inst.run("items", "--json", "--limit", "100").stdout)

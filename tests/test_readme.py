@@ -7,7 +7,7 @@ both so that nothing here needs a fixed port: the demo site is served on a free 
 (the instance's sources.toml points the two demo sources there, by name, as an office
 would override a shipped source), and [smtp] points at a real aiosmtpd server on
 loopback, so `digest --send` really sends. `serve` and `schedule run` run until stopped:
-they are checked with ``--help``.
+they are checked with ``--help``, and so are `worker` and `workers` (PostgreSQL only).
 """
 
 from __future__ import annotations
@@ -27,7 +27,8 @@ from tests.helpers.smtp import Mailbox
 
 pytestmark = pytest.mark.integration
 
-RUN_UNTIL_STOPPED = ("leadwatch serve", "leadwatch schedule run")
+# run until stopped, or (`worker`, `workers`) need PostgreSQL: each is run with --help
+RUN_UNTIL_STOPPED = ("leadwatch serve", "leadwatch schedule run", "leadwatch worker")
 
 
 def readme_commands() -> list[str]:

@@ -56,9 +56,9 @@ def test_a_crawl_and_runs_started_during_a_digest_of_20000_articles_both_succeed
         hold.unlink(missing_ok=True)
         reap(digest)
     assert crawl.returncode == 0, crawl.stderr
-    assert "demo-yixing: ok — 27 pages, 24 articles fetched, 24 new" in crawl.stdout
+    assert "demo-yixing: ok — 28 pages, 25 articles fetched, 25 new" in crawl.stdout
     assert runs.returncode == 0, runs.stderr
-    assert "demo-yixing" in runs.stdout and "completed" in runs.stdout
+    assert "demo-yixing" in runs.stdout and "完成" in runs.stdout
     assert digest.returncode == 0, err
     # the digest carries what it chose: the store's 1,000 lead articles, not the crawl's
     assert "(1000 articles), sent" in out, out

@@ -82,7 +82,7 @@ def test_cli_web_and_digest_agree_on_one_store(
     assert listed["demo-yixing"]["stale_after_days"] == 7
     assert listed["demo-sdic"]["health"] == "ok" and listed["demo-sdic"]["stale_after_days"] == 30
     assert listed["broken"]["health"].startswith("failing: ")
-    assert "stale: nothing new for 10 days" in inst.run("sources", "list").stdout
+    assert "无新文章：10 天无新文章" in inst.run("sources", "list").stdout
     cli_flagged = {n for n, r in listed.items() if r["health_status"] != "ok"}
 
     inst.run("digest", "--preview", str(tmp_path / "preview"))

@@ -198,7 +198,7 @@ def test_sources_list_shows_last_run_and_health(tmp_path: Path, sites: dict[str,
     assert rows["never"]["health"] == "never run" and rows["never"]["last_run"] is None
 
     table = inst.run("sources", "list").stdout
-    for text in ("ok", "stale: nothing new for 30 days", "failing: last run failed", "never run"):
+    for text in ("正常", "无新文章：30 天无新文章", "失败：最近一次抓取失败", "从未运行"):
         assert text in table
     assert inst.run("sources").stdout == table  # `sources` alone lists them too
 

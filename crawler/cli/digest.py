@@ -20,6 +20,7 @@ from crawler.cli.common import (
 )
 from crawler.config import Config
 from crawler.errors import LeadwatchError, UnknownNameError
+from crawler.present.labels import DELIVERY_STATUS_LABELS, label
 from crawler.timeutil import local
 
 if TYPE_CHECKING:
@@ -101,15 +102,18 @@ def cmd_deliveries(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return 0
-    table = Table("id", "subscription", "period", "status", "to", "items", "sent / next try")
+    table = Table("ID", "订阅", "期次", "状态", "收件", "内容", "发送 / 下次重试")
     for r in rows:
         to = ", ".join(r["recipients"] + [c for c in r["channels"] if c != "email"])
         when = r["sent_at"] or r["next_attempt_at"] or ""
-        state = r["status"] + (f" ×{r['attempts']}: {r['error']}" if r["error"] else "")
-        items = f"{r['items']} ({r['leads']} leads)"
-        table.add_row(str(r["id"]), r["subscription"], r["period"], state, to, items, when[:16])
+        state = label(DELIVERY_STATUS_LABELS, r["status"])
+        if r["error"]:
+            state += f"（第 {r['attempts']} 次：{r['error']}）"
+        items = f"{r['items']} 条（{r['leads']} 条线索）"
+        when = when[:16].replace("T", " ")  # already in the display zone
+        table.add_row(str(r["id"]), r["subscription"], r["period"], state, to, items, when)
     console.print(table)
-    console.print(f"{len(rows)} deliver{'y' if len(rows) == 1 else 'ies'}")
+    console.print(f"共 {len(rows)} 条推送记录")
     return 0
 
 

@@ -13,7 +13,13 @@ from rich.markup import escape
 from rich.text import Text
 
 from crawler.cli.common import config_from_args, console, err_console, open_database
-from crawler.present.labels import SOURCE_STATE_LABELS
+from crawler.present.labels import (
+    HEALTH_LABELS,
+    RUN_STATUS_LABELS,
+    SOURCE_KIND_LABELS,
+    SOURCE_STATE_LABELS,
+    label,
+)
 
 _STYLES = {"failing": "red", "stale": "yellow", "never": "yellow", "warning": "yellow"}
 
@@ -62,16 +68,20 @@ def cmd_sources_list(args: argparse.Namespace) -> int:
     for s, v in rows:
         run = v.last_run
         style = _STYLES.get(v.status, "")
+        health = label(HEALTH_LABELS, v.status)
+        if v.status not in ("ok", "running", "never"):
+            health += f"：{v.reason_zh}"
+        health = escape(health)
         table.add_row(
             s.name,
-            s.kind,
+            label(SOURCE_KIND_LABELS, s.kind),
             s.label,
             SOURCE_STATE_LABELS[s.state],
             local(run.started_at) if run else "—",
-            run.status if run else "—",
+            label(RUN_STATUS_LABELS, run.status) if run else "—",
             str(run.articles_new) if run else "",
             str(run.errors) if run else "",
-            f"[{style}]{escape(v.health)}[/{style}]" if style else escape(v.health),
+            f"[{style}]{health}[/{style}]" if style else health,
         )
     for name in config.broken:  # the problem itself was printed as a warning
         table.add_row(name, "", "", f"[red]{SOURCE_STATE_LABELS['broken']}[/red]", *[""] * 5)

@@ -62,9 +62,14 @@ class CrawlOutcome:
             return f"{self.source}: no run recorded (exit {self.exit_code})"
         state = "ok" if self.ok else f"FAILED ({r.message or 'exit ' + str(self.exit_code)})"
         return (
-            f"{self.source}: {state} — {r.pages_fetched} pages, {r.articles_fetched} articles fetched, "
-            f"{r.articles_new} new, {r.articles_updated} updated, {r.errors} errors"
+            f"{self.source}: {state} — {_count(r.pages_fetched, 'page')}, "
+            f"{_count(r.articles_fetched, 'article')} fetched, {r.articles_new} new, "
+            f"{r.articles_updated} updated, {_count(r.errors, 'error')}"
         )
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def crawl_log_path(config: Config, source: str, run_id: int) -> Path:

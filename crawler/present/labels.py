@@ -51,6 +51,23 @@ SOURCE_STATE_LABELS = {
 }
 
 
+# What a source is (sources.toml ``kind``)
+SOURCE_KIND_LABELS = {"municipal": "政府", "partner": "合作伙伴", "media": "媒体"}
+# A crawl run's status (crawler.store.models.CrawlRun.status)
+RUN_STATUS_LABELS = {"running": "运行中", "completed": "完成", "failed": "失败"}
+# A digest or report delivery's status (alerts.digest)
+DELIVERY_STATUS_LABELS = {"sent": "已发送", "pending": "待发送", "empty": "无新内容"}
+
+
+def outlet_name(publisher: str | None, source: str, source_labels: dict[str, str]) -> str:
+    """Who published an article, for people: its 来源 line, else the publisher part of
+    its source's label ("宜兴市人民政府 · 宜兴要闻" → 宜兴市人民政府), else the source's name."""
+    if publisher and publisher.strip():
+        return publisher.strip()
+    configured = source_labels.get(source, "").split(" · ")[0].strip()
+    return configured or source
+
+
 def label(table: dict[str, str], code: str | None) -> str:
     """``table``'s label for ``code``; an unknown code is shown as it is, ``None`` as ''."""
     if code is None:

@@ -11,7 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from crawler.present.amounts import headline_amount, lead_amounts
-from crawler.present.labels import EVENT_LABELS, STATUS_LABELS
+from crawler.present.labels import EVENT_LABELS, RUN_STATUS_LABELS, STATUS_LABELS, label
 from crawler.store.models import Article, CrawlRun, Lead
 from crawler.timeutil import iso, local
 
@@ -264,7 +264,7 @@ def runs_table(runs: list[CrawlRun]) -> Table:
         table.add_row(
             str(r.id),
             r.source,
-            r.status,
+            label(RUN_STATUS_LABELS, r.status),
             local(r.started_at),
             str(r.pages_fetched),
             str(r.articles_fetched),

@@ -23,13 +23,18 @@ from markupsafe import Markup, escape
 from alerts.deliveries import deliveries as recent_deliveries
 from alerts.scrub import scrub
 from crawler.config import Config
-from crawler.health import source_health
+from crawler.health import run_message, source_health
 from crawler.present.amounts import lead_amounts
 from crawler.present.labels import (
+    DELIVERY_STATUS_LABELS,
     EVENT_LABELS,
     HEALTH_LABELS,
+    RUN_STATUS_LABELS,
+    SOURCE_KIND_LABELS,
     SOURCE_STATE_LABELS,
     STATUS_LABELS,
+    label,
+    outlet_name,
 )
 from crawler.present.links import safe_url
 from crawler.present.records import amount_text, counterpart_names, event_labels
@@ -89,6 +94,13 @@ def create_app(
         health_label=lambda h: HEALTH_LABELS.get(h, h),
         scrubbed=lambda text: scrub(text or "", config.smtp.user, config.smtp.password),
         source_state=lambda s: SOURCE_STATE_LABELS.get(s, s),
+        source_kind=lambda k: label(SOURCE_KIND_LABELS, k),
+        run_status=lambda s: label(RUN_STATUS_LABELS, s),
+        run_message=run_message,
+        delivery_status=lambda s: label(DELIVERY_STATUS_LABELS, s),
+        outlet=lambda a: outlet_name(
+            a.publisher, a.source, {s.name: s.label for s in config.sources}
+        ),
     )
     app.jinja_env.globals.update(url_with=_url_with, zone_label=zone_label)
     security.install(app, token, loopback=loopback)

@@ -32,6 +32,7 @@ kind = "municipal"
 start_urls = ["{base_url}{column.start_path}"]
 max_pages = {column.list_pages}
 download_delay = {delay}
+verified = true
 """
         for i, column in enumerate(columns)
     )

@@ -107,6 +107,7 @@ def demo_sources(site_url: str) -> str:
 name = "demo-yixing"
 kind = "municipal"
 group = "demo"
+label = "宜兴市人民政府 · 宜兴要闻（演示站）"
 start_urls = ["{site_url}/yxzx/index.html"]
 max_pages = 10
 download_delay = 0
@@ -115,6 +116,7 @@ download_delay = 0
 name = "demo-sdic"
 kind = "partner"
 group = "demo"
+label = "国家开发投资集团 · 新闻中心（演示站）"
 start_urls = ["{site_url}/sdic/xwzx/index.html"]
 max_pages = 10
 download_delay = 0
