@@ -1,4 +1,5 @@
-"""`leadwatch search`, `serve` and `export`: look things up in the store and take them out."""
+"""`leadwatch items`, `show`, `search`, `serve` and `export`: look things up in the store
+and take them out."""
 
 from __future__ import annotations
 
@@ -110,6 +111,65 @@ def sync_search_index(database: Database) -> int:
         return search.sync_index(database.session)
     with _progress(f"indexing {pending} new articles for search") as on_progress:
         return search.sync_index(database.session, on_progress)
+
+
+# --- items and show -------------------------------------------------------------------
+
+
+def cmd_items(args: argparse.Namespace) -> int:
+    from sqlalchemy import func, select
+
+    from crawler.present.records import article_dict, leads_table
+    from crawler.store import filters
+    from crawler.store.models import Article
+    from crawler.store.status import lead_marks
+
+    config = config_from_args(args)
+    database = open_database(config)
+    ensure_register(config, database)
+    flt = filter_from_args(config, args, database=database)
+    with database.reading() as session:
+        articles, more = filters.list_articles(session, flt, limit=args.limit or None)
+        stored = session.scalar(select(func.count(Article.id))) if not articles else None
+        marks = lead_marks(session, [lead.id for a in articles for lead in a.leads])
+    if args.json:
+        print(
+            json.dumps(
+                [article_dict(a, marks=marks) for a in articles], ensure_ascii=False, indent=2
+            )
+        )
+    elif stored == 0:
+        err_console.print("no articles stored yet; crawl with `leadwatch crawl SOURCE`")
+    elif not articles:
+        err_console.print(f"none of the {stored} stored articles match these filters")
+    else:
+        console.print(leads_table(articles))
+        shown = f"{len(articles)} item(s)"
+        if more:
+            shown = f"the newest {len(articles)} item(s); more with --limit {args.limit * 2}"
+        console.print(shown)
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from crawler.present.records import article_dict, print_article
+    from crawler.store import repo
+    from crawler.store.status import lead_marks
+
+    config = config_from_args(args)
+    database = open_database(config)
+    ensure_register(config, database)
+    with database.reading() as session:
+        article = repo.get_article(session, args.id)
+        if article is None:
+            raise LeadwatchError(f"no article with id {args.id}; list them with `leadwatch items`")
+        marks = lead_marks(session, [lead.id for lead in article.leads])
+        if args.json:
+            data = article_dict(article, body=True, marks=marks)
+            print(json.dumps(data, ensure_ascii=False, indent=2))
+        else:
+            print_article(console, article, marks)
+    return 0
 
 
 # --- search ---------------------------------------------------------------------------
@@ -328,7 +388,18 @@ def _export_to_stdout(
 
 
 def register(add: Callable[..., argparse.ArgumentParser]) -> None:
-    """Add search, serve and export to the `leadwatch` parser."""
+    """Add items, show, search, serve and export to the `leadwatch` parser."""
+    p = add("items", cmd_items, "list stored articles with their tags, newest first")
+    add_filters(p)
+    p.add_argument(
+        "--limit", type=count(0), default=50, help="at most this many (default 50; 0: all)"
+    )
+    p.add_argument("--json", action="store_true", help="articles as JSON, for scripts")
+
+    p = add("show", cmd_show, "show one stored article")
+    p.add_argument("id", type=int, help="the article's ID, as `items` and `search` list it")
+    p.add_argument("--json", action="store_true", help="the article as JSON, with its body")
+
     p = add("search", cmd_search, "full-text search (Chinese words), ranked, with snippets")
     p.add_argument("query", nargs="*", metavar="WORD", help="words that must all occur")
     add_filters(p)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from rich.console import Console
 
-from crawler.config import DATABASE_ENV, Config, ConfigWarning, load_config
+from crawler.config import DATABASE_ENV, Config, ConfigWarning, find_config, load_config
 from crawler.errors import DatabaseBusy, LeadwatchError, UnknownNameError
 from crawler.timeutil import use_zone
 
@@ -45,6 +45,18 @@ def config_from_args(args: argparse.Namespace, needed: Iterable[str] = ()) -> Co
         if name not in needed:
             err_console.print(f"warning: {problem} (this source is left out)", markup=False)
     return config
+
+
+def taxonomy_files(args: argparse.Namespace) -> list[Path]:
+    """--taxonomy; else the instance's taxonomy (shipped + its own); else, with no
+    instance found, the shipped taxonomy."""
+    from crawler.shipped import shipped_taxonomy
+
+    if getattr(args, "taxonomy", None):
+        return [Path(args.taxonomy)]
+    if find_config(args.config).path.exists():
+        return config_from_args(args).taxonomy_files
+    return [shipped_taxonomy()]
 
 
 def open_database(config: Config, *, create: bool = False) -> Database:

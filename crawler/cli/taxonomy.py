@@ -14,6 +14,7 @@ from crawler.cli.common import (
     err_console,
     open_database,
     source_filter,
+    taxonomy_files,
     time_option,
 )
 
@@ -23,7 +24,6 @@ CLEAN, WARNINGS, ERRORS = 0, 1, 2
 
 def cmd_taxonomy_check(args: argparse.Namespace) -> int:
     from classifiers.taxonomy import check_taxonomy, format_problem
-    from crawler.cli.main import taxonomy_files
 
     files = taxonomy_files(args)
     problems = check_taxonomy(*files)
