@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from crawler.cli.common import (
+    ExitStatus,
     config_from_args,
     console,
     count,
@@ -148,7 +149,7 @@ def cmd_items(args: argparse.Namespace) -> int:
         if more:
             shown = f"the newest {len(articles)} item(s); more with --limit {args.limit * 2}"
         console.print(shown)
-    return 0
+    return ExitStatus.OK
 
 
 def cmd_show(args: argparse.Namespace) -> int:
@@ -169,7 +170,7 @@ def cmd_show(args: argparse.Namespace) -> int:
             print(json.dumps(data, ensure_ascii=False, indent=2))
         else:
             print_article(console, article, marks)
-    return 0
+    return ExitStatus.OK
 
 
 # --- search ---------------------------------------------------------------------------
@@ -191,7 +192,7 @@ def cmd_search(args: argparse.Namespace) -> int:
             reindexed = search.rebuild_index(database.session, on_progress)
         err_console.print(f"reindexed {reindexed} articles")
         if not query:
-            return 0
+            return ExitStatus.OK
     parsed = search.parse_query(query)
     sync_search_index(database)
     ensure_register(config, database)
@@ -208,14 +209,14 @@ def cmd_search(args: argparse.Namespace) -> int:
                 indent=2,
             )
         )
-        return 0
+        return ExitStatus.OK
     if not results.hits:
         err_console.print(_no_hits(database, query, flt), markup=False)
-        return 0
+        return ExitStatus.OK
     console.print(search_table(results.hits, statuses))
     more = f"; more with --limit {args.limit * 2}" if results.more else ""
     console.print(f"{len(results.hits)} result(s) for 「{query}」{more}", markup=False)
-    return 0
+    return ExitStatus.OK
 
 
 def _no_hits(database: Database, query: str, flt: BrowseFilter) -> str:
@@ -368,7 +369,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     (err_console if to_stdout else console).print(
         f"wrote {len(articles)} article(s) to {where} ({fmt})", markup=False
     )
-    return 0
+    return ExitStatus.OK
 
 
 def _export_to_stdout(

@@ -8,6 +8,7 @@ import sys
 import warnings
 from collections.abc import Callable, Iterable
 from datetime import datetime
+from enum import IntEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,6 +25,17 @@ if TYPE_CHECKING:  # the store is imported lazily to keep `classify` light
 _WIDTH = None if sys.stdout.isatty() else 200
 console = Console(highlight=False, soft_wrap=True, width=_WIDTH)
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+class ExitStatus(IntEnum):
+    """What `leadwatch` exits with (README, "exit status"); a signal gives 128 + its number.
+    Commands return one of these; ``main`` maps errors to them."""
+
+    OK = 0
+    FAILED = 1  # a crawl, a file, a send
+    USAGE = 2  # wrong input or set-up
+    BUSY = DatabaseBusy.exit_code  # 75: the database was locked by another process; retry
+    INTERRUPTED = 130  # Ctrl-C
 
 
 # Set (to 1) to let any command create a missing SQLite file, as `--create-db` does.

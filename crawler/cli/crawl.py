@@ -9,6 +9,7 @@ from collections.abc import Callable
 from contextlib import ExitStack
 
 from crawler.cli.common import (
+    ExitStatus,
     config_from_args,
     console,
     count,
@@ -28,7 +29,8 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     names = list(dict.fromkeys(args.sources)) or [
         s.name for s in config.sources if s.enabled and s.verified
     ]
-    left_out = 2 if config.broken and not args.sources else 0
+    # sources left out for config errors make a crawl of all of them a set-up error
+    left_out = ExitStatus.USAGE if config.broken and not args.sources else ExitStatus.OK
     if not names:
         unverified = [s.name for s in config.sources if s.enabled and not s.verified]
         waiting = (
@@ -52,7 +54,7 @@ def cmd_crawl(args: argparse.Namespace) -> int:
             err_console.print(f"{name} is {why}; not starting a second crawl of it", markup=False)
         names = [n for n in names if n not in busy]
         if not names:
-            return 1
+            return ExitStatus.FAILED
         console.print(f"crawling {len(names)} source(s): {', '.join(names)}", markup=False)
         try:
             outcomes = crawl_sources(
@@ -81,7 +83,9 @@ def cmd_crawl(args: argparse.Namespace) -> int:
             markup=False,
         )
         return left_out
-    return 0 if all(o.ok for o in outcomes) and not busy else 1
+    if busy or not all(o.ok for o in outcomes):
+        return ExitStatus.FAILED
+    return ExitStatus.OK
 
 
 def cmd_runs(args: argparse.Namespace) -> int:
@@ -101,7 +105,7 @@ def cmd_runs(args: argparse.Namespace) -> int:
         )
     else:
         console.print(runs_table(runs))
-    return 0
+    return ExitStatus.OK
 
 
 def register(add: Callable[..., argparse.ArgumentParser]) -> None:

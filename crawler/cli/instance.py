@@ -7,7 +7,14 @@ import argparse
 from collections.abc import Callable
 from pathlib import Path
 
-from crawler.cli.common import config_from_args, console, err_console, open_database, port
+from crawler.cli.common import (
+    ExitStatus,
+    config_from_args,
+    console,
+    err_console,
+    open_database,
+    port,
+)
 from crawler.config import CONFIG_NAME, HOME_ENV, find_config
 
 
@@ -32,7 +39,7 @@ def cmd_init(args: argparse.Namespace) -> int:
             "(its sources.toml, taxonomy.toml and data/ are kept)",
             markup=False,
         )
-        return 1
+        return ExitStatus.FAILED
     config = config_from_args(argparse.Namespace(config=str(target)))
     open_database(config, create=True)
     directory = target.parent.resolve()
@@ -49,7 +56,7 @@ def cmd_init(args: argparse.Namespace) -> int:
         "sources.toml; check each with `leadwatch sources check NAME --mark-verified`",
         markup=False,
     )
-    return 0
+    return ExitStatus.OK
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -70,7 +77,7 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
     database = open_database(config, create=True)
     console.print(f"database at {config.database_url} is up to date", markup=False)
     console.print(rebuild_all(config, database).summary(), markup=False)
-    return 0
+    return ExitStatus.OK
 
 
 def register(add: Callable[..., argparse.ArgumentParser]) -> None:

@@ -10,7 +10,6 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
-from enum import IntEnum
 
 from crawler.cli import (
     browse,
@@ -24,20 +23,9 @@ from crawler.cli import (
     workers,
 )
 from crawler.cli import register as register_cli
-from crawler.cli.common import CREATE_DATABASE_ENV, close_databases, err_console
+from crawler.cli.common import CREATE_DATABASE_ENV, ExitStatus, close_databases, err_console
 from crawler.config import CONFIG_NAME, HOME_ENV
-from crawler.errors import DatabaseBusy, LeadwatchError
-
-
-class ExitStatus(IntEnum):
-    """What `leadwatch` exits with (README, "exit status"); a signal gives 128 + its number."""
-
-    OK = 0
-    FAILED = 1  # a crawl, a file, a send
-    USAGE = 2  # wrong input or set-up
-    BUSY = DatabaseBusy.exit_code  # 75: the database was locked by another process; retry
-    INTERRUPTED = 130  # Ctrl-C
-
+from crawler.errors import LeadwatchError
 
 # Exit status when the reader of our output went away (`leadwatch runs --json | head`):
 # what a Unix tool killed by SIGPIPE reports.

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from crawler.cli.common import (
+    ExitStatus,
     config_from_args,
     console,
     count,
@@ -64,7 +65,7 @@ def cmd_reclassify(args: argparse.Namespace) -> int:
     total = count_articles(database, since, source)
     if total == 0:
         console.print("no stored articles match; nothing to re-tag")
-        return 0
+        return ExitStatus.OK
     columns = (
         "[progress.description]{task.description}",
         BarColumn(),
@@ -86,7 +87,7 @@ def cmd_reclassify(args: argparse.Namespace) -> int:
     from crawler.register.steps import rebuild_all
 
     console.print(rebuild_all(config, database).summary(), markup=False)
-    return 0
+    return ExitStatus.OK
 
 
 def register(add: Callable[..., argparse.ArgumentParser]) -> None:

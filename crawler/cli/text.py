@@ -12,19 +12,19 @@ from typing import Any
 
 from rich.text import Text
 
-from crawler.cli.common import console, err_console, read_text, taxonomy_files
+from crawler.cli.common import ExitStatus, console, err_console, read_text, taxonomy_files
 from crawler.config import find_config
 
 # --- extract --------------------------------------------------------------------------
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    status = 0
+    status = ExitStatus.OK
     located = find_config(args.config).path  # an instance is optional here
     config_path = located if located.is_file() else None
     for record in extract_targets(args.targets, url=args.url, config_path=config_path):
         if "error" in record:
-            status = 1
+            status = ExitStatus.FAILED
         if args.json:
             print(json.dumps(record, ensure_ascii=False))
         else:
@@ -89,7 +89,7 @@ def cmd_classify(args: argparse.Namespace) -> int:
     from classifiers import Classifier, load_taxonomy
 
     classifier = Classifier(load_taxonomy(*taxonomy_files(args)))
-    status = 0
+    status = ExitStatus.OK
     for target in args.files or ["-"]:
         try:
             raw = sys.stdin.buffer.read() if target == "-" else Path(target).read_bytes()
@@ -103,7 +103,7 @@ def cmd_classify(args: argparse.Namespace) -> int:
             result = classifier.classify(title.strip(), body.strip()).to_dict()
             record = {"path": target, **result}
         if "error" in record:
-            status = 1
+            status = ExitStatus.FAILED
         if args.json:
             print(json.dumps(record, ensure_ascii=False))
         elif "error" in record:
