@@ -4,7 +4,6 @@ and take them out."""
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -22,6 +21,7 @@ from crawler.cli.common import (
     open_database,
     partner_name,
     port,
+    print_json,
     sector_id,
     source_filter,
     time_option,
@@ -134,11 +134,7 @@ def cmd_items(args: argparse.Namespace) -> int:
         stored = session.scalar(select(func.count(Article.id))) if not articles else None
         marks = lead_marks(session, [lead.id for a in articles for lead in a.leads])
     if args.json:
-        print(
-            json.dumps(
-                [article_dict(a, marks=marks) for a in articles], ensure_ascii=False, indent=2
-            )
-        )
+        print_json([article_dict(a, marks=marks) for a in articles])
     elif stored == 0:
         err_console.print("no articles stored yet; crawl with `leadwatch crawl SOURCE`")
     elif not articles:
@@ -167,7 +163,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         marks = lead_marks(session, [lead.id for lead in article.leads])
         if args.json:
             data = article_dict(article, body=True, marks=marks)
-            print(json.dumps(data, ensure_ascii=False, indent=2))
+            print_json(data)
         else:
             print_article(console, article, marks)
     return ExitStatus.OK
@@ -202,13 +198,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         )
         statuses = status.lead_statuses(session, [h.article.id for h in results.hits])
     if args.json:
-        print(
-            json.dumps(
-                [hit_dict(h, statuses.get(h.article.id)) for h in results.hits],
-                ensure_ascii=False,
-                indent=2,
-            )
-        )
+        print_json([hit_dict(h, statuses.get(h.article.id)) for h in results.hits])
         return ExitStatus.OK
     if not results.hits:
         err_console.print(_no_hits(database, query, flt), markup=False)

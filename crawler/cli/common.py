@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import warnings
@@ -40,6 +41,11 @@ class ExitStatus(IntEnum):
 
 # Set (to 1) to let any command create a missing SQLite file, as `--create-db` does.
 CREATE_DATABASE_ENV = "LEADWATCH_CREATE_DATABASE"
+
+
+def print_json(data: object) -> None:
+    """``--json`` output: indented, Chinese as itself (not \\u escapes)."""
+    print(json.dumps(data, ensure_ascii=False, indent=2))
 
 
 def config_from_args(args: argparse.Namespace, needed: Iterable[str] = ()) -> Config:

@@ -4,7 +4,6 @@ crawls did)."""
 from __future__ import annotations
 
 import argparse
-import json
 from collections.abc import Callable
 from contextlib import ExitStack
 
@@ -15,6 +14,7 @@ from crawler.cli.common import (
     count,
     err_console,
     open_database,
+    print_json,
     source_filter,
 )
 
@@ -98,7 +98,7 @@ def cmd_runs(args: argparse.Namespace) -> int:
     with database.reading() as session:
         runs = list(repo.list_runs(session, source, args.limit))
     if args.json:
-        print(json.dumps([run_dict(r) for r in runs], ensure_ascii=False, indent=2))
+        print_json([run_dict(r) for r in runs])
     elif not runs:
         err_console.print(
             "no crawl runs yet; start one with `leadwatch crawl SOURCE` (or `leadwatch demo`)"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 from collections.abc import Callable
 from datetime import date
 
@@ -16,6 +15,7 @@ from crawler.cli.common import (
     ensure_register,
     err_console,
     open_database,
+    print_json,
     time_option,
 )
 from crawler.errors import LeadwatchError
@@ -67,7 +67,7 @@ def cmd_events(args: argparse.Namespace) -> int:
         )
         events, more = list_events(session, flt, limit=args.limit or None)
         if args.json:
-            print(json.dumps([event_dict(e) for e in events], ensure_ascii=False, indent=2))
+            print_json([event_dict(e) for e in events])
             return ExitStatus.OK
         if not events:
             err_console.print("no events match; crawl first, or drop a filter")
@@ -96,7 +96,7 @@ def cmd_projects(args: argparse.Namespace) -> int:
             limit=args.limit or None,
         )
         if args.json:
-            print(json.dumps([project_dict(p) for p in projects], ensure_ascii=False, indent=2))
+            print_json([project_dict(p) for p in projects])
             return ExitStatus.OK
         if not projects:
             err_console.print("no projects match; crawl first, or drop a filter")
@@ -149,7 +149,7 @@ def _org_show(session, org_id: int, args: argparse.Namespace) -> int:  # noqa: A
             "events": [event_dict(e) for e in view.events],
             "projects": [project_dict(p) for p in view.projects],
         }
-        print(json.dumps(data, ensure_ascii=False, indent=2))
+        print_json(data)
     else:
         print_org(console, view.org, view.events, view.places)
     return ExitStatus.OK
@@ -168,7 +168,7 @@ def _org_list(session, args: argparse.Namespace) -> int:  # noqa: ANN001
             {**org_dict(o), "events": n, "last_day": last.isoformat() if last else None}
             for o, n, last in rows
         ]
-        print(json.dumps(out, ensure_ascii=False, indent=2))
+        print_json(out)
         return ExitStatus.OK
     table = Table("ID", "组织", "类型", "事件", "最近", "关注")
     for org, n, last in rows:

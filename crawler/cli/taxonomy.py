@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from crawler.cli.common import (
     count,
     err_console,
     open_database,
+    print_json,
     source_filter,
     taxonomy_files,
     time_option,
@@ -39,7 +39,7 @@ def cmd_taxonomy_check(args: argparse.Namespace) -> int:
             }
             for p in problems
         ]
-        print(json.dumps(records, ensure_ascii=False, indent=2))
+        print_json(records)
     else:
         for p in problems:
             console.print(f"{p.severity}: {format_problem(str(files[0]), p)}", markup=False)
