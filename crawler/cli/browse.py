@@ -1,9 +1,9 @@
-"""`leadwatch search`, `serve` and `export`: look things up in the store and take them out."""
+"""`leadwatch items`, `show`, `search`, `serve` and `export`: look things up in the store
+and take them out."""
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from crawler.cli.common import (
+    ExitStatus,
     config_from_args,
     console,
     count,
@@ -20,6 +21,7 @@ from crawler.cli.common import (
     open_database,
     partner_name,
     port,
+    print_json,
     sector_id,
     source_filter,
     time_option,
@@ -112,6 +114,61 @@ def sync_search_index(database: Database) -> int:
         return search.sync_index(database.session, on_progress)
 
 
+# --- items and show -------------------------------------------------------------------
+
+
+def cmd_items(args: argparse.Namespace) -> int:
+    from sqlalchemy import func, select
+
+    from crawler.present.records import article_dict, leads_table
+    from crawler.store import filters
+    from crawler.store.models import Article
+    from crawler.store.status import lead_marks
+
+    config = config_from_args(args)
+    database = open_database(config)
+    ensure_register(config, database)
+    flt = filter_from_args(config, args, database=database)
+    with database.reading() as session:
+        articles, more = filters.list_articles(session, flt, limit=args.limit or None)
+        stored = session.scalar(select(func.count(Article.id))) if not articles else None
+        marks = lead_marks(session, [lead.id for a in articles for lead in a.leads])
+    if args.json:
+        print_json([article_dict(a, marks=marks) for a in articles])
+    elif stored == 0:
+        err_console.print("no articles stored yet; crawl with `leadwatch crawl SOURCE`")
+    elif not articles:
+        err_console.print(f"none of the {stored} stored articles match these filters")
+    else:
+        console.print(leads_table(articles))
+        shown = f"{len(articles)} item(s)"
+        if more:
+            shown = f"the newest {len(articles)} item(s); more with --limit {args.limit * 2}"
+        console.print(shown)
+    return ExitStatus.OK
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from crawler.present.records import article_dict, print_article
+    from crawler.store import repo
+    from crawler.store.status import lead_marks
+
+    config = config_from_args(args)
+    database = open_database(config)
+    ensure_register(config, database)
+    with database.reading() as session:
+        article = repo.get_article(session, args.id)
+        if article is None:
+            raise LeadwatchError(f"no article with id {args.id}; list them with `leadwatch items`")
+        marks = lead_marks(session, [lead.id for lead in article.leads])
+        if args.json:
+            data = article_dict(article, body=True, marks=marks)
+            print_json(data)
+        else:
+            print_article(console, article, marks)
+    return ExitStatus.OK
+
+
 # --- search ---------------------------------------------------------------------------
 
 
@@ -131,7 +188,7 @@ def cmd_search(args: argparse.Namespace) -> int:
             reindexed = search.rebuild_index(database.session, on_progress)
         err_console.print(f"reindexed {reindexed} articles")
         if not query:
-            return 0
+            return ExitStatus.OK
     parsed = search.parse_query(query)
     sync_search_index(database)
     ensure_register(config, database)
@@ -141,21 +198,15 @@ def cmd_search(args: argparse.Namespace) -> int:
         )
         statuses = status.lead_statuses(session, [h.article.id for h in results.hits])
     if args.json:
-        print(
-            json.dumps(
-                [hit_dict(h, statuses.get(h.article.id)) for h in results.hits],
-                ensure_ascii=False,
-                indent=2,
-            )
-        )
-        return 0
+        print_json([hit_dict(h, statuses.get(h.article.id)) for h in results.hits])
+        return ExitStatus.OK
     if not results.hits:
         err_console.print(_no_hits(database, query, flt), markup=False)
-        return 0
+        return ExitStatus.OK
     console.print(search_table(results.hits, statuses))
     more = f"; more with --limit {args.limit * 2}" if results.more else ""
     console.print(f"{len(results.hits)} result(s) for 「{query}」{more}", markup=False)
-    return 0
+    return ExitStatus.OK
 
 
 def _no_hits(database: Database, query: str, flt: BrowseFilter) -> str:
@@ -308,7 +359,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     (err_console if to_stdout else console).print(
         f"wrote {len(articles)} article(s) to {where} ({fmt})", markup=False
     )
-    return 0
+    return ExitStatus.OK
 
 
 def _export_to_stdout(
@@ -328,7 +379,18 @@ def _export_to_stdout(
 
 
 def register(add: Callable[..., argparse.ArgumentParser]) -> None:
-    """Add search, serve and export to the `leadwatch` parser."""
+    """Add items, show, search, serve and export to the `leadwatch` parser."""
+    p = add("items", cmd_items, "list stored articles with their tags, newest first")
+    add_filters(p)
+    p.add_argument(
+        "--limit", type=count(0), default=50, help="at most this many (default 50; 0: all)"
+    )
+    p.add_argument("--json", action="store_true", help="articles as JSON, for scripts")
+
+    p = add("show", cmd_show, "show one stored article")
+    p.add_argument("id", type=int, help="the article's ID, as `items` and `search` list it")
+    p.add_argument("--json", action="store_true", help="the article as JSON, with its body")
+
     p = add("search", cmd_search, "full-text search (Chinese words), ranked, with snippets")
     p.add_argument("query", nargs="*", metavar="WORD", help="words that must all occur")
     add_filters(p)

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import warnings
 from collections.abc import Callable, Iterable
 from datetime import datetime
+from enum import IntEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.console import Console
 
-from crawler.config import DATABASE_ENV, Config, ConfigWarning, load_config
+from crawler.config import DATABASE_ENV, Config, ConfigWarning, find_config, load_config
 from crawler.errors import DatabaseBusy, LeadwatchError, UnknownNameError
 from crawler.timeutil import use_zone
 
@@ -26,8 +28,24 @@ console = Console(highlight=False, soft_wrap=True, width=_WIDTH)
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
+class ExitStatus(IntEnum):
+    """What `leadwatch` exits with (README, "exit status"); a signal gives 128 + its number.
+    Commands return one of these; ``main`` maps errors to them."""
+
+    OK = 0
+    FAILED = 1  # a crawl, a file, a send
+    USAGE = 2  # wrong input or set-up
+    BUSY = DatabaseBusy.exit_code  # 75: the database was locked by another process; retry
+    INTERRUPTED = 130  # Ctrl-C
+
+
 # Set (to 1) to let any command create a missing SQLite file, as `--create-db` does.
 CREATE_DATABASE_ENV = "LEADWATCH_CREATE_DATABASE"
+
+
+def print_json(data: object) -> None:
+    """``--json`` output: indented, Chinese as itself (not \\u escapes)."""
+    print(json.dumps(data, ensure_ascii=False, indent=2))
 
 
 def config_from_args(args: argparse.Namespace, needed: Iterable[str] = ()) -> Config:
@@ -45,6 +63,18 @@ def config_from_args(args: argparse.Namespace, needed: Iterable[str] = ()) -> Co
         if name not in needed:
             err_console.print(f"warning: {problem} (this source is left out)", markup=False)
     return config
+
+
+def taxonomy_files(args: argparse.Namespace) -> list[Path]:
+    """--taxonomy; else the instance's taxonomy (shipped + its own); else, with no
+    instance found, the shipped taxonomy."""
+    from crawler.shipped import shipped_taxonomy
+
+    if getattr(args, "taxonomy", None):
+        return [Path(args.taxonomy)]
+    if find_config(args.config).path.exists():
+        return config_from_args(args).taxonomy_files
+    return [shipped_taxonomy()]
 
 
 def open_database(config: Config, *, create: bool = False) -> Database:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import json
 from collections.abc import Callable
 from datetime import date
 
 from crawler.cli.common import (
+    ExitStatus,
     analyst,
     config_from_args,
     console,
@@ -15,6 +15,7 @@ from crawler.cli.common import (
     ensure_register,
     err_console,
     open_database,
+    print_json,
     time_option,
 )
 from crawler.errors import LeadwatchError
@@ -66,17 +67,17 @@ def cmd_events(args: argparse.Namespace) -> int:
         )
         events, more = list_events(session, flt, limit=args.limit or None)
         if args.json:
-            print(json.dumps([event_dict(e) for e in events], ensure_ascii=False, indent=2))
-            return 0
+            print_json([event_dict(e) for e in events])
+            return ExitStatus.OK
         if not events:
             err_console.print("no events match; crawl first, or drop a filter")
-            return 0
+            return ExitStatus.OK
         console.print(events_table(events))
     shown = f"{len(events)} event(s)"
     if more:
         shown += f"; more with --limit {args.limit * 2}"
     console.print(shown)
-    return 0
+    return ExitStatus.OK
 
 
 def cmd_projects(args: argparse.Namespace) -> int:
@@ -95,14 +96,14 @@ def cmd_projects(args: argparse.Namespace) -> int:
             limit=args.limit or None,
         )
         if args.json:
-            print(json.dumps([project_dict(p) for p in projects], ensure_ascii=False, indent=2))
-            return 0
+            print_json([project_dict(p) for p in projects])
+            return ExitStatus.OK
         if not projects:
             err_console.print("no projects match; crawl first, or drop a filter")
-            return 0
+            return ExitStatus.OK
         console.print(projects_table(projects))
     console.print(f"{len(projects)} project(s)" + ("; more with --limit" if more else ""))
-    return 0
+    return ExitStatus.OK
 
 
 def cmd_org(args: argparse.Namespace) -> int:
@@ -131,7 +132,7 @@ def cmd_org(args: argparse.Namespace) -> int:
                 else f"{verb} {org.name}",
                 markup=False,
             )
-            return 0
+            return ExitStatus.OK
         return _org_show(session, org.id, args)
 
 
@@ -148,10 +149,10 @@ def _org_show(session, org_id: int, args: argparse.Namespace) -> int:  # noqa: A
             "events": [event_dict(e) for e in view.events],
             "projects": [project_dict(p) for p in view.projects],
         }
-        print(json.dumps(data, ensure_ascii=False, indent=2))
+        print_json(data)
     else:
         print_org(console, view.org, view.events, view.places)
-    return 0
+    return ExitStatus.OK
 
 
 def _org_list(session, args: argparse.Namespace) -> int:  # noqa: ANN001
@@ -167,8 +168,8 @@ def _org_list(session, args: argparse.Namespace) -> int:  # noqa: ANN001
             {**org_dict(o), "events": n, "last_day": last.isoformat() if last else None}
             for o, n, last in rows
         ]
-        print(json.dumps(out, ensure_ascii=False, indent=2))
-        return 0
+        print_json(out)
+        return ExitStatus.OK
     table = Table("ID", "组织", "类型", "事件", "最近", "关注")
     for org, n, last in rows:
         table.add_row(
@@ -180,7 +181,7 @@ def _org_list(session, args: argparse.Namespace) -> int:  # noqa: ANN001
             "✓" if org.followed_at else "",
         )
     console.print(table)
-    return 0
+    return ExitStatus.OK
 
 
 def _org_alias(session, name: str, alias: str, args: argparse.Namespace) -> int:  # noqa: ANN001
@@ -192,7 +193,7 @@ def _org_alias(session, name: str, alias: str, args: argparse.Namespace) -> int:
     console.print(f"{alias} {state} as an alias of {org.name}", markup=False)
     if args.reject:
         console.print("run `leadwatch db upgrade` to rebuild the events without it")
-    return 0
+    return ExitStatus.OK
 
 
 def cmd_mark(args: argparse.Namespace) -> int:
@@ -206,7 +207,7 @@ def cmd_mark(args: argparse.Namespace) -> int:
         except LookupError as exc:
             raise LeadwatchError(f"{exc}; list them with `leadwatch {args.subject}s`") from None
     console.print(f"{args.subject} {args.id}: {args.status}", markup=False)
-    return 0
+    return ExitStatus.OK
 
 
 def register(add: Callable[..., argparse.ArgumentParser]) -> None:

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from crawler.cli.common import config_from_args, console, err_console, open_database
+from crawler.cli.common import ExitStatus, config_from_args, console, err_console, open_database
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -36,7 +36,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         f"advanced, {written.charts} chart(s)",
         markup=False,
     )
-    return 0
+    return ExitStatus.OK
 
 
 def register(add: Callable[..., argparse.ArgumentParser]) -> None:

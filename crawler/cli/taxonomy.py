@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import argparse
-import json
 from collections.abc import Callable
 from pathlib import Path
 
 from crawler.cli.common import (
+    ExitStatus,
     config_from_args,
     console,
     count,
     err_console,
     open_database,
+    print_json,
     source_filter,
+    taxonomy_files,
     time_option,
 )
 
@@ -23,7 +25,6 @@ CLEAN, WARNINGS, ERRORS = 0, 1, 2
 
 def cmd_taxonomy_check(args: argparse.Namespace) -> int:
     from classifiers.taxonomy import check_taxonomy, format_problem
-    from crawler.cli.main import taxonomy_files
 
     files = taxonomy_files(args)
     problems = check_taxonomy(*files)
@@ -38,7 +39,7 @@ def cmd_taxonomy_check(args: argparse.Namespace) -> int:
             }
             for p in problems
         ]
-        print(json.dumps(records, ensure_ascii=False, indent=2))
+        print_json(records)
     else:
         for p in problems:
             console.print(f"{p.severity}: {format_problem(str(files[0]), p)}", markup=False)
@@ -64,7 +65,7 @@ def cmd_reclassify(args: argparse.Namespace) -> int:
     total = count_articles(database, since, source)
     if total == 0:
         console.print("no stored articles match; nothing to re-tag")
-        return 0
+        return ExitStatus.OK
     columns = (
         "[progress.description]{task.description}",
         BarColumn(),
@@ -86,7 +87,7 @@ def cmd_reclassify(args: argparse.Namespace) -> int:
     from crawler.register.steps import rebuild_all
 
     console.print(rebuild_all(config, database).summary(), markup=False)
-    return 0
+    return ExitStatus.OK
 
 
 def register(add: Callable[..., argparse.ArgumentParser]) -> None:

@@ -4,11 +4,17 @@ workers` (who runs what): PostgreSQL only, see docs/operations.md."""
 from __future__ import annotations
 
 import argparse
-import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from crawler.cli.common import config_from_args, console, count, open_database
+from crawler.cli.common import (
+    ExitStatus,
+    config_from_args,
+    console,
+    count,
+    open_database,
+    print_json,
+)
 from crawler.config import Config
 from crawler.errors import LeadwatchError
 
@@ -79,8 +85,8 @@ def cmd_workers(args: argparse.Namespace) -> int:
                 {"task": t, "lock": lock, "silent_s": age} for t, lock, age in state.stalled
             ],
         }
-        print(json.dumps(data, ensure_ascii=False, indent=2))
-        return 0
+        print_json(data)
+        return ExitStatus.OK
     table = Table("worker (host:pid)", "address", "up since", "crawling")
     for w in state.workers:
         crawling = ", ".join(f"{c.source} (since {local(c.since)})" for c in w.crawling)
@@ -100,7 +106,7 @@ def cmd_workers(args: argparse.Namespace) -> int:
             f"after {config.workers.stalled_after_s:g} s",
             markup=False,
         )
-    return 0
+    return ExitStatus.OK
 
 
 def register(add: Callable[..., argparse.ArgumentParser]) -> None:

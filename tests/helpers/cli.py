@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from crawler.cli import main
+from crawler.timeutil import DEFAULT_ZONE, use_zone
 
 SCRUBBED_ENV = ("LEADWATCH_DATABASE_URL",)
 
@@ -81,6 +82,9 @@ def run_cli(
     out, err, inp = _stream(), _stream(), _stream(data)
     saved = sys.stdout, sys.stderr, sys.stdin
     sys.stdout, sys.stderr, sys.stdin = out, err, inp
+    # a child process starts in the default display zone, whatever zone an earlier
+    # command's instance set in this process
+    use_zone(DEFAULT_ZONE)
     try:
         # a child process would run with Python's default warning filters, not the
         # suite's "error" (a library's DeprecationWarning is not a failed command)
