@@ -42,9 +42,11 @@ class _Http(asyncio.Protocol):
         responses: dict[tuple[str, bool], bytes],
         not_found: tuple[bytes, bytes],
         delay_s: float = 0.0,
+        gates: dict[str, threading.Event] | None = None,
     ):
         self.responses, self.not_found = responses, not_found
         self.delay_s = delay_s
+        self.gates = gates if gates is not None else {}
         self.buffer = b""
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
@@ -60,6 +62,12 @@ class _Http(asyncio.Protocol):
             reply = self.responses.get((path, not close)) or self.not_found[close]
             if method == b"HEAD":
                 reply = reply.split(b"\r\n\r\n", 1)[0] + b"\r\n\r\n"
+            gate = self.gates.get(path)
+            if gate is not None and not gate.is_set():
+                self._reply_when_open(gate, reply, close)
+                if close:
+                    return
+                continue
             if self.delay_s:
                 # a slow server: each answer after delay_s (requests on one connection
                 # keep their order: every one waits as long)
@@ -71,6 +79,13 @@ class _Http(asyncio.Protocol):
             self._reply(reply, close)
             if close:
                 return
+
+    def _reply_when_open(self, gate: threading.Event, reply: bytes, close: bool) -> None:
+        if gate.is_set():
+            self._reply(reply, close)
+        else:
+            loop = asyncio.get_running_loop()
+            loop.call_later(0.01, self._reply_when_open, gate, reply, close)
 
     def _reply(self, reply: bytes, close: bool) -> None:
         if self.transport.is_closing():  # type: ignore[attr-defined]
@@ -96,6 +111,7 @@ class MemorySite:
         self.not_found = tuple(
             _response("404 Not Found", missing, TYPES[".html"], keep) for keep in (True, False)
         )
+        self.gates: dict[str, threading.Event] = {}
         self.port = port
         self.loop = asyncio.new_event_loop()
         self.ready = threading.Event()
@@ -105,7 +121,7 @@ class MemorySite:
         asyncio.set_event_loop(self.loop)
         server = self.loop.run_until_complete(
             self.loop.create_server(
-                lambda: _Http(self.responses, self.not_found, self.delay_s),
+                lambda: _Http(self.responses, self.not_found, self.delay_s, self.gates),
                 "127.0.0.1",
                 self.port,
             )
@@ -116,6 +132,11 @@ class MemorySite:
         server.close()
         self.loop.run_until_complete(server.wait_closed())
         self.loop.close()
+
+    def gate(self, path: str) -> threading.Event:
+        """Hold every answer for ``path`` until the returned event is set (a test's way
+        to stop a crawl at a known point)."""
+        return self.gates.setdefault(path, threading.Event())
 
     @property
     def url(self) -> str:

@@ -60,7 +60,7 @@ class Dictionary:
         key = _cache_key(words)
         text_path = directory / f"leadwatch-jieba-{key}.txt"
         data_path = directory / f"leadwatch-jieba-{key}.bin"
-        loaded = _load(data_path) if text_path.is_file() else None
+        loaded = _load_cached(data_path) if text_path.is_file() else None
         if loaded is not None:
             freq, total, pairs = loaded
             return cls(text_path, freq, total, pairs)
@@ -95,6 +95,26 @@ def _cache_key(words: list[str]) -> str:
     digest.update(f"{stat.st_mtime_ns}|{LONG_TERM_FREQ}|".encode())
     digest.update("\n".join(words).encode("utf-8"))
     return digest.hexdigest()[:20]
+
+
+# Loaded cache files, by path and the file's (size, mtime): a process that builds many
+# classifiers for one taxonomy (the crawl's fork server, tests) loads it once.
+_loaded: dict[Path, tuple[tuple[int, int], tuple[dict[str, int], int, frozenset[str]]]] = {}
+
+
+def _load_cached(path: Path) -> tuple[dict[str, int], int, frozenset[str]] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    version = (stat.st_size, stat.st_mtime_ns)
+    hit = _loaded.get(path)
+    if hit is not None and hit[0] == version:
+        return hit[1]
+    loaded = _load(path)
+    if loaded is not None:
+        _loaded[path] = (version, loaded)
+    return loaded
 
 
 def _load(path: Path) -> tuple[dict[str, int], int, frozenset[str]] | None:

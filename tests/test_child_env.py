@@ -55,12 +55,17 @@ def test_child_environment_keeps_what_children_need_and_nothing_else():
     assert env["EXTRA"] == "1" and env["PYTHONPATH"]
 
 
-def assert_no_secrets(pid: int) -> dict[str, str]:
+def assert_no_secrets(pid: int, *, retitled: bool = False) -> dict[str, str]:
+    """``pid``'s environment as /proc shows it, checked for secrets. A forked crawl
+    process that set its title (setproctitle) has that area overwritten: it must then
+    still hold no secret, but need not show its environment."""
     env = environ(pid)
     leaked = {k for k, v in env.items() if k in SECRETS or v in SECRETS.values()}
     assert not leaked, f"{cmdline(pid)} has {leaked}"
+    raw = Path(f"/proc/{pid}/environ").read_bytes()
+    assert not any(v.encode() in raw for v in SECRETS.values())
     assert not any(v in cmdline(pid) for v in SECRETS.values())
-    assert "PATH" in env
+    assert retitled or "PATH" in env
     return env
 
 
@@ -69,30 +74,37 @@ def secret_env() -> dict[str, str]:
 
 
 @pytest.mark.integration
-def test_crawl_job_and_article_worker_get_no_secrets(tmp_path: Path):
+@pytest.mark.parametrize("forkserver", ["1", "0"], ids=["forked", "started-afresh"])
+def test_crawl_job_and_article_worker_get_no_secrets(tmp_path: Path, forkserver: str):
     with served_column(tmp_path / "site", 60) as (site, server):
         (tmp_path / "inst").mkdir()
         inst = column_instance(tmp_path / "inst", site, server)
         parent = subprocess.Popen(
             [sys.executable, "-m", "crawler.cli", "--config", str(inst.config)] + ["crawl", SOURCE],
             cwd=inst.dir,
-            env=secret_env(),
+            env={**secret_env(), "LEADWATCH_FORKSERVER": forkserver},
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
         )
         try:
             job, worker = crawl_processes(parent.pid)
-            assert_no_secrets(job)
-            worker_env = assert_no_secrets(worker)
+            assert_no_secrets(job, retitled=forkserver == "1")
+            worker_env = assert_no_secrets(worker, retitled=forkserver == "1")
+            forkservers = [p for p in descendants(parent.pid) if "forkserver" in cmdline(p)]
+            if forkserver == "1":  # the server that forked the job had none either
+                assert [assert_no_secrets(p) for p in forkservers]
+            else:
+                assert not forkservers
             parent.communicate(timeout=120)
         finally:
             reap(parent)
     assert parent.returncode == 0
-    # the worker reaches the database through its environment, not its argv (which any
-    # user of the machine can read with ps)
-    assert worker_env["LEADWATCH_DATABASE_URL"].endswith("test.db")
+    # the worker reaches the database through its environment (a fork: its memory), not
+    # its argv (which any user of the machine can read with ps)
     assert "test.db" not in cmdline(worker)
+    if forkserver == "0":
+        assert worker_env["LEADWATCH_DATABASE_URL"].endswith("test.db")
 
 
 @pytest.mark.integration

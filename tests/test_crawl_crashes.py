@@ -89,9 +89,11 @@ def test_worker_killed_at_a_random_moment_loses_nothing(tmp_path: Path, column, 
 # --- the whole crawl killed: the next crawl and the scheduler go ahead at once ----------
 
 
-def start_and_kill_group(inst, at_least: int, *command: str) -> None:  # noqa: ANN001
+def start_and_kill_group(server, inst, at_least: int, *command: str) -> None:  # noqa: ANN001
     """Start ``command`` (a crawl of the column) in its own process group, SIGKILL the
-    group once ``at_least`` articles are stored."""
+    group once ``at_least`` articles are stored. The site holds its fourth list page
+    meanwhile, so the kill falls mid-crawl however fast the crawl runs."""
+    gate = server.gate("/yxzx/index_3.html")
     parent = leadwatch(inst, *(command or ("crawl", SOURCE)), new_group=True)
     try:
         job, worker = crawl_processes(parent.pid)
@@ -100,6 +102,7 @@ def start_and_kill_group(inst, at_least: int, *command: str) -> None:  # noqa: A
         parent.communicate(timeout=30)
         wait_for(lambda: not alive(job) and not alive(worker), "the crawl processes to die")
     finally:
+        gate.set()
         reap(parent)
     ((_, status, _, _),) = runs(inst)
     assert status == "running"  # nobody could record anything
@@ -110,7 +113,7 @@ def test_after_a_group_kill_the_next_crawl_closes_the_dead_run_and_crawls_at_onc
 ):
     site, server = column
     inst = column_instance(tmp_path, site, server)
-    start_and_kill_group(inst, 40)
+    start_and_kill_group(server, inst, 40)
     started = time.monotonic()
     result = inst.run("crawl", SOURCE, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -125,7 +128,7 @@ def test_schedule_run_killed_mid_crawl_crawls_at_once_when_restarted(tmp_path: P
     site, server = column
     schedule = "\n[schedule]\ncrawl_jitter_s = 0\ncrawl_every_minutes = 600\n"
     inst = column_instance(tmp_path, site, server, extra=schedule)
-    start_and_kill_group(inst, 40, "schedule", "run")  # the whole service, SIGKILLed
+    start_and_kill_group(server, inst, 40, "schedule", "run")  # the whole service, SIGKILLed
     scheduler = leadwatch(inst, "schedule", "run")
     try:
         wait_for(lambda: [r for r in runs(inst) if r[1] == "completed"], "a completed crawl", 90)

@@ -109,3 +109,12 @@ def test_stored_times_are_utc_and_new_rows_reach_search(tmp_path: Path):
     # the search index is fed by triggers on articles: bulk inserts must fire them too
     assert rows(path, "select article_id from articles_fts_pending") == [(1,)]
     db.close()
+
+
+def test_json_columns_keep_chinese_readable_in_the_file(tmp_path: Path):
+    # Names stay searchable with LIKE in the database, not \u-escaped.
+    path = tmp_path / "s.db"
+    store(Database(f"sqlite:///{path}"), [item(1, classification=SIGNING)])
+    ((counterparts,),) = rows(path, "select counterparts from leads")
+    assert "江苏澄远储能科技有限公司" in counterparts
+    assert json.loads(counterparts) == ["江苏澄远储能科技有限公司"]

@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers.badserver import BadServer
+from tests.helpers.crawlproc import children, crawl_jobs
 from tests.helpers.instance import write_instance
 
 pytestmark = pytest.mark.integration  # real crawls, servers or processes
@@ -35,22 +36,6 @@ def _count(db: Path) -> int:
             return conn.execute("select count(*) from articles").fetchone()[0]
     except sqlite3.OperationalError:  # not created yet, or locked for a moment
         return -1
-
-
-def _children(pid: int) -> list[int]:
-    """Direct child processes of ``pid`` (Linux /proc)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        # pid (comm) state ppid ...; comm may contain spaces, so split after ")"
-        if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-            found.append(int(entry.name))
-    return found
 
 
 def _wait_for(condition, what: str) -> None:  # noqa: ANN001 - a small local predicate
@@ -96,8 +81,8 @@ list_links = "ul.list li a"
         try:
             _wait_for(lambda: server.requests("/grow/list_6.html"), "the crawl to reach page 6")
             _wait_for(lambda: _count(inst.db) == 140, "the newest 100 articles to be stored")
-            (job,) = _children(parent.pid)  # python -m crawler.crawl.job
-            workers = _children(job)
+            (job,) = crawl_jobs(parent.pid)  # python -m crawler.crawl.job
+            workers = children(job)
             os.kill(job, signal.SIGKILL)
             for pid in workers:  # its article worker, if it outlived the kill
                 with contextlib.suppress(ProcessLookupError):

@@ -43,6 +43,7 @@ if str(REPO) not in sys.path:
     sys.path.append(str(REPO))
 
 from benchmarks.fleetsite import Column, generate_columns  # noqa: E402
+from benchmarks.sitegen import COLUMN  # noqa: E402
 from benchmarks.siteserver import MemorySite  # noqa: E402
 
 pytest.importorskip("procrastinate", reason="in the postgres and test extras")
@@ -200,8 +201,14 @@ def test_workers_killed_mid_crawl_lose_nothing_and_store_nothing_twice(
     generated = generate_columns(site_root, TRIALS, TRIAL_ARTICLES, seed=SEED)
     rng = random.Random(SEED)
     url = postgres.database("kills")
-    # a slow site (50 ms an answer, two requests at a time): a crawl lasts a few seconds
+    # a slow site (50 ms an answer, two requests at a time) that holds each column's
+    # last list page until that column's crawl was killed: every kill falls mid-crawl,
+    # however fast the crawls start
     with MemorySite(site_root, delay_s=0.05) as site:
+        gates = {
+            f"col{n}": site.gate(f"{column.prefix}{COLUMN}/index_{column.list_pages - 1}.html")
+            for n, column in enumerate(generated)
+        }
         (tmp_path / "inst").mkdir()
         inst = fleet_instance(tmp_path / "inst", url, column_sources(site.url, generated))
         inst.run("db", "upgrade")
@@ -223,6 +230,7 @@ def test_workers_killed_mid_crawl_lose_nothing_and_store_nothing_twice(
                 children = descendants(pid)
                 os.kill(pid, signal.SIGKILL)
                 killed[source] = (pid, children)
+                gates[source].set()
                 workers.append(start_worker(inst, logs / f"w{len(workers)}.log"))
             done = "select count(distinct source) from crawl_runs where status = 'completed'"
             wait_until(lambda: query(url, done)[0][0] == TRIALS, "every source crawled", 600)

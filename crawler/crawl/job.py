@@ -22,8 +22,9 @@ from types import FrameType
 _signals: list[int] = []  # received while the crawl was being set up
 
 
-def _stop_now(signum: int, _frame: FrameType | None) -> None:
-    """While importing: nothing has started, so just end."""
+def stop_now(signum: int, _frame: FrameType | None) -> None:
+    """While importing (or just forked, crawler.crawl.forkserver): nothing has started,
+    so just end."""
     raise SystemExit(128 + signum)
 
 
@@ -34,8 +35,8 @@ def _stop_soon(signum: int, _frame: FrameType | None) -> None:
 
 # Installed before the heavy imports (Scrapy, SQLAlchemy take a second or two).
 if __name__ == "__main__":
-    signal.signal(signal.SIGTERM, _stop_now)
-    signal.signal(signal.SIGINT, _stop_now)
+    signal.signal(signal.SIGTERM, stop_now)
+    signal.signal(signal.SIGINT, stop_now)
 
 import argparse  # noqa: E402 - after the signal handlers, on purpose
 import gc  # noqa: E402
@@ -78,10 +79,16 @@ class StoppableCrawlerProcess(CrawlerProcess):
         return
 
 
-def scrapy_settings(config: Config, *, run_id: int | None = None, full: bool = False) -> Settings:
-    """Scrapy settings for a crawl with ``config`` (run ``run_id``)."""
+def scrapy_settings_defaults() -> Settings:
+    """Scrapy's settings with ours over them, before a config or a run is known."""
     settings = Settings()
     settings.setmodule(default_settings, priority="project")
+    return settings
+
+
+def scrapy_settings(config: Config, *, run_id: int | None = None, full: bool = False) -> Settings:
+    """Scrapy settings for a crawl with ``config`` (run ``run_id``)."""
+    settings = scrapy_settings_defaults()
     # [crawl] comes in through the add-on (crawler.crawl.addon), the source's own delay
     # through its spider's update_settings: each applied once, in one place.
     overrides: dict[str, Any] = {
@@ -126,7 +133,7 @@ def _watch_parent(parent: int) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    if signal.getsignal(signal.SIGTERM) is _stop_now:
+    if signal.getsignal(signal.SIGTERM) is stop_now:
         signal.signal(signal.SIGTERM, _stop_soon)
         signal.signal(signal.SIGINT, _stop_soon)
     parser = argparse.ArgumentParser(prog="python -m crawler.crawl.job")

@@ -29,6 +29,7 @@ from pathlib import Path
 from types import FrameType
 
 from crawler.config import Config
+from crawler.crawl import forked
 from crawler.crawl.childenv import child_environment
 from crawler.crawl.liveness import close_dead_runs, this_host
 from crawler.store import Database, repo
@@ -36,6 +37,9 @@ from crawler.store.models import CrawlRun
 from crawler.timeutil import local
 
 logger = logging.getLogger(__name__)
+
+# A crawl process: forked from the fork server, or started afresh.
+CrawlProcess = forked.ForkedJob | subprocess.Popen[bytes]
 
 # How long a crawl process may take to stop cleanly once asked to before it is killed
 # (Scrapy finishes the requests in progress; the worker stores the pages in hand).
@@ -95,7 +99,7 @@ class Stopper:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._children: set[subprocess.Popen[bytes]] = set()
+        self._children: set[CrawlProcess] = set()
         self.signal: int | None = None
 
     @property
@@ -133,7 +137,7 @@ class Stopper:
             signal.signal(signal.SIGTERM, previous)
 
     @contextmanager
-    def watching(self, child: subprocess.Popen[bytes]) -> Iterator[None]:
+    def watching(self, child: CrawlProcess) -> Iterator[None]:
         with self._lock:
             self._children.add(child)
             stopping = self.stopping
@@ -146,7 +150,7 @@ class Stopper:
                 self._children.discard(child)
 
 
-def _terminate(child: subprocess.Popen[bytes]) -> None:
+def _terminate(child: CrawlProcess) -> None:
     with suppress(ProcessLookupError):
         child.send_signal(signal.SIGTERM)
 
@@ -252,28 +256,26 @@ def _crawl(
 ) -> CrawlOutcome:
     with database.session() as session:
         run_id = repo.start_run(session, name, pid=os.getpid(), host=this_host()).id
-    cmd = [sys.executable, "-m", "crawler.crawl.job", name, "--config", str(config.path)]
-    cmd += ["--run-id", str(run_id), "--parent", str(os.getpid())] + (["--full"] if full else [])
-    cmd += ["--origin", origin] if origin else []
+    args = [name, "--config", str(config.path), "--run-id", str(run_id)]
+    args += (["--full"] if full else []) + (["--origin", origin] if origin else [])
     timeout = timeout_s or config.crawl.crawl_timeout_s
     log_path = crawl_log_path(config, name, run_id)
     log_path.parent.mkdir(parents=True, exist_ok=True)
-    with log_path.open("wb") as log:
-        output = log if quiet else None
-        proc = subprocess.Popen(cmd, stdout=output, stderr=output, env=child_environment())
-        with stopper.watching(proc):
-            try:
-                exit_code, message = _wait(proc, timeout, stopper)
-            except KeyboardInterrupt:
-                # Let the child stop the way Scrapy does on Ctrl-C, so it records what it
-                # fetched; then the run must not stay 'running' (that would keep the
-                # scheduler off the source).
-                if not _terminal_sent_it():
-                    proc.send_signal(signal.SIGINT)
-                _wait_stopped(proc)
-                with database.session() as session:  # keeps the counters the child recorded
-                    repo.finish_run(session, run_id, "failed", {}, "interrupted (Ctrl-C)")
-                raise CrawlInterrupted(name, run_id) from None
+    log_path.write_bytes(b"")
+    proc = _start_job(config, args, log_path if quiet else None)
+    with stopper.watching(proc):
+        try:
+            exit_code, message = _wait(proc, timeout, stopper)
+        except KeyboardInterrupt:
+            # Let the child stop the way Scrapy does on Ctrl-C, so it records what it
+            # fetched; then the run must not stay 'running' (that would keep the
+            # scheduler off the source).
+            if not _terminal_sent_it():
+                proc.send_signal(signal.SIGINT)
+            _wait_stopped(proc)
+            with database.session() as session:  # keeps the counters the child recorded
+                repo.finish_run(session, run_id, "failed", {}, "interrupted (Ctrl-C)")
+            raise CrawlInterrupted(name, run_id) from None
     stopped = stopper.stopping or exit_code in (-signal.SIGTERM, 128 + signal.SIGTERM)
     if stopped:
         message = stopper.reason() if stopper.stopping else "stopped (SIGTERM)"
@@ -289,7 +291,26 @@ def _crawl(
     return CrawlOutcome(name, run, exit_code)
 
 
-def _wait(proc: subprocess.Popen[bytes], timeout: float, stopper: Stopper) -> tuple[int, str]:
+def _start_job(config: Config, args: list[str], log_path: Path | None) -> CrawlProcess:
+    """The crawl process for ``args``: forked from this process's fork server (already
+    imported, crawler.crawl.forked), or started afresh when that is switched off, not
+    possible, or its output is to reach this process's terminal (``log_path`` None)."""
+    if log_path is not None and forked.enabled():
+        try:
+            taxonomy = os.pathsep.join(str(p) for p in config.taxonomy_files)
+            return forked.start_job(args, env=child_environment(), log=log_path, taxonomy=taxonomy)
+        except forked.ForkServerError as error:
+            logger.warning("%s; starting the crawl process afresh", error)
+    cmd = [sys.executable, "-m", "crawler.crawl.job", *args, "--parent", str(os.getpid())]
+    output = None if log_path is None else log_path.open("ab")
+    try:
+        return subprocess.Popen(cmd, stdout=output, stderr=output, env=child_environment())
+    finally:
+        if output is not None:
+            output.close()
+
+
+def _wait(proc: CrawlProcess, timeout: float, stopper: Stopper) -> tuple[int, str]:
     """Wait for the crawl process: (exit status, what to record if it did not)."""
     deadline = datetime.now(UTC) + timedelta(seconds=timeout)
     while True:
@@ -307,7 +328,7 @@ def _wait(proc: subprocess.Popen[bytes], timeout: float, stopper: Stopper) -> tu
                 return 124, f"crawl timed out after {timeout:.0f} s"
 
 
-def _wait_stopped(proc: subprocess.Popen[bytes]) -> int:
+def _wait_stopped(proc: CrawlProcess) -> int:
     """Wait up to STOP_GRACE_S for a crawl process asked to stop, then kill it."""
     try:
         return proc.wait(timeout=STOP_GRACE_S)

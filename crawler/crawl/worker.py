@@ -15,12 +15,17 @@ from __future__ import annotations
 
 import signal
 
-# Before the heavy imports: stopping is the crawl process's decision. Ctrl-C and a
-# SIGTERM to the process group reach the worker too; it finishes what it was given and
-# ends when the crawl process closes its stdin.
-if __name__ == "__main__":
+
+def ignore_stop_signals() -> None:
+    """Stopping is the crawl process's decision. Ctrl-C and a SIGTERM to the process
+    group reach the worker too; it finishes what it was given and ends when the crawl
+    process closes its stdin."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+
+if __name__ == "__main__":  # before the heavy imports
+    ignore_stop_signals()
 
 import argparse  # noqa: E402 - after the signal handlers, on purpose
 import gc  # noqa: E402
@@ -183,6 +188,13 @@ class ArticleProcessor:
 
     def close(self) -> None:
         self.database.close()
+
+
+def forked_main(argv: list[str]) -> int:
+    """:func:`main` in a fork of a crawl process that has imported this module
+    (crawler.crawl.worker_process)."""
+    ignore_stop_signals()
+    return main(argv)
 
 
 def main(argv: list[str]) -> int:

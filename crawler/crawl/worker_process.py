@@ -7,12 +7,18 @@ the crawl's bottleneck.
 
 from __future__ import annotations
 
+import gc
 import logging
+import os
+import signal
 import sys
+import tempfile
+import time
 from collections.abc import Callable, Mapping
 from contextlib import suppress
 from typing import Any
 
+from twisted.internet import process as twisted_process
 from twisted.internet import protocol
 from twisted.internet.defer import Deferred
 from twisted.internet.error import ProcessExitedAlready
@@ -20,6 +26,7 @@ from twisted.python.failure import Failure
 
 from crawler.crawl import frames
 from crawler.crawl.childenv import child_environment
+from crawler.crawl.forkserver import set_title
 from crawler.crawl.progress import FD_ENV, ProgressSlot
 
 logger = logging.getLogger(__name__)
@@ -64,7 +71,11 @@ class WorkerProcess(protocol.ProcessProtocol):
         env = child_environment({**self.env, FD_ENV: "3"})
         argv = [sys.executable, "-m", self.module, *self.args]
         fds = {0: "w", 1: "r", 2: 2, 3: self.progress.fd}
-        reactor.spawnProcess(self, sys.executable, argv, env=env, childFDs=fds)
+        forked_main = _forked_main(self.module)
+        if forked_main is not None:
+            ForkedChild(reactor, forked_main, argv, env, self, fds)
+        else:
+            reactor.spawnProcess(self, sys.executable, argv, env=env, childFDs=fds)
         return self
 
     def send(self, message: Any) -> None:
@@ -101,3 +112,77 @@ class WorkerProcess(protocol.ProcessProtocol):
         if self.on_exit is not None:
             self.on_exit(self, self.exit_reason)
         self.ended.callback(None)
+
+
+def _forked_main(module: str) -> Callable[[list[str]], int] | None:
+    """``module.forked_main`` when this process has imported ``module`` already (a crawl
+    forked from crawler.crawl.forkserver has): then a fork runs it at once, where a new
+    interpreter would spend a second importing it. None: start it afresh."""
+    loaded = sys.modules.get(module)
+    main = getattr(loaded, "forked_main", None)
+    return main if callable(main) and _forkable() else None
+
+
+def _forkable() -> bool:
+    """A fork can run the worker: switched on, and this process has not opened the
+    database yet (the worker's first start, not a restart after it died mid-crawl)."""
+    from crawler.crawl.forked import enabled
+    from crawler.store.db import engine_created_in_this_process
+
+    return (
+        enabled()
+        and not engine_created_in_this_process()
+        and hasattr(twisted_process.Process, "_execChild")
+    )
+
+
+class ForkedChild(twisted_process.Process):
+    """A Twisted child process that runs ``main(args)`` in a fork instead of exec'ing
+    ``argv`` (which it stands for: `ps` shows it as its title).
+
+    Twisted sets the child up as for any process (the ``childFDs`` map, every other
+    descriptor closed, reaped on SIGCHLD, ``processEnded``); only the final exec is
+    replaced. The child keeps the parent's memory (its imports) and ends with
+    ``os._exit``: nothing of the parent's is cleaned up or flushed twice.
+    """
+
+    def __init__(
+        self,
+        reactor: Any,
+        main: Callable[[list[str]], int],
+        argv: list[str],
+        env: Mapping[str, str],
+        proto: protocol.ProcessProtocol,
+        child_fds: dict[int, Any],
+    ):
+        self._main = main
+        sys.stdout.flush()  # or the child would write what is buffered a second time
+        sys.stderr.flush()
+        super().__init__(
+            reactor, sys.executable, argv, dict(env), None, proto, None, None, child_fds
+        )
+
+    def _trySpawnInsteadOfFork(self, *args: Any, **kwargs: Any) -> bool:  # noqa: N802
+        return False  # posix_spawn cannot run a function
+
+    def _execChild(  # noqa: N802 - Twisted's API; runs in the child, never returns
+        self, path: Any, uid: Any, gid: Any, executable: Any, args: list[str], environment: Any
+    ) -> None:
+        gc.freeze()  # the parent's objects: never collected here (their fds are closed)
+        with suppress(ValueError):  # only possible on the main thread
+            signal.set_wakeup_fd(-1)
+        set_title(" ".join(args))  # before the environment changes: found through it
+        os.environ.clear()
+        os.environ.update(environment)
+        time.tzset()
+        tempfile.tempdir = None
+        status = 1
+        try:
+            status = self._main(list(args[3:]))  # after: python -m MODULE
+        except SystemExit as stop:
+            status = stop.code if isinstance(stop.code, int) else int(stop.code is not None)
+        finally:
+            with suppress(Exception):
+                sys.stdout.flush()
+                sys.stderr.flush()
+            os._exit(status)

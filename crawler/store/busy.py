@@ -35,6 +35,8 @@ def _command_line(pid: int) -> str:
     except OSError:
         return ""
     words = [w.decode("utf-8", "replace") for w in raw.split(b"\0") if w]
+    if len(words) == 1:  # a title set by the process (a forked crawl job): one string
+        words = words[0].split()
     # python -m crawler.cli … / .venv/bin/leadwatch … -> leadwatch …; --config is noise
     for i, word in enumerate(words):
         if word.endswith("/leadwatch") or word == "leadwatch" or word == "crawler.cli":

@@ -52,15 +52,28 @@ def _begin(conn: Any) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+_engine_created = False
+
+
+def engine_created_in_this_process() -> bool:
+    """Whether this process (or the one it was forked from) created a database engine.
+    A fork must not use SQLite after that: the library keeps one table of open files
+    and their locks per process, and the child's copy would describe the parent's
+    (``sqlite3.OperationalError: locking protocol``)."""
+    return _engine_created
+
+
 def create_db_engine(url: str) -> Engine:
     """An engine for ``url``; SQLite gets WAL, a busy timeout and BEGIN IMMEDIATE."""
+    global _engine_created
+    _engine_created = True
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 30}, json_serializer=_json)
-
-        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+        engine = create_engine(
+            url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000}, json_serializer=_json
+        )
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _begin)
         return engine

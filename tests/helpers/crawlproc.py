@@ -143,11 +143,17 @@ def wait_for(condition: Callable[[], object], what: str, timeout: float = WAIT_S
     return value
 
 
+def crawl_jobs(parent: int) -> list[int]:
+    """The crawl jobs (``python -m crawler.crawl.job``) under process ``parent``."""
+    return [p for p in descendants(parent) if "crawler.crawl.job" in cmdline(p)]
+
+
 def crawl_processes(parent: int) -> tuple[int, int]:
-    """(crawl job, article worker) under a `leadwatch crawl` process, once both run."""
+    """(crawl job, article worker) under a `leadwatch crawl` process, once both run (the
+    job is a child of its fork server, crawler.crawl.forkserver, under ``parent``)."""
 
     def found() -> tuple[int, int] | None:
-        jobs = [p for p in children(parent) if "crawler.crawl.job" in cmdline(p)]
+        jobs = crawl_jobs(parent)
         workers = [p for j in jobs for p in children(j) if "crawler.crawl.worker" in cmdline(p)]
         return (jobs[0], workers[0]) if jobs and workers else None
 
