@@ -11,6 +11,7 @@ import sys
 
 BENCHMARKS = (
     "benchmarks.crawl",  # end-to-end crawl vs a links-only Scrapy crawl of the same site
+    "benchmarks.crawlstart",  # CPU to start a crawl: forked from the fork server vs afresh
     "benchmarks.memory",  # peak RSS per process of a 10,000-page crawl vs links-only Scrapy
     "benchmarks.classify",  # classifier MB/s vs plain jieba.lcut; labelled-set quality
     "benchmarks.realtexts",  # classifier quality on real news vs a keyword-count baseline

@@ -150,6 +150,10 @@ class ForkServer:
             self._proc.stdin.close()
         with suppress(subprocess.TimeoutExpired):
             self._proc.wait(timeout=10)
+        self._reader.join(timeout=10)  # it reads to the end of the server's output
+        with suppress(OSError, ValueError):
+            assert self._proc.stdout is not None
+            self._proc.stdout.close()
 
 
 def _wait_gone(pid: int) -> None:
