@@ -262,6 +262,8 @@ def build_entries(
     entries = []
     for event_id, event in events.items():
         members = reports.get(event_id, [])
+        if not members:  # no report of it left (merged into another event meanwhile)
+            continue
         by_article: dict[int, Report] = {}
         shown: list[Lead] = []
         for report, lead, article in members:

@@ -161,3 +161,22 @@ def _check_web_view(inst: Instance, lead: dict) -> None:
         proc.terminate()
         _, stderr = proc.communicate(timeout=30)
     assert "Warning" not in stderr and "Traceback" not in stderr, stderr
+
+
+def test_a_read_sees_one_snapshot_on_postgresql_as_on_sqlite(postgres_url: str):
+    # A digest reads in several queries; a crawl or the register writing in between must
+    # not show it half of a change (an event merged away between two of its queries).
+    from crawler.store import Database, repo
+    from crawler.store.models import CrawlRun
+
+    database = Database(postgres_url)
+    try:
+        with database.reading() as session:
+            before = session.query(CrawlRun).count()
+            with database.session() as writer:  # another session, committed meanwhile
+                repo.start_run(writer, "snapshot-test", pid=1, host="test")
+            assert session.query(CrawlRun).count() == before  # the read's own snapshot
+        with database.reading() as session:
+            assert session.query(CrawlRun).count() == before + 1
+    finally:
+        database.close()

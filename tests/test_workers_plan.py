@@ -3,6 +3,7 @@ decisions on run rows and a config, no database or worker needed."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from tests.helpers.instance import demo_sources, write_instance
 pytest.importorskip("procrastinate", reason="in the postgres and test extras")
 
 from crawler.workers.plan import crawl_due  # noqa: E402
-from crawler.workers.queue import conninfo, tick_cron  # noqa: E402
+from crawler.workers.queue import conninfo, no_stop_iteration, tick_cron  # noqa: E402
 
 NOW = datetime(2026, 12, 6, 2, 0, tzinfo=UTC)  # 10:00 in Asia/Shanghai
 
@@ -89,3 +90,17 @@ def test_workers_need_postgresql_and_say_what_to_run_instead(tmp_path: Path, com
     assert result.returncode == 2
     assert "PostgreSQL" in result.stderr and "schedule run" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_stop_iteration_escaping_a_task_fails_the_job_instead_of_hanging_it():
+    @no_stop_iteration
+    def task(events: list[str]) -> str:
+        return next(iter(events))  # the bug class: an empty list
+
+    assert task(["visit"]) == "visit"
+
+    async def as_a_worker_runs_it() -> str:  # a sync task runs in a thread
+        return await asyncio.wait_for(asyncio.to_thread(task, []), timeout=5)
+
+    with pytest.raises(RuntimeError, match="StopIteration escaped"):
+        asyncio.run(as_a_worker_runs_it())

@@ -124,8 +124,16 @@ class Database:
         if migrate:
             upgrade(self.engine)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        reading: dict[str, Any] = {READ_ONLY: True}
+        if not self.is_sqlite:
+            # One snapshot for the whole read, as SQLite's transaction gives: at READ
+            # COMMITTED each statement would see what committed since the last one (an
+            # event the register merged away between two queries of one digest). A
+            # read-only REPEATABLE READ transaction never fails to serialize.
+            reading["isolation_level"] = "REPEATABLE READ"
+            reading["postgresql_readonly"] = True
         self.readers = sessionmaker(
-            self.engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False
+            self.engine.execution_options(**reading), expire_on_commit=False
         )
 
     @property

@@ -22,10 +22,13 @@ never waits behind long crawls.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import ParamSpec, TypeVar
 
 from procrastinate import App, PsycopgConnector, exceptions, jobs
 from sqlalchemy.engine import make_url
@@ -72,6 +75,26 @@ def tick_cron(seconds: int) -> str:
     return f"*/{step} * * * * *"
 
 
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def no_stop_iteration(task: Callable[P, R]) -> Callable[P, R]:
+    """A StopIteration escaping a task that runs in a thread cannot be set on the future
+    awaiting it (asyncio raises TypeError in a callback): the job would never end, and
+    would hold its lock for good. Turned into an ordinary error, the job fails and says
+    why."""
+
+    @functools.wraps(task)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return task(*args, **kwargs)
+        except StopIteration as error:
+            raise RuntimeError(f"{task.__name__}: StopIteration escaped ({error!r})") from error
+
+    return run
+
+
 def build_app(ctx: WorkerContext) -> App:
     """The procrastinate App with leadwatch's tasks, bound to ``ctx``."""
     config, database = ctx.config, ctx.database
@@ -85,6 +108,7 @@ def build_app(ctx: WorkerContext) -> App:
     )
 
     @app.task(name=CRAWL, queue=CRAWL_QUEUE)
+    @no_stop_iteration
     def crawl(source: str, after_run: int = 0) -> str:
         if ctx.stop.is_set():
             return f"{source}: not started — this worker is stopping"
@@ -95,6 +119,7 @@ def build_app(ctx: WorkerContext) -> App:
         return outcome.summary()
 
     @app.task(name=DIGEST, queue=CONTROL_QUEUE)
+    @no_stop_iteration
     def digest(subscription: str) -> str:
         sub = config.subscription(subscription)
         results = send_owed(config, database, sub, datetime.now(UTC), stop=ctx.stop)
