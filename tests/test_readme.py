@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import subprocess
 import sys
 import tomllib
@@ -22,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from crawler.shipped import shipped_sources
+from tests.helpers.cli import CliResult, run_cli
 from tests.helpers.paths import REPO
 from tests.helpers.smtp import Mailbox
 
@@ -85,13 +87,31 @@ def test_the_readme_shows_the_commands_an_operator_needs():
 
 
 def test_every_readme_command_runs_against_the_demo_store(
-    tmp_path: Path, demo_site: str, smtp_server: Mailbox
+    tmp_path: Path, demo_site: str, smtp_server: Mailbox, monkeypatch: pytest.MonkeyPatch
 ):
     bin_dir = Path(sys.executable).parent
     env = {k: v for k, v in os.environ.items() if not k.startswith("LEADWATCH_")}
     env["PATH"] = f"{bin_dir}{os.pathsep}{env.get('PATH', '')}"
+    for name in [k for k in os.environ if k.startswith("LEADWATCH_")]:
+        monkeypatch.delenv(name)
 
-    def run(command: str) -> subprocess.CompletedProcess[str]:
+    def run(command: str) -> subprocess.CompletedProcess[str] | CliResult:
+        """A plain `leadwatch ARGS` in this process (the installed script runs `init` and
+        `demo` below); one that needs the shell (a pipe, a variable) in bash."""
+        words = shlex.split(command, comments=True)
+        if words[0] == "leadwatch" and not set("|<>;&$") & set(command.split("#")[0]):
+            return run_cli(words[1:], cwd=tmp_path)
+        return subprocess.run(
+            ["bash", "-c", command],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+
+    def run_script(command: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             ["bash", "-c", command],
             cwd=tmp_path,
@@ -103,14 +123,14 @@ def test_every_readme_command_runs_against_the_demo_store(
         )
 
     # what `make demo` does in the repository root
-    assert run("leadwatch init .").returncode == 0
+    assert run_script("leadwatch init .").returncode == 0
     (tmp_path / "demo").symlink_to(REPO / "demo")  # the README's paths are the repository's
     (tmp_path / "sources.toml").write_text(_demo_sources(demo_site), encoding="utf-8")
     config = (tmp_path / "leadwatch.toml").read_text(encoding="utf-8")
     (tmp_path / "leadwatch.toml").write_text(
         config.replace("port = 25\n", f"port = {smtp_server.port}\n"), encoding="utf-8"
     )
-    demo = run("leadwatch demo --port 0")
+    demo = run_script("leadwatch demo --port 0")
     assert demo.returncode == 0, demo.stdout + demo.stderr
 
     for command in readme_commands():
