@@ -25,7 +25,7 @@ from crawler.config.edit import mark_verified
 from crawler.items import ArticleItem
 from crawler.shipped import shipped_sources, shipped_taxonomy
 from crawler.store import Database, repo
-from tests.helpers.cli import leadwatch
+from tests.helpers.cli import CliResult, leadwatch, run_cli
 from tests.helpers.instance import Instance
 
 OWN_SOURCE = """
@@ -43,16 +43,14 @@ def _env(**more: str) -> dict[str, str]:
     return {**env, **more}
 
 
-def _cli(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "crawler.cli", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        env=_env(**env),
-        timeout=120,
-        check=False,
-    )
+def _cli(*args: str, cwd: Path, **env: str) -> CliResult:
+    """`leadwatch ARGS` in this process, from ``cwd``, with no LEADWATCH_ variable set
+    but ``env``'s: how an operator's shell finds (or does not find) the instance."""
+    unset = {k: os.environ.pop(k) for k in [k for k in os.environ if k.startswith("LEADWATCH_")]}
+    try:
+        return run_cli(list(args), cwd=cwd, env=env)
+    finally:
+        os.environ.update(unset)
 
 
 @pytest.fixture
