@@ -95,22 +95,6 @@ def test_every_readme_command_runs_against_the_demo_store(
     for name in [k for k in os.environ if k.startswith("LEADWATCH_")]:
         monkeypatch.delenv(name)
 
-    def run(command: str) -> subprocess.CompletedProcess[str] | CliResult:
-        """A plain `leadwatch ARGS` in this process (the installed script runs `init` and
-        `demo` below); one that needs the shell (a pipe, a variable) in bash."""
-        words = shlex.split(command, comments=True)
-        if words[0] == "leadwatch" and not set("|<>;&$") & set(command.split("#")[0]):
-            return run_cli(words[1:], cwd=tmp_path)
-        return subprocess.run(
-            ["bash", "-c", command],
-            cwd=tmp_path,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
-
     def run_script(command: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             ["bash", "-c", command],
@@ -121,6 +105,14 @@ def test_every_readme_command_runs_against_the_demo_store(
             timeout=300,
             check=False,
         )
+
+    def run(command: str) -> subprocess.CompletedProcess[str] | CliResult:
+        """A plain `leadwatch ARGS` in this process (the installed script runs `init` and
+        `demo` below); one that needs the shell (a pipe, a variable) in bash."""
+        words = shlex.split(command, comments=True)
+        if words[0] == "leadwatch" and not set("|<>;&$") & set(command.split("#")[0]):
+            return run_cli(words[1:], cwd=tmp_path)
+        return run_script(command)
 
     # what `make demo` does in the repository root
     assert run_script("leadwatch init .").returncode == 0

@@ -43,6 +43,7 @@ import sys  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
 import traceback  # noqa: E402
+from collections.abc import Mapping  # noqa: E402
 from contextlib import suppress  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
 from typing import Any  # noqa: E402
@@ -127,11 +128,7 @@ def run_child(request: StartRequest, closing: list[int]) -> int:
         os.close(fd)
     signal.set_wakeup_fd(-1)
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-    set_title(request.title)  # before the environment changes: it finds argv through it
-    os.environ.clear()
-    os.environ.update(request.env)
-    time.tzset()
-    tempfile.tempdir = None  # gettempdir() asks the new environment again
+    become(request.title, request.env)
     os.chdir(request.cwd)
     null = os.open(os.devnull, os.O_RDONLY)
     os.dup2(null, 0)
@@ -148,6 +145,15 @@ def run_child(request: StartRequest, closing: list[int]) -> int:
     signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
     sys.argv = ["crawler.crawl.job", *request.argv]
     return job.main(request.argv)
+
+
+def become(title: str, env: Mapping[str, str]) -> None:
+    """In a fresh fork: take ``title`` and ``env`` as a new process would have them."""
+    set_title(title)  # before the environment changes: it finds argv through it
+    os.environ.clear()
+    os.environ.update(env)
+    time.tzset()
+    tempfile.tempdir = None  # gettempdir() asks the new environment again
 
 
 def set_title(title: str) -> None:

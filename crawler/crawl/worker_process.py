@@ -12,8 +12,6 @@ import logging
 import os
 import signal
 import sys
-import tempfile
-import time
 from collections.abc import Callable, Mapping
 from contextlib import suppress
 from typing import Any
@@ -26,7 +24,7 @@ from twisted.python.failure import Failure
 
 from crawler.crawl import frames
 from crawler.crawl.childenv import child_environment
-from crawler.crawl.forkserver import set_title
+from crawler.crawl.forkserver import become
 from crawler.crawl.progress import FD_ENV, ProgressSlot
 
 logger = logging.getLogger(__name__)
@@ -171,11 +169,7 @@ class ForkedChild(twisted_process.Process):
         gc.freeze()  # the parent's objects: never collected here (their fds are closed)
         with suppress(ValueError):  # only possible on the main thread
             signal.set_wakeup_fd(-1)
-        set_title(" ".join(args))  # before the environment changes: found through it
-        os.environ.clear()
-        os.environ.update(environment)
-        time.tzset()
-        tempfile.tempdir = None
+        become(" ".join(args), environment)
         status = 1
         try:
             status = self._main(list(args[3:]))  # after: python -m MODULE
