@@ -84,13 +84,16 @@ def preload() -> None:
 
 
 def _component_paths(settings: Any) -> set[str]:
-    """The dotted paths of every class Scrapy's settings name (components, handlers)."""
+    """The dotted paths of every class Scrapy's settings name: the component tables
+    (``*_BASE`` and ours; disabled entries left out), handlers, single classes."""
+    from scrapy.settings import BaseSettings
+
     paths: set[str] = set()
     for name, value in settings.items():
-        if name.endswith("_BASE") or isinstance(value, dict):
-            value = settings.getdict(name) if not isinstance(value, dict) else value
-            paths.update(k for k, v in value.items() if isinstance(k, str) and v is not None)
-            paths.update(v for v in value.values() if isinstance(v, str))
+        if isinstance(value, BaseSettings | dict):
+            for key, item in settings.getdict(name).items():
+                if item is not None:
+                    paths.update(x for x in (key, item) if isinstance(x, str))
         elif isinstance(value, str):
             paths.add(value)
     return {p for p in paths if p.startswith(("scrapy.", "crawler.")) and "." in p[7:]}
