@@ -16,6 +16,7 @@ import atexit
 import logging
 import os
 import queue
+import select
 import signal
 import subprocess
 import sys
@@ -40,8 +41,8 @@ class ForkServerError(RuntimeError):
 
 class ForkedJob:
     """A crawl job forked by the server: the part of :class:`subprocess.Popen` that
-    :mod:`crawler.crawl.launch` uses (``pid``, ``wait``, ``poll``, ``send_signal``,
-    ``kill``, ``returncode``)."""
+    :mod:`crawler.crawl.launch` uses (``pid``, ``wait``, ``send_signal``, ``kill``,
+    ``returncode``)."""
 
     def __init__(self, pid: int, args: list[str]):
         self.pid = pid
@@ -52,9 +53,6 @@ class ForkedJob:
     def _exited(self, status: int) -> None:
         self.returncode = status
         self._ended.set()
-
-    def poll(self) -> int | None:
-        return self.returncode
 
     def wait(self, timeout: float | None = None) -> int:
         if not self._ended.wait(timeout):
@@ -68,9 +66,6 @@ class ForkedJob:
         if self.returncode is None:
             with suppress(ProcessLookupError):
                 os.kill(self.pid, signum)
-
-    def terminate(self) -> None:
-        self.send_signal(signal.SIGTERM)
 
     def kill(self) -> None:
         self.send_signal(signal.SIGKILL)
@@ -163,8 +158,6 @@ def _wait_gone(pid: int) -> None:
     except (ProcessLookupError, OSError):
         return
     try:
-        import select
-
         select.select([fd], [], [])
     finally:
         os.close(fd)

@@ -43,10 +43,10 @@ import sys  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
 import traceback  # noqa: E402
-from collections.abc import Mapping  # noqa: E402
+from collections.abc import Callable, Mapping  # noqa: E402
 from contextlib import suppress  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
-from typing import Any  # noqa: E402
+from typing import Any, NoReturn  # noqa: E402
 
 from crawler.crawl import frames  # noqa: E402
 
@@ -180,9 +180,16 @@ def fork_job(request: StartRequest, closing: list[int]) -> int:
     if pid:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
         return pid
+    exit_after(lambda: run_child(request, closing))
+
+
+def exit_after(run: Callable[[], int]) -> NoReturn:
+    """In a fork: ``run()``, then end the process with its status (a SystemExit's code;
+    1 with the traceback on stderr for anything else), never returning into the
+    parent's code and never running its clean-up (``os._exit``)."""
     status = 1
     try:
-        status = run_child(request, closing)
+        status = run()
     except SystemExit as stop:
         status = stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
     except BaseException:  # noqa: BLE001 - whatever it was, this child must end here
@@ -193,7 +200,6 @@ def fork_job(request: StartRequest, closing: list[int]) -> int:
             sys.stderr.flush()
         finally:
             os._exit(status)
-    raise AssertionError("unreachable")  # pragma: no cover
 
 
 class Server:

@@ -296,8 +296,10 @@ def _start_job(config: Config, args: list[str], log_path: Path | None) -> CrawlP
     imported, crawler.crawl.forked), or started afresh when that is switched off, not
     possible, or its output is to reach this process's terminal (``log_path`` None)."""
     if log_path is not None and forked.enabled():
+        from crawler.crawl.context import article_worker_args  # Twisted: only to crawl
+
         try:
-            taxonomy = os.pathsep.join(str(p) for p in config.taxonomy_files)
+            taxonomy = article_worker_args(config)[0]  # what the job's worker will load
             return forked.start_job(args, env=child_environment(), log=log_path, taxonomy=taxonomy)
         except forked.ForkServerError as error:
             logger.warning("%s; starting the crawl process afresh", error)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import gc
 import logging
-import os
 import signal
 import sys
 from collections.abc import Callable, Mapping
@@ -24,7 +23,7 @@ from twisted.python.failure import Failure
 
 from crawler.crawl import frames
 from crawler.crawl.childenv import child_environment
-from crawler.crawl.forkserver import become
+from crawler.crawl.forkserver import become, exit_after
 from crawler.crawl.progress import FD_ENV, ProgressSlot
 
 logger = logging.getLogger(__name__)
@@ -170,13 +169,4 @@ class ForkedChild(twisted_process.Process):
         with suppress(ValueError):  # only possible on the main thread
             signal.set_wakeup_fd(-1)
         become(" ".join(args), environment)
-        status = 1
-        try:
-            status = self._main(list(args[3:]))  # after: python -m MODULE
-        except SystemExit as stop:
-            status = stop.code if isinstance(stop.code, int) else int(stop.code is not None)
-        finally:
-            with suppress(Exception):
-                sys.stdout.flush()
-                sys.stderr.flush()
-            os._exit(status)
+        exit_after(lambda: self._main(list(args[3:])))  # after: python -m MODULE
