@@ -26,9 +26,11 @@ if str(ROOT) not in sys.path:
 
 from benchmarks.fleetsite import Column, generate_columns  # noqa: E402
 from benchmarks.siteserver import MemorySite  # noqa: E402
+from benchmarks.workers import write_config  # noqa: E402
 
 SOURCES = 20
 ARTICLES = 5
+NO_DELAYS = "\n[crawl]\ndownload_delay = 0\nautothrottle = false\n"
 
 # The launcher: crawl every source in turn, then print the children's CPU seconds.
 LAUNCHER = textwrap.dedent(
@@ -42,7 +44,7 @@ LAUNCHER = textwrap.dedent(
     config = load_config(sys.argv[1])
     database = Database(config.database_url)
     started = time.monotonic()
-    for source in [s for s in config.sources if s.name.startswith("col")]:
+    for source in [s for s in config.sources if s.name.startswith("site")]:
         outcome = crawl_source(config, database, source.name, full=True)
         assert outcome.ok, outcome.summary()
     forked._close_server()  # reaped: its CPU and its jobs' count as children's
@@ -55,27 +57,9 @@ LAUNCHER = textwrap.dedent(
 
 def _instance(directory: Path, base_url: str, columns: list[Column]) -> Path:
     """An instance of SQLite and one source per column, crawled without delays."""
-    sources = "".join(
-        f'[[sources]]\nname = "col{i}"\nkind = "municipal"\nverified = true\n'
-        f'start_urls = ["{base_url}{column.start_path}"]\nmax_pages = {column.list_pages}\n\n'
-        for i, column in enumerate(columns)
-    )
     directory.mkdir(parents=True)
-    (directory / "sources.toml").write_text(sources, encoding="utf-8")
-    config = directory / "leadwatch.toml"
-    config.write_text(
-        f"""[leadwatch]
-database_url = "sqlite:///data/bench.db"
-sources = "sources.toml"
-taxonomy = "{(ROOT / "config" / "taxonomy.toml").as_posix()}"
-
-[crawl]
-download_delay = 0
-autothrottle = false
-""",
-        encoding="utf-8",
-    )
-    return config
+    sites = [(base_url, column.start_path) for column in columns]
+    return write_config(directory, "sqlite:///data/bench.db", sites, NO_DELAYS)
 
 
 def _run(config: Path, forkserver: str) -> tuple[float, float]:

@@ -35,7 +35,9 @@ SITE_DELAY_S = 1.0
 WORKER_COUNTS = (1, 4)
 
 
-def _config(directory: Path, url: str, sites: list[tuple[str, str]]) -> Path:
+def write_config(directory: Path, url: str, sites: list[tuple[str, str]], extra: str = "") -> Path:
+    """leadwatch.toml and sources.toml in ``directory``: one source ``siteN`` per
+    (origin, start path) of ``sites``, the store at ``url``, ``extra`` TOML appended."""
     sources = "".join(
         f'[[sources]]\nname = "site{i}"\nkind = "municipal"\nverified = true\nstart_urls = ["{base}{start}"]\n\n'
         for i, (base, start) in enumerate(sites)
@@ -56,7 +58,7 @@ crawl_jitter_s = 0
 [workers]
 heartbeat_s = 2
 stalled_after_s = 10
-""",
+{extra}""",
         encoding="utf-8",
     )
     return config
@@ -97,7 +99,7 @@ class SessionSampler(threading.Thread):
 def _run(workers: int, url: str, directory: Path, sites: list[tuple[str, str]]) -> dict:
     from crawler.store import Database
 
-    config = _config(directory, url, sites)
+    config = write_config(directory, url, sites)
     Database(url).close()  # migrated, the queue's tables made (revision 0009)
     engine = create_engine(url)
     done = text("SELECT count(*) FROM crawl_runs WHERE status = 'completed'")
