@@ -7,8 +7,11 @@ import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
+from sqlalchemy import select
+
 from crawler.items import ArticleItem
 from crawler.store import Database, repo
+from crawler.store.models import Article
 
 SIGNING = {
     "sectors": [{"id": "new_energy", "label": "新能源", "score": 9.0, "evidence": {"储能": 3}}],
@@ -118,3 +121,23 @@ def test_json_columns_keep_chinese_readable_in_the_file(tmp_path: Path):
     ((counterparts,),) = rows(path, "select counterparts from leads")
     assert "江苏澄远储能科技有限公司" in counterparts
     assert json.loads(counterparts) == ["江苏澄远储能科技有限公司"]
+
+
+def test_tags_are_read_highest_score_first_whatever_order_they_were_written_in(tmp_path: Path):
+    """Every surface lists an article's sectors in one order on every backend (PostgreSQL
+    returns rows in no set order without an ORDER BY)."""
+    db = Database(f"sqlite:///{tmp_path / 's.db'}")
+    low_first = {
+        "sectors": [
+            {"id": "new_energy", "label": "新能源", "score": 2.5, "evidence": {}},
+            {"id": "synbio", "label": "合成生物", "score": 7.0, "evidence": {}},
+            {"id": "low_altitude", "label": "低空经济", "score": 7.0, "evidence": {}},
+        ],
+        "partners": [],
+        "leads": [],
+    }
+    store(db, [item(1, classification=low_first)])
+    with db.session() as session:
+        [article] = session.scalars(select(Article)).all()
+        assert [t.name for t in article.tags] == ["synbio", "low_altitude", "new_energy"]
+    db.close()

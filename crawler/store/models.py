@@ -91,9 +91,14 @@ class Article(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"), nullable=True)
 
-    tags: Mapped[list[Tag]] = relationship(back_populates="article", cascade="all, delete-orphan")
-    # Equal scores keep the classifier's order (rows are written in it): PostgreSQL gives
-    # ties in no set order, SQLite in row order.
+    # Highest score first, ties in stored order (rows are written in the classifier's
+    # order): without an ORDER BY, PostgreSQL returns rows in no set order, so a re-tagged
+    # article could list its sectors the other way round.
+    tags: Mapped[list[Tag]] = relationship(
+        back_populates="article",
+        cascade="all, delete-orphan",
+        order_by=lambda: (Tag.score.desc(), Tag.id),
+    )
     leads: Mapped[list[Lead]] = relationship(
         back_populates="article",
         cascade="all, delete-orphan",
