@@ -121,14 +121,15 @@ def _forked_main(module: str) -> Callable[[list[str]], int] | None:
 
 
 def _forkable() -> bool:
-    """A fork can run the worker: switched on, and this process has not opened the
-    database yet (the worker's first start, not a restart after it died mid-crawl)."""
+    """A fork can run the worker: switched on, and this process has not opened a SQLite
+    store yet (on SQLite: the worker's first start, not a restart after it died
+    mid-crawl; on PostgreSQL: always)."""
     from crawler.crawl.forked import enabled
-    from crawler.store.db import engine_created_in_this_process
+    from crawler.store.db import sqlite_opened_in_this_process
 
     return (
         enabled()
-        and not engine_created_in_this_process()
+        and not sqlite_opened_in_this_process()
         and hasattr(twisted_process.Process, "_execChild")
     )
 

@@ -52,23 +52,24 @@ def _begin(conn: Any) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-_engine_created = False
+_sqlite_opened = False
 
 
-def engine_created_in_this_process() -> bool:
-    """Whether this process (or the one it was forked from) created a database engine.
+def sqlite_opened_in_this_process() -> bool:
+    """Whether this process (or the one it was forked from) created a SQLite engine.
     A fork must not use SQLite after that: the library keeps one table of open files
     and their locks per process, and the child's copy would describe the parent's
-    (``sqlite3.OperationalError: locking protocol``)."""
-    return _engine_created
+    (``sqlite3.OperationalError: locking protocol``). A PostgreSQL engine is only
+    sockets, which a fork that never uses them (and ends with ``os._exit``) leaves alone."""
+    return _sqlite_opened
 
 
 def create_db_engine(url: str) -> Engine:
     """An engine for ``url``; SQLite gets WAL, a busy timeout and BEGIN IMMEDIATE."""
-    global _engine_created
-    _engine_created = True
+    global _sqlite_opened
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
+        _sqlite_opened = True
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(
