@@ -26,9 +26,11 @@ install: $(STAMP)
 demo: install
 	@$(VENV)/bin/leadwatch demo
 
-# One pytest worker per core; a module's tests stay on one worker (module fixtures).
+# One pytest worker per core; a module's tests stay on one worker (module fixtures), and
+# modules start in collection order: the slowest first (tests/conftest.py SLOWEST_FIRST),
+# not xdist's default of the most tests first.
 test: install
-	$(PY) -m pytest -n auto --dist loadfile
+	$(PY) -m pytest -n auto --dist loadfile --no-loadscope-reorder
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -37,9 +37,14 @@ def _init(tmp_path: Path, sources: str = "") -> Instance:
     inst_dir = tmp_path / "inst"
     (inst_dir / "sources.toml").write_text(sources, encoding="utf-8")
     text = (inst_dir / "leadwatch.toml").read_text(encoding="utf-8")
-    text = text.replace("download_delay = 1.0", "download_delay = 0").replace(
-        "retries = 2", "retries = 0"
-    )
+    # no waits between requests (they are what test_spiders_polite tests)
+    for polite, fast in (
+        ("download_delay = 1.0", "download_delay = 0"),
+        ("autothrottle = true", "autothrottle = false"),
+        ("retries = 2", "retries = 0"),
+    ):
+        assert polite in text, polite
+        text = text.replace(polite, fast)
     (inst_dir / "leadwatch.toml").write_text(text, encoding="utf-8")
     return Instance(inst_dir, inst_dir / "leadwatch.toml", inst_dir / "data" / "leadwatch.db")
 
