@@ -131,6 +131,19 @@ def test_word_report_has_numbered_sections_figures_and_charts(store: Instance, r
     # 宋体 text, 黑体 headings (East Asian font of the styles)
     assert doc.styles["Normal"].element.rPr.rFonts.get(qn("w:eastAsia")) == "宋体"
     assert doc.styles["Heading 1"].element.rPr.rFonts.get(qn("w:eastAsia")) == "黑体"
+    # table cells in 9 pt: 黑体 header, 宋体 rows, numbers right-aligned
+    events = doc.tables[1]
+    fonts = {
+        cell.paragraphs[0].style.element.rPr.rFonts.get(qn("w:eastAsia"))
+        for row in events.rows[1:]
+        for cell in row.cells
+    }
+    assert fonts == {"宋体"}
+    assert {c.paragraphs[0].style.font.size.pt for c in events.rows[0].cells} == {9.0}
+    assert (
+        events.rows[0].cells[0].paragraphs[0].style.element.rPr.rFonts.get(qn("w:eastAsia"))
+        == "黑体"
+    )
     # the summary table against the store
     expected = store_figures(store)
     summary = {row.cells[0].text.strip("　"): row.cells[1].text for row in doc.tables[0].rows}

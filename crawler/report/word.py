@@ -29,7 +29,12 @@ def _fonts(run_or_style, east_asia: str, size: float | None = None, bold: bool |
         font.bold = bold
 
 
+TABLE_TEXT = "Table Text"  # 宋体 9 pt: every cell but the header's
+TABLE_HEAD = "Table Head"  # 黑体 9 pt
+
+
 def _styles(doc) -> None:  # noqa: ANN001
+    from docx.enum.style import WD_STYLE_TYPE
     from docx.shared import RGBColor
 
     _fonts(doc.styles["Normal"], BODY_FONT, 10.5)
@@ -38,6 +43,13 @@ def _styles(doc) -> None:  # noqa: ANN001
         _fonts(style, HEADING_FONT, size, bold=name != "Title")
         style.font.color.rgb = RGBColor(0, 0, 0)
         style.font.italic = False
+    # Cells take their fonts from a paragraph style: formatting each cell's run directly
+    # cost most of a report's writing time.
+    for name, east_asia in ((TABLE_TEXT, BODY_FONT), (TABLE_HEAD, HEADING_FONT)):
+        style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = doc.styles["Normal"]
+        style.paragraph_format.first_line_indent = 0
+        _fonts(style, east_asia, 9, bold=False)
 
 
 def _table(doc, block: Table) -> None:  # noqa: ANN001
@@ -45,25 +57,21 @@ def _table(doc, block: Table) -> None:  # noqa: ANN001
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Cm
 
-    table = doc.add_table(rows=1, cols=len(block.header))
+    table = doc.add_table(rows=1 + len(block.rows), cols=len(block.header))
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     total = sum(block.widths)
     widths = [Cm(16.0 * w / total) for w in block.widths]
-    for i, text in enumerate(block.header):
-        cell = table.rows[0].cells[i]
-        cell.text = ""
-        _fonts(cell.paragraphs[0].add_run(text), HEADING_FONT, 9, bold=False)
-    for row in block.rows:
-        cells = table.add_row().cells
-        for i, text in enumerate(row):
-            paragraph = cells[i].paragraphs[0]
-            _fonts(paragraph.add_run(text), BODY_FONT, 9)
-            if i in block.numeric:
-                paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    for row in table.rows:
-        for i, cell in enumerate(row.cells):
+    # by id, on the XML: python-docx's ``paragraph.style = …`` scans every style per call
+    head, text = doc.styles[TABLE_HEAD].style_id, doc.styles[TABLE_TEXT].style_id
+    for n, (row, values) in enumerate(zip(table.rows, [block.header, *block.rows], strict=True)):
+        for i, (cell, value) in enumerate(zip(row.cells, values, strict=True)):
             cell.width = widths[i]
+            paragraph = cell.paragraphs[0]
+            paragraph._p.style = text if n else head  # noqa: SLF001
+            paragraph.add_run(value)
+            if n and i in block.numeric:
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     doc.add_paragraph()
 
 
