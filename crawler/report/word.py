@@ -87,6 +87,7 @@ def write_docx(path: Path, blocks: list[Block]) -> None:
     section.left_margin = section.right_margin = Cm(2.5)
     section.top_margin, section.bottom_margin = Cm(2.5), Cm(2.2)
     _styles(doc)
+    headings = {level: doc.styles[f"Heading {level}"].style_id for level in (1, 2)}
     figures = 0
     for block in blocks:
         if isinstance(block, Title):
@@ -99,7 +100,8 @@ def write_docx(path: Path, blocks: list[Block]) -> None:
                 p.alignment = WD_ALIGN_PARAGRAPH.CENTER
                 _fonts(p.add_run(line), BODY_FONT, 10.5)
         elif isinstance(block, Heading):
-            doc.add_heading(block.text, level=block.level)
+            # as add_heading does, with the style set by id (see _table)
+            doc.add_paragraph(block.text)._p.style = headings[block.level]  # noqa: SLF001
         elif isinstance(block, Para):
             p = doc.add_paragraph()
             run = p.add_run(block.text)
