@@ -110,7 +110,7 @@ def test_crawl_job_and_article_worker_get_no_secrets(tmp_path: Path, forkserver:
 @pytest.mark.integration
 def test_fetch_and_check_jobs_get_no_secrets(tmp_path: Path):
     with BadServer() as server:
-        slow = f"{server.url}/bad/sleep/3.shtml"  # answered after 3 s: time to look
+        slow = f"{server.url}/bad/sleep/0.shtml"  # held until each child was looked at
         inst = write_instance(
             tmp_path,
             f'[[sources]]\nname = "slow"\nkind = "media"\nstart_urls = ["{slow}"]\n'
@@ -129,6 +129,7 @@ def test_fetch_and_check_jobs_get_no_secrets(tmp_path: Path):
                 stderr=subprocess.PIPE,
                 text=True,
             )
+            release = server.gate("/bad/sleep/")
             try:
                 child = wait_for(
                     lambda proc=proc, module=module: next(
@@ -137,6 +138,8 @@ def test_fetch_and_check_jobs_get_no_secrets(tmp_path: Path):
                     f"the {module} process",
                 )
                 assert_no_secrets(child)
+                release.set()
                 proc.communicate(timeout=120)
             finally:
+                release.set()
                 reap(proc)
