@@ -135,8 +135,10 @@ class MemorySite:
 
     def gate(self, path: str) -> threading.Event:
         """Hold every answer for ``path`` until the returned event is set (a test's way
-        to stop a crawl at a known point)."""
-        return self.gates.setdefault(path, threading.Event())
+        to stop a crawl at a known point). Each call closes the gate again: a server
+        shared by several tests would otherwise hand the next test an open one."""
+        self.gates[path] = event = threading.Event()
+        return event
 
     @property
     def url(self) -> str:
