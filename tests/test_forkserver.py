@@ -12,6 +12,8 @@ from __future__ import annotations
 import os
 import signal
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -111,3 +113,23 @@ def test_a_killed_fork_server_costs_its_crawl_only(tmp_path: Path, column):
     urls = stored(inst)
     assert len(urls) == len(set(urls)) == ARTICLES
     assert set(urls) == article_urls(site, server)
+
+
+def test_the_server_preloads_what_a_crawl_uses_and_not_what_it_switches_off():
+    """Every component Scrapy's settings name is imported before the forks, except the
+    extensions the settings switch off (telnet, the remote control and its aiohttp),
+    which no crawl process imports at all."""
+    probe = (
+        "import sys\n"
+        "from crawler.crawl.forkserver import preload\n"
+        "preload()\n"
+        "wanted = ('scrapy.core.downloader.handlers.http11', 'crawler.crawl.runs',\n"
+        "          'crawler.crawl.pipeline', 'sqlalchemy.dialects.sqlite')\n"
+        "print(all(m in sys.modules for m in wanted),\n"
+        "      [m for m in ('aiohttp', 'scrapy.extensions.remote_control',\n"
+        "                   'scrapy.extensions.telnet') if m in sys.modules])\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert out.stdout.split(None, 1) == ["True", "[]\n"], out.stdout + out.stderr

@@ -101,13 +101,17 @@ def _prepare_store() -> None:
 
 def _component_paths(settings: Any) -> set[str]:
     """The dotted paths of every class Scrapy's settings name: the component tables
-    (``*_BASE`` and ours; disabled entries left out), handlers, single classes."""
+    (each merged with its ``*_BASE`` table as Scrapy merges them, so an entry switched
+    off with None is left out), handlers, single classes."""
     from scrapy.settings import BaseSettings
 
     paths: set[str] = set()
     for name, value in settings.items():
+        if name.endswith("_BASE") and name.removesuffix("_BASE") in settings:
+            continue  # merged into its table below
         if isinstance(value, BaseSettings | dict):
-            for key, item in settings.getdict(name).items():
+            table = settings.getwithbase(name) if f"{name}_BASE" in settings else value
+            for key, item in dict(table).items():
                 if item is not None:
                     paths.update(x for x in (key, item) if isinstance(x, str))
         elif isinstance(value, str):
