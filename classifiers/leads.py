@@ -61,6 +61,7 @@ from .orgs import (
 from .parties import PLACE_PREFIX, ArticleText, Slots, plausible
 from .partners import PartnerHit
 from .schema import EVENTS, EventConfig, LeadsConfig, PlaceConfig
+from .sentences import clause_start
 
 LARGE_AMOUNT = 10**8  # 1亿元: amounts from here on add ``score.amount_large``
 POST_LABEL_WINDOW = 4  # 30亿元产值: an ignore label this close after an amount drops it
@@ -599,7 +600,7 @@ class LeadFinder:
                 prior = max(kept + phased, key=lambda x: x.start)
                 if _part_of(text, prior.end, a.start, prior in phased):
                     continue  # 总投资18亿元，其中固定资产投资12亿元: a part of the total
-            if any(w in text[_clause_start(text, facts.lo, a.start) : a.start] for w in _AVERAGE):
+            if any(w in text[clause_start(text, facts.lo, a.start) : a.start] for w in _AVERAGE):
                 continue  # 平均单个项目投资超16亿元
             if any(
                 not inv
@@ -620,7 +621,7 @@ class LeadFinder:
             ):
                 continue  # 2022年计划投资约30亿元: one year's spending, not the investment
             self._describe(key, facts, a, label, phases)
-            clause = _clause_start(text, facts.lo, a.start)
+            clause = clause_start(text, facts.lo, a.start)
             if any(clause <= s < a.start for s in phases):
                 phased.append(a)
             else:
@@ -731,7 +732,7 @@ class LeadFinder:
         background = facts.marks.get(BACKGROUND, ())
         out = []
         for sig in facts.signals:
-            clause = _clause_start(text, facts.lo, sig.start)
+            clause = clause_start(text, facts.lo, sig.start)
             # 推进的…项目 is attributive (a project being promoted), 推进会 a meeting: no goal.
             if any(
                 clause <= g < sig.start and text[g + 2 : g + 3] not in ("的", "会") for g in goals
@@ -1191,7 +1192,7 @@ class LeadFinder:
         for m in _LISTED.finditer(text, facts.lo, facts.hi):
             if not part.words.boundary(m.start()):
                 continue  # 长三角药物高等研究院: 等 inside a word
-            start = _clause_start(text, facts.lo, m.start())
+            start = clause_start(text, facts.lo, m.start())
             items = list(re.finditer("[^、和及与]+", text[start : m.start()]))
             if not text.startswith("等", m.start()) and len(items) < 2:
                 continue  # 此次开工的13个项目: a count, no list
@@ -1381,9 +1382,7 @@ class LeadFinder:
         usable = self._usable(key, facts)
         return bool(usable) and all(
             sig.event == "landing"
-            and any(
-                w in text[_clause_start(text, facts.lo, sig.start) : sig.start] for w in _FUTURE
-            )
+            and any(w in text[clause_start(text, facts.lo, sig.start) : sig.start] for w in _FUTURE)
             for sig in usable
         )
 
@@ -1517,7 +1516,7 @@ class LeadFinder:
         text = self.doc.parts[key[0]].text
         facts = self.facts(key)
         for sig in facts.signals:
-            clause = _clause_start(text, facts.lo, sig.start)
+            clause = clause_start(text, facts.lo, sig.start)
             party = text.find("一行", clause, sig.start)
             if party >= 0 and any(w in text[party : sig.start] for w in _COMING):
                 return any(clause <= o.start < party for o in self.orgs(key))
@@ -1533,7 +1532,7 @@ class LeadFinder:
         for sig in facts.signals:
             if sig.event != "visit" or not text.startswith(_TALKS, sig.start):
                 continue
-            clause = _clause_start(text, facts.lo, sig.start)
+            clause = clause_start(text, facts.lo, sig.start)
             for o in orgs:
                 if clause < o.start and o.end <= sig.start and text[o.start - 1] in "与同":
                     return True
@@ -1565,7 +1564,7 @@ class LeadFinder:
         ]
         if not went:
             return orgs  # 会见了某公司副总裁一行, 某公司一行来宜考察: they came to us
-        party_start = _clause_start(text, facts.lo, party_end)
+        party_start = clause_start(text, facts.lo, party_end)
         if any(w in text[party_start:party_end] for w in _MET):
             return orgs  # 区长与某公司副总裁一行举行座谈: the party met is the counterpart
         # Only the party's own clause holds the party (在某公司，考察组一行参观…: a place).
@@ -1583,10 +1582,10 @@ class LeadFinder:
             o
             for o in orgs
             if (
-                _BY in text[_clause_start(text, lo, o.start) : o.start]
+                _BY in text[clause_start(text, lo, o.start) : o.start]
                 or text.startswith(_INVESTS, o.end)  # 某公司投资的 / 为某公司投资
                 # 项目作为某集团在华东布局的关键一环: the project is the firm's
-                or text[_clause_start(text, lo, o.start) : o.start].endswith("项目作为")
+                or text[clause_start(text, lo, o.start) : o.start].endswith("项目作为")
             )
             and not _serves(text, o.end)  # 由某设计院参与规划设计: it designs, not invests
         ]
@@ -1989,18 +1988,3 @@ def _clause_end(text: str, hi: int, pos: int) -> int:
     """End of the clause (at the next ，；：) from ``pos`` within the sentence."""
     m = _NEXT_CLAUSE_MARK.search(text, pos, hi)
     return m.start() if m else max(pos, hi)
-
-
-def _clause_start(text: str, lo: int, pos: int) -> int:
-    """Start of the clause (after the last ，；： before ``pos``) within the sentence."""
-    if pos <= lo:
-        return pos
-    cut = max(
-        text.rfind("，", lo, pos),
-        text.rfind(",", lo, pos),
-        text.rfind("；", lo, pos),
-        text.rfind(";", lo, pos),
-        text.rfind("：", lo, pos),
-        text.rfind(":", lo, pos),
-    )
-    return cut + 1 if cut >= 0 else lo

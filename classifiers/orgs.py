@@ -11,6 +11,7 @@ import ahocorasick
 
 from .matcher import Hit
 from .normalize import Source
+from .posts import OFFICIAL_TITLES
 from .words import JiebaWords, TextWords
 
 MAX_ORG_LEN = 40
@@ -219,16 +220,7 @@ _LIST_MARKS = "、和与及"
 _NEXT_MARKS = frozenset("、和与及(（")
 _SHORT_NAME = re.compile(r"\s*[(（]\s*(?:以下)?(?:简称|下称)\s*[“\"「]?\s*([^”\"」)）\s]{2,12})")
 _PERSON_POSTS = (
-    "书记",
-    "市长",
-    "区长",
-    "县长",
-    "镇长",
-    "省长",
-    "主任",
-    "局长",
-    "部长",
-    "主席",
+    *OFFICIAL_TITLES,
     "董事长",
     "总经理",
     "总裁",
@@ -241,16 +233,7 @@ _PERSON_POSTS = (
 )
 _NOT_IN_NAMES = (
     "项目",
-    "书记",
-    "市长",
-    "区长",
-    "县长",
-    "镇长",
-    "省长",
-    "主任",
-    "局长",
-    "部长",
-    "主席",
+    *OFFICIAL_TITLES,
     "秘书长",
     "负责人",
     "一行",

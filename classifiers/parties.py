@@ -24,6 +24,8 @@ import ahocorasick
 
 from .normalize import Source
 from .orgs import GENERIC_HEADS, OrgMention, StopWords
+from .posts import POSTS
+from .sentences import clause_start
 from .words import JiebaWords, TextWords
 
 MAX_PARTY = 20  # characters of a name known only from its slot
@@ -114,28 +116,7 @@ _HOST_STARTS = (
 )
 _NOT_NAMES = (
     "项目",
-    "书记",
-    "市长",
-    "区长",
-    "县长",
-    "镇长",
-    "省长",
-    "主任",
-    "局长",
-    "部长",
-    "主席",
-    "会长",
-    "组长",
-    "经理",
-    "总监",
-    "处长",
-    "科长",
-    "厅长",
-    "司长",
-    "行长",
-    "所长",
-    "院长",
-    "校长",
+    *POSTS,
     "董事",
     "总裁",
     "负责人",
@@ -269,28 +250,7 @@ _PRODUCT_END = re.compile(r"(?:电池|电芯|材料|芯片|整车|汽车|装备|
 # A firm word the name ends on: a firm's short name (华熙生物, 湖北某某新能源).
 _FIRM_END = re.compile("(?:" + _FIRM_WORD.pattern + ")$")
 _POST_WORDS = (
-    "书记",
-    "市长",
-    "区长",
-    "县长",
-    "镇长",
-    "省长",
-    "主任",
-    "局长",
-    "部长",
-    "主席",
-    "会长",
-    "组长",
-    "经理",
-    "总监",
-    "处长",
-    "科长",
-    "厅长",
-    "司长",
-    "行长",
-    "所长",
-    "院长",
-    "校长",
+    *POSTS,
     "董事长",
     "总裁",
     "委员",
@@ -407,18 +367,6 @@ def _lead_in_end(text: str, start: int, end: int) -> int:
     return m.end() if m is not None else start
 
 
-def _clause_start(text: str, lo: int, pos: int) -> int:
-    cut = max(
-        text.rfind("，", lo, pos),
-        text.rfind(",", lo, pos),
-        text.rfind("；", lo, pos),
-        text.rfind(";", lo, pos),
-        text.rfind("：", lo, pos),
-        text.rfind(":", lo, pos),
-    )
-    return cut + 1 if cut >= 0 else lo
-
-
 def _covered(taken: list[OrgMention], start: int, end: int) -> bool:
     """Whether an organisation already found lies inside ``[start, end)`` and fills most
     of it: the slot holds a name found by its ending."""
@@ -475,7 +423,7 @@ class Slots:
         by = "由" in sentence
         done: set[tuple[int, str]] = set()  # (clause, event): two signals of one clause look once
         for start, end, event in signals:
-            clause = _clause_start(self.text, lo, start)
+            clause = clause_start(self.text, lo, start)
             if (clause, event) in done and event != "visit":
                 continue
             done.add((clause, event))
@@ -546,7 +494,7 @@ class Slots:
         if jointly and not _JOINTLY.search(text, m.end(), sig):
             return []  # a landing's 与 counts only for partners who build together
         out = []
-        start = max(start, _clause_start(text, lo, m.start()))
+        start = max(start, clause_start(text, lo, m.start()))
         for s, e in _items(text, start, m.start()):
             if _covered(taken, s, e):
                 continue  # named already (甲有限公司与…)

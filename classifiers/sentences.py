@@ -103,3 +103,13 @@ class Sentences:
                 return i
             i += step
         return None
+
+
+def clause_start(text: str, lo: int, pos: int) -> int:
+    """Where the clause holding ``pos`` starts: after the last ，；： (or , ; :) between
+    ``lo`` (its sentence's start) and ``pos``, else at ``lo``; ``pos`` itself when it
+    is not after ``lo``."""
+    if pos <= lo:
+        return pos
+    cut = max(text.rfind(mark, lo, pos) for mark in "，,；;：:")
+    return cut + 1 if cut >= 0 else lo
