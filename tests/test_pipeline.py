@@ -23,6 +23,7 @@ from crawler.crawl.worker import ArticleProcessor
 from crawler.extract import ArticleSelectors
 from crawler.items import ArticleItem, ArticlePage
 from crawler.store import Database
+from tests.helpers.crawlproc import children
 from tests.helpers.instance import Instance, demo_sources, write_instance
 from tests.helpers.paths import DEMO_SITE, REPO, TAXONOMY
 from tests.helpers.pipeline import TRUTH, crawl, stored_urls
@@ -188,19 +189,6 @@ def stored_now(inst: Instance) -> int:
         )
 
 
-def children_of(pid: int) -> list[int]:
-    """Live child processes of ``pid`` (from /proc)."""
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid and fields[0] != "Z":
-            found.append(int(stat.parent.name))
-    return found
-
-
 def is_running(pid: int) -> bool:
     try:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
@@ -225,7 +213,7 @@ def test_a_killed_crawl_leaves_no_worker_behind(tmp_path: Path, demo_site: str):
             stderr=log,
         )
         deadline = time.monotonic() + 60
-        while not (workers := children_of(crawl_proc.pid)) and time.monotonic() < deadline:
+        while not (workers := children(crawl_proc.pid)) and time.monotonic() < deadline:
             time.sleep(0.05)
         assert workers, "the crawl started no worker"
         while not stored_now(inst) and time.monotonic() < deadline:

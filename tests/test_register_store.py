@@ -19,6 +19,7 @@ from sqlalchemy import create_engine, select
 from classifiers import Classifier, load_taxonomy
 from crawler.config import load_config
 from crawler.items import ArticleItem
+from crawler.reclassify import LEAD_COLUMNS
 from crawler.register.build import rebuild
 from crawler.register.context import register_context
 from crawler.register.evaluation import load_articles
@@ -125,21 +126,7 @@ def test_marks_survive_rebuilds_and_re_tagging(inst: Instance):
     # re-tagging deletes and re-inserts every lead (new ids), as `reclassify` does
     with database.session() as session:
         rows = [
-            {
-                c: getattr(lead, c)
-                for c in (
-                    "article_id",
-                    "event",
-                    "amount_yuan",
-                    "currency",
-                    "amount_text",
-                    "counterparts",
-                    "place",
-                    "sentence",
-                    "score",
-                    "amounts",
-                )
-            }
+            {c: getattr(lead, c) for c in LEAD_COLUMNS}
             for lead in session.scalars(select(Lead)).all()
         ]
         session.execute(Lead.__table__.delete())
