@@ -42,7 +42,7 @@ from alerts.scrub import scrub
 from alerts.select import Selection, build_selection, previous_digest, select_undelivered
 from alerts.slots import backoff, owed_slot, slot_period
 from alerts.webhook import send_webhook
-from crawler.config import Config, Subscription
+from crawler.config import Config, ScheduleSettings, Subscription
 from crawler.store import Database
 from crawler.store.models import Article, Delivery, DeliveryItem
 
@@ -285,6 +285,20 @@ def _owner() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
+def take_lease(
+    delivery: Delivery, schedule: ScheduleSettings, now: datetime, wall: datetime
+) -> None:
+    """Hold ``delivery`` for this process for LEASE and count the attempt; should it
+    fail, its next try comes after the backoff of [schedule]."""
+    delivery.claimed_by, delivery.claimed_until = _owner(), wall + LEASE
+    delivery.attempts += 1
+    delivery.next_attempt_at = now + backoff(
+        delivery.attempts,
+        timedelta(minutes=schedule.retry_first_minutes),
+        timedelta(minutes=schedule.retry_max_minutes),
+    )
+
+
 def _lease_free(delivery: Delivery, wall: datetime) -> bool:
     """Nobody else is sending it: no lease, an expired one, or one of a dead process here."""
     if not delivery.claimed_by or delivery.claimed_by == _owner():
@@ -344,13 +358,7 @@ def _claim(
             ).all()
             leads = sum(1 for kind in kinds if kind == "lead")
             return DeliveryResult(sub.name, delivery.period, len(kinds), state, busy, leads=leads)
-        delivery.claimed_by, delivery.claimed_until = _owner(), wall + LEASE
-        delivery.attempts += 1
-        delivery.next_attempt_at = now + backoff(
-            delivery.attempts,
-            timedelta(minutes=schedule.retry_first_minutes),
-            timedelta(minutes=schedule.retry_max_minutes),
-        )
+        take_lease(delivery, schedule, now, wall)
         n_items = session.scalar(
             select(func.count()).where(DeliveryItem.delivery_id == delivery_id)
         )

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import tempfile
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from email.message import EmailMessage
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -26,17 +26,16 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from alerts.digest import (
-    LEASE,
     DeliveryResult,
     _checkpoint,
     _lease_free,
     _mark_channel,
-    _owner,
     pending_ids,
+    take_lease,
 )
 from alerts.mail import MailError, build_message, send_message
 from alerts.scrub import scrub
-from alerts.slots import backoff, slots_between
+from alerts.slots import slots_between
 from crawler.config import Config, Subscription
 from crawler.report.data import Scope
 from crawler.report.document import figure_rows, summary_sentence
@@ -181,13 +180,7 @@ def attempt_report(
         if delivery.status != "pending" or not _lease_free(delivery, wall):
             busy = "being sent by " + delivery.claimed_by if delivery.status == "pending" else ""
             return ReportResult(sub.name, delivery.period, 0, delivery.status, busy)
-        delivery.claimed_by, delivery.claimed_until = _owner(), wall + LEASE
-        delivery.attempts += 1
-        delivery.next_attempt_at = now + backoff(
-            delivery.attempts,
-            timedelta(minutes=schedule.retry_first_minutes),
-            timedelta(minutes=schedule.retry_max_minutes),
-        )
+        take_lease(delivery, schedule, now, wall)
         name, msg_id, recipients = delivery.period, delivery.message_id, delivery.recipients
     error = ""
     try:

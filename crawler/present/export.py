@@ -118,6 +118,20 @@ def neutralise(value: str) -> str:
     return "'" + value if is_formula_like(value) else value
 
 
+def set_cell(cell: Any, value: Any) -> None:
+    """Put ``value`` into an openpyxl cell; text stays text. openpyxl would store "=…"
+    as a formula and refuses control characters; Excel would make "=…" a formula when the
+    cell is edited, unless the cell is quoted."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    if isinstance(value, str):
+        cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        cell.data_type = "s"
+        cell.quotePrefix = is_formula_like(value)
+    else:
+        cell.value = value
+
+
 def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
     """Call ``write`` with a temporary path beside ``path``, then rename it into place
     (removed on any failure)."""
@@ -161,7 +175,6 @@ def write_xlsx(path: Path, rows: Sequence[dict[str, Any]], about: dict[str, str]
     """A workbook with the articles (frozen bold header row, autofilter, clickable titles
     and links, column widths fitted to the content) and a sheet describing the export."""
     from openpyxl import Workbook
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
@@ -179,14 +192,7 @@ def write_xlsx(path: Path, rows: Sequence[dict[str, Any]], about: dict[str, str]
         for i, col in enumerate(COLUMNS):
             value = row[col.key]
             cell = ws.cell(row=r, column=i + 1)
-            if isinstance(value, str):
-                # openpyxl would store "=…" as a formula and refuses control characters
-                cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
-                cell.data_type = "s"
-                # and Excel would make it one when the cell is edited, unless quoted
-                cell.quotePrefix = is_formula_like(value)
-            else:
-                cell.value = value
+            set_cell(cell, value)
             if isinstance(value, datetime):
                 cell.number_format = "yyyy-mm-dd hh:mm"
                 widths[i] = max(widths[i], 16)
@@ -306,7 +312,6 @@ def write_table(
     if fmt != "xlsx":
         raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
     from openpyxl import Workbook
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
 
@@ -321,12 +326,7 @@ def write_table(
     for r, row in enumerate(rows, start=2):
         for i, value in enumerate(row):
             cell = ws.cell(row=r, column=i + 1)
-            if isinstance(value, str):
-                cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
-                cell.data_type = "s"
-                cell.quotePrefix = is_formula_like(value)
-            else:
-                cell.value = value
+            set_cell(cell, value)
             widths[i] = max(widths[i], min(display_width(str(value or "")), 60))
     for i, width in enumerate(widths):
         ws.column_dimensions[get_column_letter(i + 1)].width = width + 2

@@ -8,6 +8,7 @@ left out of every sum; a sum that holds a qualified figure says 含约数.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from crawler.present.amounts import format_yuan
@@ -98,23 +99,22 @@ def sum_text(yuan: int, approx: bool) -> str:
 
 def change_text(now: int, before: int) -> str:
     """+3（+50%）, −2（−40%）, 持平, or 新增 when the previous period had none."""
-    if now == before:
-        return "持平"
-    if before == 0:
-        return "新增"
-    diff = now - before
-    sign = "+" if diff > 0 else "−"
-    return f"{sign}{abs(diff)}（{sign}{abs(diff) * 100 / before:.0f}%）"
+    return _change(now, before, str)
 
 
 def money_change(now: int, before: int) -> str:
+    """As :func:`change_text`, the difference written as an amount (+2亿元（+40%）)."""
+    return _change(now, before, format_yuan)
+
+
+def _change(now: int, before: int, written: Callable[[int], str]) -> str:
     if now == before:
         return "持平"
     if before == 0:
         return "新增"
     diff = now - before
     sign = "+" if diff > 0 else "−"
-    return f"{sign}{format_yuan(abs(diff))}（{sign}{abs(diff) * 100 / before:.0f}%）"
+    return f"{sign}{written(abs(diff))}（{sign}{abs(diff) * 100 / before:.0f}%）"
 
 
 def figure_rows(now: Figures, before: Figures) -> list[tuple[str, str, str, str]]:

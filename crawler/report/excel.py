@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from crawler.present.export import display_width, is_formula_like
+from crawler.present.export import display_width, set_cell
 from crawler.present.labels import (
     EVENT_LABELS,
     HEALTH_LABELS,
@@ -40,16 +40,10 @@ class _Sheet:
         self.widths: dict[int, int] = {}
 
     def put(self, row: int, col: int, value: Any, *, bold: bool = False, fmt: str = "") -> None:
-        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
         from openpyxl.styles import Font
 
         cell = self.ws.cell(row=row, column=col)
-        if isinstance(value, str):
-            cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
-            cell.data_type = "s"
-            cell.quotePrefix = is_formula_like(value)
-        else:
-            cell.value = value
+        set_cell(cell, value)
         cell.font = Font(name=HEADING_FONT if bold else BODY_FONT, size=10, bold=False)
         if fmt:
             cell.number_format = fmt
