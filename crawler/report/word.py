@@ -43,13 +43,19 @@ def _styles(doc) -> None:  # noqa: ANN001
         _fonts(style, HEADING_FONT, size, bold=name != "Title")
         style.font.color.rgb = RGBColor(0, 0, 0)
         style.font.italic = False
-    # Cells take their fonts from a paragraph style: formatting each cell's run directly
-    # cost most of a report's writing time.
+    # Cells take their fonts from a paragraph style, not from formatting on each run.
     for name, east_asia in ((TABLE_TEXT, BODY_FONT), (TABLE_HEAD, HEADING_FONT)):
         style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
         style.base_style = doc.styles["Normal"]
         style.paragraph_format.first_line_indent = 0
         _fonts(style, east_asia, 9, bold=False)
+
+
+def _set_style(paragraph, style_id: str) -> None:  # noqa: ANN001
+    """Give ``paragraph`` the style ``style_id`` on the XML: python-docx's own
+    ``paragraph.style = …`` (and ``add_heading``) scans the whole style table per call,
+    which was most of a report's writing time."""
+    paragraph._p.style = style_id  # noqa: SLF001
 
 
 def _table(doc, block: Table) -> None:  # noqa: ANN001
@@ -62,13 +68,12 @@ def _table(doc, block: Table) -> None:  # noqa: ANN001
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     total = sum(block.widths)
     widths = [Cm(16.0 * w / total) for w in block.widths]
-    # by id, on the XML: python-docx's ``paragraph.style = …`` scans every style per call
     head, text = doc.styles[TABLE_HEAD].style_id, doc.styles[TABLE_TEXT].style_id
     for n, (row, values) in enumerate(zip(table.rows, [block.header, *block.rows], strict=True)):
         for i, (cell, value) in enumerate(zip(row.cells, values, strict=True)):
             cell.width = widths[i]
             paragraph = cell.paragraphs[0]
-            paragraph._p.style = text if n else head  # noqa: SLF001
+            _set_style(paragraph, text if n else head)
             paragraph.add_run(value)
             if n and i in block.numeric:
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
@@ -100,8 +105,7 @@ def write_docx(path: Path, blocks: list[Block]) -> None:
                 p.alignment = WD_ALIGN_PARAGRAPH.CENTER
                 _fonts(p.add_run(line), BODY_FONT, 10.5)
         elif isinstance(block, Heading):
-            # as add_heading does, with the style set by id (see _table)
-            doc.add_paragraph(block.text)._p.style = headings[block.level]  # noqa: SLF001
+            _set_style(doc.add_paragraph(block.text), headings[block.level])
         elif isinstance(block, Para):
             p = doc.add_paragraph()
             run = p.add_run(block.text)
