@@ -301,7 +301,10 @@ def test_ctrl_c_during_a_crawl_records_the_run_as_failed(tmp_path: Path, held_si
     inst = write_instance(tmp_path, demo_sources(server.url))
     # Scrapy's graceful stop waits for the held page until its download times out
     config = inst.config.read_text("utf-8")
-    inst.config.write_text(config.replace("download_timeout_s = 10", "download_timeout_s = 2"))
+    assert "download_timeout_s = 10" in config
+    inst.config.write_text(
+        config.replace("download_timeout_s = 10", "download_timeout_s = 2"), "utf-8"
+    )
     crawl = start_crawl(inst, "demo-yixing")
     wait_for_request(server, "/yxzx/index.html")
     crawl.send_signal(signal.SIGINT)
